@@ -1,0 +1,14 @@
+import type { NextRequest } from "next/server";
+import { unauthorizedResponse } from "@/lib/auth/errors";
+import { requireUser } from "@/lib/auth/guard";
+import { getDb } from "@/lib/db";
+import { findUserProfile } from "@/lib/users/find-user-profile";
+
+export async function GET(request: NextRequest) {
+  const guard = await requireUser(request);
+  if (!guard.ok) return guard.response;
+  const profile = await findUserProfile(getDb(), guard.identity.userId);
+  // A valid session for a user who no longer exists is no session.
+  if (!profile) return unauthorizedResponse("invalid_token");
+  return Response.json(profile, { headers: { "Cache-Control": "no-store" } });
+}

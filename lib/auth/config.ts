@@ -1,0 +1,52 @@
+import type { NextAuthConfig } from "next-auth";
+import type { Env } from "../env";
+import { isRole } from "./roles";
+import { sessionCookieName } from "./session-cookie";
+import "./types";
+
+export const AUTH_BASE_PATH = "/api/auth";
+export const OIDC_PROVIDER_ID = "oidc";
+
+/**
+ * The Edge-safe half of the Auth.js configuration: no database, no Node-only module.
+ * lib/auth/index.ts adds the adapter and the database callbacks on top of it.
+ */
+export function buildEdgeAuthConfig(env: Env): NextAuthConfig {
+  return {
+    basePath: AUTH_BASE_PATH,
+    secret: env.authSecret,
+    // AUTH_URL is the configured public origin; next-auth rewrites request URLs to it.
+    trustHost: true,
+    useSecureCookies: env.secureCookies,
+    cookies: { sessionToken: { name: sessionCookieName(env.secureCookies) } },
+    session: { strategy: "jwt", maxAge: env.jwtExpirationMinutes * 60 },
+    providers: [
+      {
+        id: OIDC_PROVIDER_ID,
+        name: "your organisation's sign-in",
+        type: "oidc",
+        issuer: env.oidcIssuer,
+        clientId: env.oidcClientId,
+        clientSecret: env.oidcClientSecret,
+        checks: ["pkce", "state", "nonce"],
+        authorization: { params: { scope: env.oidcScopes } },
+      },
+    ],
+    pages: { signIn: "/signin", error: "/signin/error" },
+    callbacks: {
+      jwt({ token, user }) {
+        // `user` is present only at sign-in: it is the database row, so the role is current.
+        if (user) {
+          if (user.id) token.sub = user.id;
+          if (isRole(user.role)) token.role = user.role;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        if (token.sub) session.user.id = token.sub;
+        if (token.role) session.user.role = token.role;
+        return session;
+      },
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The machine-readable reasons an /api/* request is refused. Defined once: the Edge
+ * middleware, the route-handler guard and the tests all use these.
+ */
+export const AUTH_ERROR_MESSAGES = {
+  missing_token:
+    "No credentials: sign in to get a session cookie, or send an Authorization: Bearer <token> header.",
+  invalid_authorization_header:
+    "The Authorization header must have the form 'Bearer <token>'.",
+  invalid_token:
+    "The session or token could not be verified: it is malformed, was tampered with, or was signed with another key. Sign in again.",
+  token_expired: "The session or token has expired. Sign in again.",
+} as const;
+
+export type AuthErrorCode = keyof typeof AUTH_ERROR_MESSAGES;
+
+export const AUTH_ERROR_CODES = Object.keys(AUTH_ERROR_MESSAGES) as AuthErrorCode[];
+
+const REALM = "voicesurveyagent";
+
+/** RFC 6750 §3: no error attribute when no credentials were sent at all. */
+function wwwAuthenticate(code: AuthErrorCode): string {
+  if (code === "missing_token") return `Bearer realm="${REALM}"`;
+  const error = code === "invalid_authorization_header" ? "invalid_request" : "invalid_token";
+  return `Bearer realm="${REALM}", error="${error}", error_description="${code}"`;
+}
+
+/** The one shape of every refusal on /api/*: 401 JSON, never a redirect. */
+export function unauthorizedResponse(code: AuthErrorCode): Response {
+  return Response.json(
+    { error: code, message: AUTH_ERROR_MESSAGES[code] },
+    {
+      status: 401,
+      headers: { "WWW-Authenticate": wwwAuthenticate(code), "Cache-Control": "no-store" },
+    },
+  );
+}

@@ -1,0 +1,48 @@
+import { PrismaAdapter } from "@auth/prisma-adapter";
+import NextAuth from "next-auth";
+import { cache } from "react";
+import { getDb } from "../db";
+import { getEnv } from "../env";
+import { AccountConflictError, upsertUserFromOidcProfile } from "../users/upsert-user-from-oidc-profile";
+import { buildEdgeAuthConfig } from "./config";
+
+/**
+ * The full Auth.js instance (Node.js runtime): the Edge-safe config plus the database.
+ * Configured lazily so importing this module never reads the environment at build time.
+ */
+const nextAuth = NextAuth(() => {
+  const env = getEnv();
+  const edge = buildEdgeAuthConfig(env);
+  const db = getDb();
+  return {
+    ...edge,
+    adapter: PrismaAdapter(db),
+    callbacks: {
+      ...edge.callbacks,
+      // Runs before Auth.js looks the account up, so Auth.js then finds the row we wrote
+      // and never takes its own create-user path (which is neither race-safe nor updates claims).
+      async signIn({ account, profile }) {
+        if (!account || account.type !== "oidc") return false;
+        try {
+          await upsertUserFromOidcProfile(db, {
+            provider: account.provider,
+            subject: account.providerAccountId,
+            email: typeof profile?.email === "string" ? profile.email.toLowerCase() : null,
+            name: typeof profile?.name === "string" ? profile.name : null,
+            tokens: account,
+          });
+          return true;
+        } catch (error) {
+          if (error instanceof AccountConflictError) return "/signin/error?error=AccountConflict";
+          console.error("[auth] could not record the sign-in:", error instanceof Error ? error.message : error);
+          return "/signin/error?error=ServerError";
+        }
+      },
+    },
+  };
+});
+
+export const { handlers, signIn, signOut } = nextAuth;
+
+/** The session of the current request, decoded once per request however many components ask. */
+export const auth = cache(() => nextAuth.auth());

@@ -1,0 +1,10 @@
+/** Roles, most privileged first. Mirrors the Prisma enum `Role` without importing Prisma (Edge-safe). */
+export const ROLES = ["admin", "campaign_manager", "viewer"] as const;
+
+export type Role = (typeof ROLES)[number];
+
+export const DEFAULT_ROLE: Role = "viewer";
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}

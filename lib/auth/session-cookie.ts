@@ -1,0 +1,66 @@
+import { decode } from "@auth/core/jwt";
+import { errors } from "jose";
+import type { AuthErrorCode } from "./errors";
+import { isRole, type Role } from "./roles";
+
+/** Auth.js's session cookie name; the __Secure- prefix makes browsers insist on https. */
+export function sessionCookieName(secureCookies: boolean): string {
+  return secureCookies ? "__Secure-authjs.session-token" : "authjs.session-token";
+}
+
+type CookieReader = { get(name: string): { value: string } | undefined };
+
+/** Auth.js splits a session over `name.0`, `name.1`, ... when it outgrows one cookie. */
+export function readSessionCookie(cookies: CookieReader, name: string): string | undefined {
+  const whole = cookies.get(name)?.value;
+  if (whole) return whole;
+  let joined = "";
+  for (let index = 0; ; index++) {
+    const chunk = cookies.get(`${name}.${index}`)?.value;
+    if (chunk === undefined) break;
+    joined += chunk;
+  }
+  return joined || undefined;
+}
+
+export type SessionIdentity = {
+  userId: string;
+  role: Role;
+  email: string | null;
+  name: string | null;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+};
+
+export type SessionVerification =
+  | { ok: true; identity: SessionIdentity }
+  | { ok: false; code: AuthErrorCode };
+
+/**
+ * Decrypts and checks an Auth.js session cookie (a JWE keyed from AUTH_SECRET and the
+ * cookie name), with Auth.js's own decoder so the format never drifts from what it wrote.
+ */
+export async function verifySessionCookie(
+  token: string,
+  options: { secret: string; cookieName: string },
+): Promise<SessionVerification> {
+  let payload: Record<string, unknown> | null;
+  try {
+    payload = await decode<Record<string, unknown>>({ token, secret: options.secret, salt: options.cookieName });
+  } catch (error) {
+    return { ok: false, code: error instanceof errors.JWTExpired ? "token_expired" : "invalid_token" };
+  }
+  if (!payload || typeof payload.sub !== "string" || !isRole(payload.role) || typeof payload.exp !== "number") {
+    return { ok: false, code: "invalid_token" };
+  }
+  return {
+    ok: true,
+    identity: {
+      userId: payload.sub,
+      role: payload.role,
+      email: typeof payload.email === "string" ? payload.email : null,
+      name: typeof payload.name === "string" ? payload.name : null,
+      expiresAt: payload.exp,
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import type { DefaultSession } from "next-auth";
+import type { Role } from "./roles";
+
+// Typed once here so `session.user.role` and `token.role` are checked everywhere.
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; role: Role } & DefaultSession["user"];
+  }
+  interface User {
+    role?: Role;
+  }
+}
+
+declare module "@auth/core/jwt" {
+  interface JWT {
+    role?: Role;
+  }
+}
+
+export {};

@@ -1,0 +1,10 @@
+export declare const DEV_DEFAULTS: Readonly<{
+  appPort: number;
+  oidcPort: number;
+  embeddedDbPort: number;
+  clientId: string;
+  clientSecret: string;
+  scopes: string;
+  jwtExpirationMinutes: number;
+}>;
+export declare function devIssuer(port?: number): string;

@@ -1,0 +1,192 @@
+#!/usr/bin/env node
+// The bundled development OpenID provider: a real, standard OpenID Provider (panva's
+// oidc-provider) with discovery, JWKS, authorize, token, userinfo, end-session, its own
+// login and consent pages, and a few fixed accounts. `npm run dev` and the end-to-end
+// tests start it; it is never meant for production (in-memory state, fixed passwords).
+//
+// Environment: DEV_OIDC_PORT (default 9400), DEV_OIDC_APP_URLS (comma-separated app
+// origins allowed to sign in, default http://localhost:3000), OIDC_CLIENT_ID,
+// OIDC_CLIENT_SECRET (default: the development client).
+import { randomBytes } from "node:crypto";
+import http from "node:http";
+import { exportJWK, generateKeyPair } from "jose";
+import Provider from "oidc-provider";
+import { DEV_DEFAULTS, devIssuer } from "../lib/dev-defaults.mjs";
+
+/** Login is the email; `claims.email` is what the IdP asserts (the twin shows an email conflict). */
+export const DEV_ACCOUNTS = [
+  { sub: "dev-alice", login: "alice@example.com", password: "alice", claims: { email: "alice@example.com", name: "Alice Example" } },
+  { sub: "dev-bob", login: "bob@example.com", password: "bob", claims: { email: "bob@example.com", name: "Bob Example" } },
+  { sub: "dev-alice-twin", login: "twin@example.com", password: "twin", claims: { email: "alice@example.com", name: "Alice's Twin" } },
+];
+
+const escapeHtml = (value) =>
+  String(value).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+
+function page(title, body) {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)}</title><style>
+body{font-family:system-ui,sans-serif;background:#f1f5f9;margin:0;padding:2rem 1rem;color:#0f172a}
+main{max-width:24rem;margin:auto;background:#fff;border:1px solid #cbd5e1;border-radius:.5rem;padding:1.5rem}
+label{display:block;margin-top:1rem;font-size:.9rem}input{width:100%;box-sizing:border-box;padding:.5rem;margin-top:.25rem;font-size:1rem}
+button{margin-top:1.25rem;padding:.6rem 1rem;font-size:1rem;border-radius:.375rem;border:1px solid #4338ca;background:#4f46e5;color:#fff;cursor:pointer}
+button.secondary{background:#fff;color:#334155;border-color:#94a3b8;margin-left:.5rem}.error{color:#b91c1c}.note{color:#64748b;font-size:.85rem}
+</style></head><body><main><p class="note">Development identity provider</p><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
+}
+
+function loginPage(uid, error) {
+  return page(
+    "Sign-in",
+    `${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ""}
+<form method="post" action="/interaction/${escapeHtml(uid)}/login">
+<label>Email<input name="login" type="email" autocomplete="username" required autofocus></label>
+<label>Password<input name="password" type="password" autocomplete="current-password" required></label>
+<button type="submit">Sign-in</button></form>
+<p class="note">Accounts: ${DEV_ACCOUNTS.map((a) => `${escapeHtml(a.login)} / ${escapeHtml(a.password)}`).join(", ")}</p>`,
+  );
+}
+
+function consentPage(uid, clientId, scopes) {
+  return page(
+    "Authorize",
+    `<p><strong>${escapeHtml(clientId)}</strong> asks for: ${escapeHtml(scopes.join(", ") || "your sign-in")}.</p>
+<form method="post" action="/interaction/${escapeHtml(uid)}/confirm" style="display:inline"><button type="submit" autofocus>Continue</button></form>
+<form method="post" action="/interaction/${escapeHtml(uid)}/abort" style="display:inline"><button type="submit" class="secondary">Cancel</button></form>`,
+  );
+}
+
+async function readForm(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+}
+
+function send(res, status, html) {
+  res.writeHead(status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+  res.end(html);
+}
+
+function createInteractionHandler(provider) {
+  return async function handleInteraction(req, res, pathname) {
+    const [, , uid, action] = pathname.split("/");
+    const details = await provider.interactionDetails(req, res);
+    if (details.uid !== uid) return send(res, 400, page("Error", "<p>Unknown interaction.</p>"));
+    const { prompt, params, session } = details;
+
+    if (req.method === "GET") {
+      if (prompt.name === "login") return send(res, 200, loginPage(uid));
+      const scopes = [...new Set([...(prompt.details.missingOIDCScope ?? [])])];
+      return send(res, 200, consentPage(uid, params.client_id, scopes));
+    }
+    if (req.method !== "POST") return send(res, 405, page("Error", "<p>Method not allowed.</p>"));
+
+    if (action === "login") {
+      const form = await readForm(req);
+      const account = DEV_ACCOUNTS.find((a) => a.login === form.get("login")?.trim().toLowerCase());
+      if (!account || account.password !== form.get("password")) {
+        return send(res, 200, loginPage(uid, "Wrong email or password."));
+      }
+      return provider.interactionFinished(req, res, { login: { accountId: account.sub } }, { mergeWithLastSubmission: false });
+    }
+    if (action === "confirm") {
+      const grant = details.grantId
+        ? await provider.Grant.find(details.grantId)
+        : new provider.Grant({ accountId: session.accountId, clientId: params.client_id });
+      if (prompt.details.missingOIDCScope) grant.addOIDCScope(prompt.details.missingOIDCScope.join(" "));
+      if (prompt.details.missingOIDCClaims) grant.addOIDCClaims(prompt.details.missingOIDCClaims);
+      for (const [indicator, scopes] of Object.entries(prompt.details.missingResourceScopes ?? {})) {
+        grant.addResourceScope(indicator, scopes.join(" "));
+      }
+      const grantId = await grant.save();
+      return provider.interactionFinished(req, res, { consent: details.grantId ? {} : { grantId } }, { mergeWithLastSubmission: true });
+    }
+    if (action === "abort") {
+      return provider.interactionFinished(
+        req,
+        res,
+        { error: "access_denied", error_description: "The user cancelled the sign-in." },
+        { mergeWithLastSubmission: false },
+      );
+    }
+    return send(res, 404, page("Error", "<p>Not found.</p>"));
+  };
+}
+
+/** Starts the provider; resolves to { issuer, close }. */
+export async function startDevOidcProvider({
+  port = DEV_DEFAULTS.oidcPort,
+  appUrls = [`http://localhost:${DEV_DEFAULTS.appPort}`],
+  clientId = DEV_DEFAULTS.clientId,
+  clientSecret = DEV_DEFAULTS.clientSecret,
+} = {}) {
+  const issuer = devIssuer(port);
+  const { privateKey } = await generateKeyPair("RS256", { extractable: true });
+  const signingKey = { ...(await exportJWK(privateKey)), kid: "dev-rs256", use: "sig", alg: "RS256" };
+
+  const provider = new Provider(issuer, {
+    clients: [
+      {
+        client_id: clientId,
+        client_secret: clientSecret,
+        client_name: "VoiceSurveyAgent console (development)",
+        grant_types: ["authorization_code", "refresh_token"],
+        response_types: ["code"],
+        token_endpoint_auth_method: "client_secret_basic",
+        redirect_uris: appUrls.map((url) => `${url}/api/auth/callback/oidc`),
+        post_logout_redirect_uris: appUrls.flatMap((url) => [url, `${url}/`]),
+      },
+    ],
+    jwks: { keys: [signingKey] },
+    cookies: { keys: [randomBytes(32).toString("hex")] },
+    pkce: { required: () => true },
+    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+    // Auth.js reads the claims from the ID token, so put them there, not only in userinfo.
+    conformIdTokenClaims: false,
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: { enabled: true },
+      revocation: { enabled: true },
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    async findAccount(_ctx, sub) {
+      const account = DEV_ACCOUNTS.find((a) => a.sub === sub);
+      if (!account) return undefined;
+      return {
+        accountId: sub,
+        claims: async () => ({ sub, email: account.claims.email, email_verified: true, name: account.claims.name }),
+      };
+    },
+  });
+
+  const handleInteraction = createInteractionHandler(provider);
+  const providerCallback = provider.callback();
+  const server = http.createServer((req, res) => {
+    const { pathname } = new URL(req.url ?? "/", issuer);
+    if (!pathname.startsWith("/interaction/")) return providerCallback(req, res);
+    handleInteraction(req, res, pathname).catch((error) => {
+      send(res, 400, page("Sign-in failed", `<p>${escapeHtml(error.message ?? "The sign-in session expired.")} Start again from the app.</p>`));
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", resolve);
+  });
+  return { issuer, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}`;
+if (isMain) {
+  const port = Number(process.env.DEV_OIDC_PORT ?? DEV_DEFAULTS.oidcPort);
+  const appUrls = (process.env.DEV_OIDC_APP_URLS ?? `http://localhost:${DEV_DEFAULTS.appPort}`)
+    .split(",")
+    .map((url) => url.trim().replace(/\/+$/, ""))
+    .filter(Boolean);
+  const { issuer } = await startDevOidcProvider({
+    port,
+    appUrls,
+    clientId: process.env.OIDC_CLIENT_ID || DEV_DEFAULTS.clientId,
+    clientSecret: process.env.OIDC_CLIENT_SECRET || DEV_DEFAULTS.clientSecret,
+  });
+  console.log(`[dev-oidc] development OpenID provider at ${issuer} (clients may return to ${appUrls.join(", ")})`);
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(0));
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// `npm run dev`: the whole app on a fresh machine with no configuration. Whatever is not
+// configured gets its development stand-in: an embedded PostgreSQL (PGlite, data under
+// .data/pg) when DATABASE_URL is unset, the bundled OpenID provider when OIDC_ISSUER is
+// unset, and an AUTH_SECRET generated once under .data/. Then `next dev`.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { DEV_DEFAULTS, devIssuer } from "../lib/dev-defaults.mjs";
+
+const root = path.resolve(import.meta.dirname, "..");
+const dataDir = path.join(root, ".data");
+const children = [];
+// Telemetry would try the network, which this kind of machine does not have.
+const env = { NEXT_TELEMETRY_DISABLED: "1", ...process.env };
+const port = Number(env.PORT || DEV_DEFAULTS.appPort);
+const appUrl = (env.AUTH_URL || `http://localhost:${port}`).replace(/\/+$/, "");
+
+function log(message) {
+  console.log(`[dev] ${message}`);
+}
+
+function startChild(name, command, args, childEnv) {
+  const child = spawn(command, args, { cwd: root, env: childEnv, stdio: ["ignore", "inherit", "inherit"] });
+  child.on("exit", (code, signal) => {
+    if (!shuttingDown) {
+      console.error(`[dev] ${name} stopped (${signal ?? `exit ${code}`}); stopping everything.`);
+      shutdown(code || 1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+let shuttingDown = false;
+function shutdown(code) {
+  shuttingDown = true;
+  for (const child of children) child.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 500).unref();
+}
+process.on("SIGINT", () => shutdown(0));
+process.on("SIGTERM", () => shutdown(0));
+
+async function waitFor(description, check, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${description} did not become ready within ${timeoutMs / 1000} s`);
+}
+
+const portOpen = (p) =>
+  new Promise((resolve) => {
+    const socket = net.connect(p, "127.0.0.1");
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
+
+function ensureAuthSecret() {
+  if (env.AUTH_SECRET) return;
+  const file = path.join(dataDir, "auth-secret");
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  env.AUTH_SECRET = readFileSync(file, "utf8").trim();
+  log(`AUTH_SECRET is not set: using the development secret kept in ${path.relative(root, file)} (set AUTH_SECRET in production).`);
+}
+
+async function ensureDatabase() {
+  if (env.DATABASE_URL) {
+    log("DATABASE_URL is set: using that PostgreSQL server.");
+  } else {
+    const dbPort = Number(env.EMBEDDED_DB_PORT || DEV_DEFAULTS.embeddedDbPort);
+    if (await portOpen(dbPort)) throw new Error(`port ${dbPort} for the embedded database is taken: set EMBEDDED_DB_PORT to a free port`);
+    const server = path.join(root, "node_modules/@electric-sql/pglite-socket/dist/scripts/server.js");
+    // -m 10: Prisma opens a pool; PGlite serializes the connections' transactions itself.
+    startChild("embedded database", process.execPath, [server, "-d", path.join(dataDir, "pg"), "-p", String(dbPort), "-m", "10"], env);
+    await waitFor("the embedded database", () => portOpen(dbPort));
+    env.DATABASE_URL = `postgresql://postgres:postgres@127.0.0.1:${dbPort}/postgres?sslmode=disable`;
+    log(`DATABASE_URL is not set: embedded PostgreSQL (PGlite) on 127.0.0.1:${dbPort}, data in .data/pg.`);
+  }
+  log("applying database migrations...");
+  const migrate = spawnSync(process.execPath, [path.join(root, "scripts/prisma.mjs"), "migrate", "deploy"], { cwd: root, env, stdio: "inherit" });
+  if (migrate.status !== 0) throw new Error("database migrations failed (see above)");
+}
+
+async function ensureIdentityProvider() {
+  if (env.OIDC_ISSUER) {
+    log(`OIDC_ISSUER is set: signing in at ${env.OIDC_ISSUER}.`);
+    return false;
+  }
+  const oidcPort = Number(env.DEV_OIDC_PORT || DEV_DEFAULTS.oidcPort);
+  if (await portOpen(oidcPort)) throw new Error(`port ${oidcPort} for the development OpenID provider is taken: set DEV_OIDC_PORT to a free port`);
+  startChild("development OpenID provider", process.execPath, [path.join(root, "scripts/dev-oidc-provider.mjs")], {
+    ...env,
+    DEV_OIDC_PORT: String(oidcPort),
+    DEV_OIDC_APP_URLS: appUrl,
+  });
+  env.OIDC_ISSUER = devIssuer(oidcPort);
+  await waitFor("the development OpenID provider", async () => (await fetch(`${env.OIDC_ISSUER}/.well-known/openid-configuration`)).ok);
+  return true;
+}
+
+try {
+  mkdirSync(dataDir, { recursive: true });
+  ensureAuthSecret();
+  await ensureDatabase();
+  const bundledIdp = await ensureIdentityProvider();
+  const next = path.join(root, "node_modules/next/dist/bin/next");
+  startChild("next dev", process.execPath, [next, "dev", "--port", String(port)], { ...env, PORT: String(port) });
+  await waitFor("the app", () => portOpen(port), 120_000);
+  console.log(`\n  VoiceSurveyAgent console: open ${appUrl} and click "Sign in".`);
+  if (bundledIdp) console.log(`  Development accounts: alice@example.com / alice, bob@example.com / bob (see README).\n`);
+} catch (error) {
+  console.error(`[dev] ${error instanceof Error ? error.message : error}`);
+  shutdown(1);
+}
