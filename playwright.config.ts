@@ -1,0 +1,51 @@
+import { existsSync } from "node:fs";
+import { defineConfig, devices } from "@playwright/test";
+import { E2E } from "./tests/e2e/e2e-settings";
+
+// Debian's Chromium where it exists (no browser download is possible on the CI machines);
+// CHROMIUM_PATH overrides; otherwise Playwright's own browser (`npx playwright install`).
+const chromiumPath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+
+if (!process.env.DATABASE_URL) {
+  throw new Error(
+    "DATABASE_URL is not set: the end-to-end tests run against a real PostgreSQL database. Set DATABASE_URL=postgresql://USER:PASSWORD@127.0.0.1:5432/DB (.ci/run creates one).",
+  );
+}
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: [["list"]],
+  timeout: 30_000,
+  use: {
+    baseURL: E2E.appUrl,
+    trace: "retain-on-failure",
+    ...devices["Desktop Chrome"],
+    launchOptions: chromiumPath
+      ? {
+          executablePath: chromiumPath,
+          args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        }
+      : {},
+  },
+  webServer: [
+    {
+      command: "node scripts/dev-oidc-provider.mjs",
+      url: `${E2E.issuer}/.well-known/openid-configuration`,
+      env: { DEV_OIDC_PORT: String(E2E.oidcPort), DEV_OIDC_APP_URLS: E2E.appUrl },
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      command: `node scripts/prisma.mjs migrate deploy && node node_modules/next/dist/bin/next build && node node_modules/next/dist/bin/next start --port ${E2E.appPort}`,
+      url: `${E2E.appUrl}/api/health`,
+      env: { ...E2E.appEnv, DATABASE_URL: process.env.DATABASE_URL },
+      reuseExistingServer: false,
+      timeout: 240_000,
+      stdout: "pipe",
+    },
+  ],
+});

@@ -1,0 +1,23 @@
+import { DEV_DEFAULTS, devIssuer } from "../../lib/dev-defaults.mjs";
+
+// Ports apart from `npm run dev`'s, so the tests can run beside a development server.
+const appPort = 3100;
+const oidcPort = 9410;
+
+export const E2E = {
+  appPort,
+  oidcPort,
+  appUrl: `http://localhost:${appPort}`,
+  issuer: devIssuer(oidcPort),
+  sessionCookieName: "authjs.session-token",
+  appEnv: {
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: String(appPort),
+    AUTH_URL: `http://localhost:${appPort}`,
+    AUTH_SECRET: "e2e-only-secret-0123456789abcdefghijklmnopqrstuvwxyz",
+    OIDC_ISSUER: devIssuer(oidcPort),
+    OIDC_CLIENT_ID: DEV_DEFAULTS.clientId,
+    OIDC_CLIENT_SECRET: DEV_DEFAULTS.clientSecret,
+  },
+} as const;
