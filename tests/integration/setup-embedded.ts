@@ -1,0 +1,51 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { migrate } from "./migrate";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once("error", reject);
+  });
+}
+
+async function waitForPort(port: number, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, "127.0.0.1");
+      socket.once("connect", () => (socket.destroy(), resolve(true)));
+      socket.once("error", () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the embedded database did not listen on ${port} within ${timeoutMs} ms`);
+}
+
+/** Starts the embedded database exactly as `npm run dev` does, in a throwaway folder. */
+export default async function setup(project: TestProject) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "vsa-pglite-"));
+  const port = await freePort();
+  const server = spawn(
+    process.execPath,
+    [path.resolve("node_modules/@electric-sql/pglite-socket/dist/scripts/server.js"), "-d", dataDir, "-p", String(port), "-m", "10"],
+    { stdio: "ignore" },
+  );
+  await waitForPort(port);
+  const databaseUrl = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
+  migrate(databaseUrl);
+  project.provide("databaseUrl", databaseUrl);
+  return () => {
+    server.kill("SIGTERM");
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}
