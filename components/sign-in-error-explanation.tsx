@@ -2,7 +2,7 @@
 const EXPLANATIONS: Record<string, { title: string; detail: string }> = {
   IdpUnreachable: {
     title: "The sign-in service could not be reached",
-    detail: "Your organisation's identity provider did not answer. Try again in a minute; if it keeps happening, tell your administrator.",
+    detail: "Your organisation's identity provider did not answer, or answered in a way the console does not understand. Try again in a minute; if it keeps happening, tell your administrator.",
   },
   Configuration: {
     title: "Sign-in is not working right now",

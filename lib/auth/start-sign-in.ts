@@ -16,14 +16,11 @@ export async function startSignIn(request: NextRequest, config: AuthConfig, appU
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: request.headers.get("cookie") ?? "" },
     body: new URLSearchParams({ callbackUrl }),
   });
-  const result = await Auth(signInRequest, { ...config, raw, skipCSRFCheck }).catch((error: unknown) => {
-    // Discovery or the IdP itself failed: say so in words, never a 500 page.
-    console.error("[auth] could not start sign-in:", error instanceof Error ? error.message : error);
-    return null;
-  });
-  if (!result) return NextResponse.redirect(`${appUrl}/signin/error?error=IdpUnreachable`, 302);
-  if (!result.redirect) {
-    return NextResponse.redirect(`${appUrl}/signin/error?error=Configuration`, 302);
+  // Auth.js logs the cause itself. A failure comes back as a thrown AuthError or, for a
+  // failed discovery request, as a ready-made redirect Response instead of the raw result.
+  const result = await Auth(signInRequest, { ...config, raw, skipCSRFCheck }).catch(() => null);
+  if (!result || result instanceof Response || !result.redirect) {
+    return NextResponse.redirect(`${appUrl}/signin/error?error=IdpUnreachable`, 302);
   }
   const response = NextResponse.redirect(result.redirect, 302);
   for (const cookie of result.cookies ?? []) response.cookies.set(cookie.name, cookie.value, cookie.options);

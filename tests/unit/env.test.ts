@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { ConfigurationError, loadEnv } from "@/lib/env";
+
+const SECRET = "s".repeat(32);
+
+function problemsOf(source: Record<string, string | undefined>): string {
+  try {
+    loadEnv(source);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a ConfigurationError");
+}
+
+describe("loadEnv", () => {
+  it("gives every variable a working development default but the secret", () => {
+    const env = loadEnv({ AUTH_SECRET: SECRET });
+    expect(env).toMatchObject({
+      nodeEnv: "development",
+      port: 3000,
+      authUrl: "http://localhost:3000",
+      oidcIssuer: "http://127.0.0.1:9400",
+      oidcClientId: "voicesurveyagent-dev",
+      oidcScopes: "openid email profile",
+      databaseUrl: undefined,
+      jwtExpirationMinutes: 60,
+      secureCookies: false,
+    });
+  });
+
+  it("derives AUTH_URL from PORT and secure cookies from an https AUTH_URL", () => {
+    expect(loadEnv({ AUTH_SECRET: SECRET, PORT: "4000" }).authUrl).toBe("http://localhost:4000");
+    const env = loadEnv({ AUTH_SECRET: SECRET, AUTH_URL: "https://console.example.com/" });
+    expect(env.authUrl).toBe("https://console.example.com");
+    expect(env.secureCookies).toBe(true);
+  });
+
+  it("names a missing AUTH_SECRET and how to make one", () => {
+    const message = problemsOf({});
+    expect(message).toContain("AUTH_SECRET is missing");
+    expect(message).toContain("openssl rand -base64 32");
+  });
+
+  it("refuses a short AUTH_SECRET", () => {
+    expect(problemsOf({ AUTH_SECRET: "short" })).toMatch(/AUTH_SECRET is invalid \(must be at least 32 characters\)/);
+  });
+
+  it("requires the secrets, the issuer, the client and the database in production", () => {
+    const message = problemsOf({ NODE_ENV: "production" });
+    for (const variable of ["AUTH_SECRET", "AUTH_URL", "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "DATABASE_URL"]) {
+      expect(message).toContain(`${variable} is required in production`);
+    }
+  });
+
+  it("accepts a complete production configuration", () => {
+    const env = loadEnv({
+      NODE_ENV: "production",
+      AUTH_SECRET: SECRET,
+      AUTH_URL: "https://console.example.com",
+      OIDC_ISSUER: "https://login.example.com/realms/acme",
+      OIDC_CLIENT_ID: "console",
+      OIDC_CLIENT_SECRET: "secret",
+      DATABASE_URL: "postgresql://u:p@db:5432/console",
+    });
+    expect(env.oidcIssuer).toBe("https://login.example.com/realms/acme");
+  });
+
+  it.each([
+    ["OIDC_ISSUER", "not a url", "must be an http(s) URL"],
+    ["OIDC_ISSUER", "ftp://login.example.com", "must be an http(s) URL"],
+    ["DATABASE_URL", "mysql://localhost/db", "must start with postgresql://"],
+    ["JWT_EXPIRATION_MINUTES", "sixty", "JWT_EXPIRATION_MINUTES is invalid"],
+    ["JWT_EXPIRATION_MINUTES", "0", "JWT_EXPIRATION_MINUTES is invalid"],
+    ["OIDC_SCOPES", "email profile", 'must include "openid"'],
+    ["PORT", "70000", "PORT is invalid"],
+  ])("names %s when it is %j", (variable, value, expected) => {
+    const message = problemsOf({ AUTH_SECRET: SECRET, [variable]: value });
+    expect(message).toContain(variable);
+    expect(message).toContain(expected);
+  });
+
+  it("never echoes a secret's value in its message", () => {
+    expect(problemsOf({ AUTH_SECRET: "hunter2-too-short" })).not.toContain("hunter2");
+  });
+});

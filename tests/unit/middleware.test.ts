@@ -1,0 +1,54 @@
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { AUTH_ERROR_MESSAGES } from "@/lib/auth/errors";
+import { COOKIE, SECRET, apiRequest, sessionCookie } from "./session-tokens";
+
+let middleware: typeof import("@/middleware").middleware;
+
+beforeAll(async () => {
+  vi.stubEnv("AUTH_SECRET", SECRET);
+  vi.stubEnv("NODE_ENV", "test");
+  ({ middleware } = await import("@/middleware"));
+});
+
+const passesThrough = (response: Response) => response.headers.get("x-middleware-next") === "1";
+
+describe("the Edge middleware", () => {
+  it.each(["/api/health", "/api/auth/login", "/api/auth/callback/oidc", "/api/auth/signin/oidc", "/api/auth/csrf", "/api/auth/session"])(
+    "lets %s through without credentials",
+    async (path) => {
+      expect(passesThrough(await middleware(apiRequest({}, path)))).toBe(true);
+    },
+  );
+
+  it.each([
+    [{}, "missing_token"],
+    [{ cookie: `${COOKIE}=garbage` }, "invalid_token"],
+    [{ authorization: "Basic dXNlcjpwYXNz" }, "invalid_authorization_header"],
+    [{ authorization: "Bearer abc" }, "invalid_token"],
+  ] as const)("answers %j on a protected route with 401 %s as JSON", async (headers, code) => {
+    const response = await middleware(apiRequest(headers as Record<string, string>, "/api/auth/me"));
+    expect(response.status).toBe(401);
+    expect(response.headers.get("content-type")).toContain("application/json");
+    expect(response.headers.get("www-authenticate")).toMatch(/^Bearer realm="voicesurveyagent"/);
+    expect(response.headers.get("set-cookie")).toBeNull();
+    expect(await response.json()).toEqual({ error: code, message: AUTH_ERROR_MESSAGES[code] });
+  });
+
+  it("refuses an expired cookie with token_expired", async () => {
+    const response = await middleware(apiRequest({ cookie: `${COOKIE}=${await sessionCookie({}, { maxAge: -3600 })}` }));
+    expect(response.status).toBe(401);
+    expect((await response.json()).error).toBe("token_expired");
+  });
+
+  it("passes a valid session through and sets no cookie", async () => {
+    const response = await middleware(apiRequest({ cookie: `${COOKIE}=${await sessionCookie()}` }));
+    expect(passesThrough(response)).toBe(true);
+    expect(response.headers.get("set-cookie")).toBeNull();
+  });
+
+  it("does not treat look-alike paths as public", async () => {
+    for (const path of ["/api/healthz", "/api/auth/me", "/api/auth/loginx", "/api/auth/callbackx"]) {
+      expect((await middleware(apiRequest({}, path))).status).toBe(401);
+    }
+  });
+});

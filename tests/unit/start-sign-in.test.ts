@@ -1,0 +1,57 @@
+import { HttpResponse, http } from "msw";
+import { setupServer } from "msw/node";
+import { NextRequest } from "next/server";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { buildEdgeAuthConfig } from "@/lib/auth/config";
+import { startSignIn } from "@/lib/auth/start-sign-in";
+import { loadEnv } from "@/lib/env";
+
+// msw fakes only the identity provider's failures (and one healthy discovery document to
+// prove the failure cases are not always taken); the real flow runs in the e2e suite.
+const ISSUER = "https://idp.test";
+const APP = "http://localhost:3000";
+const env = loadEnv({ AUTH_SECRET: "unit-test-secret-0123456789abcdefghijklmnop", OIDC_ISSUER: ISSUER });
+const config = buildEdgeAuthConfig(env);
+const discoveryUrl = `${ISSUER}/.well-known/openid-configuration`;
+
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const login = (query = "callbackUrl=/profile") => startSignIn(new NextRequest(`${APP}/api/auth/login?${query}`), config, APP);
+
+describe("startSignIn", () => {
+  it("redirects to the IdP's authorization endpoint with PKCE S256, state and nonce", async () => {
+    server.use(
+      http.get(discoveryUrl, () =>
+        HttpResponse.json({ issuer: ISSUER, authorization_endpoint: `${ISSUER}/authorize`, token_endpoint: `${ISSUER}/token`, jwks_uri: `${ISSUER}/jwks` }),
+      ),
+    );
+    const response = await login();
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get("location")!);
+    expect(`${location.origin}${location.pathname}`).toBe(`${ISSUER}/authorize`);
+    expect(location.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(location.searchParams.get("redirect_uri")).toBe(`${APP}/api/auth/callback/oidc`);
+    for (const param of ["code_challenge", "state", "nonce"]) expect(location.searchParams.get(param)).toBeTruthy();
+    const cookies = response.cookies.getAll().map((c) => c.name);
+    expect(cookies).toEqual(expect.arrayContaining(["authjs.pkce.code_verifier", "authjs.state", "authjs.nonce"]));
+    expect(response.headers.get("set-cookie")).toMatch(/HttpOnly/i);
+  });
+
+  it.each([
+    ["the network fails", () => HttpResponse.error()],
+    ["discovery answers 500", () => new HttpResponse("down", { status: 500 })],
+    ["discovery answers garbage", () => new HttpResponse("<html>", { status: 200, headers: { "content-type": "text/html" } })],
+    ["discovery names another issuer", () => HttpResponse.json({ issuer: "https://other.test", authorization_endpoint: "https://other.test/a" })],
+  ])("sends the user to the error page when %s", async (_label, resolver) => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    server.use(http.get(discoveryUrl, resolver));
+    const response = await login();
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe(`${APP}/signin/error?error=IdpUnreachable`);
+    expect(response.cookies.getAll()).toHaveLength(0);
+    errors.mockRestore();
+  });
+});
