@@ -38,7 +38,7 @@ const FALLBACK = {
 export function SignInErrorExplanation({ code }: { code: string }) {
   const { title, detail } = EXPLANATIONS[code] ?? FALLBACK;
   return (
-    <div role="alert" className="rounded-lg border border-red-200 bg-red-50 p-4 text-red-900">
+    <div role="alert" data-testid="sign-in-error" className="rounded-lg border border-red-200 bg-red-50 p-4 text-red-900">
       <h2 className="font-semibold">{title}</h2>
       <p className="mt-1 text-sm">{detail}</p>
     </div>

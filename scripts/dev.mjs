@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import { DEV_DEFAULTS, devIssuer } from "../lib/dev-defaults.mjs";
@@ -15,6 +16,10 @@ const dataDir = path.join(root, ".data");
 const children = [];
 // Telemetry would try the network, which this kind of machine does not have.
 const env = { NEXT_TELEMETRY_DISABLED: "1", ...process.env };
+// Read .env files the way Next.js will, so a DATABASE_URL or OIDC_ISSUER set there decides
+// what is started here too (@next/env is Next's own loader; it never overrides real env).
+const requireFromNext = createRequire(createRequire(import.meta.url).resolve("next/package.json"));
+Object.assign(env, { ...requireFromNext("@next/env").loadEnvConfig(root, true, { info() {}, error: console.error }).combinedEnv, ...env });
 const port = Number(env.PORT || DEV_DEFAULTS.appPort);
 const appUrl = (env.AUTH_URL || `http://localhost:${port}`).replace(/\/+$/, "");
 

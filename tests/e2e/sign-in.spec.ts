@@ -64,7 +64,7 @@ test("a tampered session cookie is refused with invalid_token", async ({ page, c
 test("cancelling at the provider explains that access was denied", async ({ page }) => {
   await signInThroughProvider(page, "bob@example.com", "bob");
   await page.getByRole("button", { name: "Cancel" }).click();
-  await expect(page.getByRole("alert")).toContainText("Access denied");
+  await expect(page.getByTestId("sign-in-error")).toContainText("Access denied");
 });
 
 test("another subject with an existing user's email is refused, not merged", async ({ page }) => {
@@ -76,7 +76,7 @@ test("another subject with an existing user's email is refused, not merged", asy
   await signInThroughProvider(page, "twin@example.com", "twin");
   await consent(page);
   await expect(page).toHaveURL(/\/signin\/error\?error=AccountConflict/);
-  await expect(page.getByRole("alert")).toContainText("already belongs to another account");
+  await expect(page.getByTestId("sign-in-error")).toContainText("already belongs to another account");
   expect((await page.request.get("/api/auth/me")).status()).toBe(401);
 });
 
