@@ -24,6 +24,10 @@ const EXPLANATIONS: Record<string, { title: string; detail: string }> = {
     title: "This email already belongs to another account",
     detail: "Another user of this console already has the email address your identity provider sent. Ask an administrator to resolve it.",
   },
+  SessionEnded: {
+    title: "Your session has ended",
+    detail: "You were signed out: on another device, at your organisation's identity provider, or by an administrator. Sign in again to continue.",
+  },
   ServerError: {
     title: "Your sign-in could not be recorded",
     detail: "The console could not save your sign-in. Try again in a minute; if it keeps happening, tell your administrator.",

@@ -1,16 +1,16 @@
 import Link from "next/link";
-import { auth } from "@/lib/auth";
+import { getCurrentSession } from "@/lib/auth/current-session";
 import { SignOutButton } from "./sign-out-button";
 
 export async function SiteHeader() {
-  const session = await auth();
+  const session = await getCurrentSession();
   return (
     <header className="border-b border-slate-200 bg-white">
       <nav aria-label="Main" className="mx-auto flex max-w-2xl flex-wrap items-center justify-between gap-3 px-4 py-3">
         <Link href="/" className="font-semibold tracking-tight focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
           VoiceSurveyAgent
         </Link>
-        {session?.user ? (
+        {session.status === "signed-in" ? (
           <div className="flex items-center gap-3 text-sm">
             <Link href="/profile" className="text-slate-700 underline-offset-4 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600">
               Profile

@@ -16,6 +16,12 @@ const HOW_TO_FIX: Record<string, string> = {
   DATABASE_URL:
     "set it to postgresql://USER:PASSWORD@HOST:5432/DATABASE (unset in development, `npm run dev` uses the embedded database)",
   JWT_EXPIRATION_MINUTES: "set it to a whole number of minutes between 1 and 43200, e.g. 60",
+  API_TOKEN_SIGNING_KEY:
+    "set it to an EC P-256 (ES256) or Ed25519 (EdDSA) private key, as a JWK (JSON) or a PKCS#8 PEM; `npm run dev` generates one under .data/ (see README, API tokens)",
+  API_TOKEN_PREVIOUS_KEYS:
+    'set it to a JSON array (or {"keys": [...]}) of the previous signing keys\' public JWKs, each with its "kid"',
+  ACCESS_TOKEN_TTL_MINUTES: "set it to a whole number of minutes between 1 and 1440, e.g. 15",
+  REFRESH_TOKEN_TTL_DAYS: "set it to a whole number of days between 1 and 365, e.g. 30",
 };
 
 const httpUrl = z
@@ -44,6 +50,10 @@ const schema = z.object({
     .min(1)
     .max(43200)
     .default(DEV_DEFAULTS.jwtExpirationMinutes),
+  API_TOKEN_SIGNING_KEY: z.string().min(1).optional(),
+  API_TOKEN_PREVIOUS_KEYS: z.string().optional(),
+  ACCESS_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
 });
 
 export type Env = {
@@ -57,6 +67,11 @@ export type Env = {
   oidcScopes: string;
   databaseUrl: string | undefined;
   jwtExpirationMinutes: number;
+  /** The API token signing key as configured (JWK JSON or PEM); parsed by lib/auth/api-token-keys. */
+  apiTokenSigningKey: string;
+  apiTokenPreviousKeys: string | undefined;
+  accessTokenTtlMinutes: number;
+  refreshTokenTtlDays: number;
   /** True when the app is served over https: cookies get the Secure flag and __Secure- names. */
   secureCookies: boolean;
 };
@@ -101,11 +116,8 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
       if (!raw[key]) problems.push({ variable: key, problem: "is required in production" });
     }
   }
-  if (!raw.AUTH_SECRET) {
-    problems.push({
-      variable: "AUTH_SECRET",
-      problem: production ? "is required in production" : "is missing",
-    });
+  for (const key of ["AUTH_SECRET", "API_TOKEN_SIGNING_KEY"] as const) {
+    if (!raw[key]) problems.push({ variable: key, problem: production ? "is required in production" : "is missing" });
   }
   if (problems.length > 0) throw new ConfigurationError(problems);
 
@@ -121,6 +133,10 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
     oidcScopes: raw.OIDC_SCOPES.split(/\s+/).join(" "),
     databaseUrl: raw.DATABASE_URL,
     jwtExpirationMinutes: raw.JWT_EXPIRATION_MINUTES,
+    apiTokenSigningKey: raw.API_TOKEN_SIGNING_KEY!,
+    apiTokenPreviousKeys: raw.API_TOKEN_PREVIOUS_KEYS,
+    accessTokenTtlMinutes: raw.ACCESS_TOKEN_TTL_MINUTES,
+    refreshTokenTtlDays: raw.REFRESH_TOKEN_TTL_DAYS,
     secureCookies: authUrl.startsWith("https://"),
   };
 }
@@ -141,6 +157,10 @@ export function getEnv(): Env {
     OIDC_SCOPES: process.env.OIDC_SCOPES,
     DATABASE_URL: process.env.DATABASE_URL,
     JWT_EXPIRATION_MINUTES: process.env.JWT_EXPIRATION_MINUTES,
+    API_TOKEN_SIGNING_KEY: process.env.API_TOKEN_SIGNING_KEY,
+    API_TOKEN_PREVIOUS_KEYS: process.env.API_TOKEN_PREVIOUS_KEYS,
+    ACCESS_TOKEN_TTL_MINUTES: process.env.ACCESS_TOKEN_TTL_MINUTES,
+    REFRESH_TOKEN_TTL_DAYS: process.env.REFRESH_TOKEN_TTL_DAYS,
   });
   return cached;
 }

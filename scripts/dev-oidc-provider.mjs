@@ -134,6 +134,9 @@ export async function startDevOidcProvider({
         token_endpoint_auth_method: "client_secret_basic",
         redirect_uris: appUrls.map((url) => `${url}/api/auth/callback/oidc`),
         post_logout_redirect_uris: appUrls.flatMap((url) => [url, `${url}/`]),
+        // OpenID Connect Back-Channel Logout: a logout here is sent to the app, with the sid.
+        backchannel_logout_uri: `${appUrls[0]}/api/auth/backchannel-logout`,
+        backchannel_logout_session_required: true,
       },
     ],
     jwks: { keys: [signingKey] },
@@ -145,6 +148,7 @@ export async function startDevOidcProvider({
     features: {
       devInteractions: { enabled: false },
       rpInitiatedLogout: { enabled: true },
+      backchannelLogout: { enabled: true },
       revocation: { enabled: true },
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },

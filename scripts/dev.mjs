@@ -4,7 +4,7 @@
 // .data/pg) when DATABASE_URL is unset, the bundled OpenID provider when OIDC_ISSUER is
 // unset, and an AUTH_SECRET generated once under .data/. Then `next dev`.
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
@@ -72,6 +72,18 @@ function ensureAuthSecret() {
   log(`AUTH_SECRET is not set: using the development secret kept in ${path.relative(root, file)} (set AUTH_SECRET in production).`);
 }
 
+function ensureApiTokenSigningKey() {
+  if (env.API_TOKEN_SIGNING_KEY) return;
+  const file = path.join(dataDir, "api-token-signing-key.jwk");
+  if (!existsSync(file)) {
+    const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const jwk = { ...privateKey.export({ format: "jwk" }), kid: `dev-${randomBytes(4).toString("hex")}`, alg: "ES256" };
+    writeFileSync(file, JSON.stringify(jwk), { mode: 0o600 });
+  }
+  env.API_TOKEN_SIGNING_KEY = readFileSync(file, "utf8").trim();
+  log(`API_TOKEN_SIGNING_KEY is not set: using the development ES256 key kept in ${path.relative(root, file)}.`);
+}
+
 async function ensureDatabase() {
   if (env.DATABASE_URL) {
     log("DATABASE_URL is set: using that PostgreSQL server.");
@@ -110,6 +122,7 @@ async function ensureIdentityProvider() {
 try {
   mkdirSync(dataDir, { recursive: true });
   ensureAuthSecret();
+  ensureApiTokenSigningKey();
   await ensureDatabase();
   const bundledIdp = await ensureIdentityProvider();
   const next = path.join(root, "node_modules/next/dist/bin/next");

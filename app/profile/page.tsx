@@ -1,6 +1,9 @@
 import { redirect } from "next/navigation";
-import { auth } from "@/lib/auth";
+import { CreateApiToken } from "@/components/create-api-token";
+import { SignOutButton } from "@/components/sign-out-button";
+import { getCurrentSession } from "@/lib/auth/current-session";
 import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 import { findUserProfile } from "@/lib/users/find-user-profile";
 
 export const dynamic = "force-dynamic";
@@ -13,10 +16,11 @@ function formatDate(date: Date | null): string {
 }
 
 export default async function ProfilePage() {
-  const session = await auth();
-  if (!session?.user?.id) redirect("/signin?callbackUrl=/profile");
+  const session = await getCurrentSession();
+  if (session.status === "ended") redirect("/signin?error=SessionEnded&callbackUrl=/profile");
+  if (session.status !== "signed-in") redirect("/signin?callbackUrl=/profile");
   const profile = await findUserProfile(getDb(), session.user.id);
-  if (!profile) redirect("/signin?callbackUrl=/profile");
+  if (!profile) redirect("/signin?error=SessionEnded&callbackUrl=/profile");
 
   const rows: [string, string, string][] = [
     ["Name", profile.name ?? "—", "profile-name"],
@@ -32,12 +36,20 @@ export default async function ProfilePage() {
         {rows.map(([label, value, testId]) => (
           <div key={label} className="grid grid-cols-1 gap-1 px-4 py-3 sm:grid-cols-3 sm:gap-4">
             <dt className="text-sm font-medium text-slate-500">{label}</dt>
-            <dd className="break-words text-slate-900 sm:col-span-2" data-testid={testId} data-value={label === "Role" ? profile.role : undefined}>
+            <dd className="break-words text-slate-900 sm:col-span-2" data-testid={testId}>
               {value}
             </dd>
           </div>
         ))}
       </dl>
+      <CreateApiToken appUrl={getEnv().authUrl} />
+      <section aria-labelledby="sessions-heading" className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
+        <h2 id="sessions-heading" className="font-semibold">
+          Sessions
+        </h2>
+        <p className="text-sm text-slate-600">Ends every sign-in of yours on every device, and every API token you created.</p>
+        <SignOutButton everywhere />
+      </section>
     </section>
   );
 }

@@ -1,14 +1,13 @@
 import { redirect } from "next/navigation";
 import { SignInErrorExplanation } from "@/components/sign-in-error-explanation";
 import { SignInLink } from "@/components/sign-in-link";
-import { auth } from "@/lib/auth";
+import { getCurrentSession } from "@/lib/auth/current-session";
 
 type Props = { searchParams: Promise<{ callbackUrl?: string; error?: string }> };
 
 export default async function SignInPage({ searchParams }: Props) {
   const { callbackUrl, error } = await searchParams;
-  const session = await auth();
-  if (session?.user && !error) redirect("/profile");
+  if (!error && (await getCurrentSession()).status === "signed-in") redirect("/profile");
   return (
     <section className="space-y-6">
       <h1 className="text-2xl font-bold tracking-tight">Sign in</h1>

@@ -45,6 +45,7 @@ export function buildEdgeAuthConfig(env: Env): NextAuthConfig {
       session({ session, token }) {
         if (token.sub) session.user.id = token.sub;
         if (token.role) session.user.role = token.role;
+        if (token.sid) session.user.sid = token.sid;
         return session;
       },
     },

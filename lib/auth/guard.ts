@@ -1,18 +1,32 @@
 import type { NextRequest } from "next/server";
+import { getDb } from "../db";
 import { getEnv } from "../env";
 import { authenticateRequest } from "./authenticate-request";
-import { unauthorizedResponse } from "./errors";
+import { authenticationOptions } from "./authentication-options";
+import { forbiddenResponse, unauthorizedResponse } from "./errors";
+import type { Role } from "./roles";
 import type { SessionIdentity } from "./session-cookie";
+import { isFamilyActive } from "./token-families";
 
 export type Guarded = { ok: true; identity: SessionIdentity } | { ok: false; response: Response };
 
 /**
  * Every protected route handler calls this itself: the middleware is a first gate, not
  * the only one (CVE-2025-29927 skipped Next middleware with a single request header).
+ * Here, unlike the middleware, revocation is checked too.
  */
 export async function requireUser(request: NextRequest): Promise<Guarded> {
-  const env = getEnv();
-  const result = await authenticateRequest(request, { secret: env.authSecret, secureCookies: env.secureCookies });
+  const result = await authenticateRequest(request, await authenticationOptions(getEnv()));
   if (!result.ok) return { ok: false, response: unauthorizedResponse(result.code) };
+  if (!(await isFamilyActive(getDb(), result.identity.sid))) return { ok: false, response: unauthorizedResponse("token_revoked") };
   return { ok: true, identity: result.identity };
+}
+
+/** requireUser, then 403 `forbidden` unless the caller has one of `roles`. */
+export async function requireRole(request: NextRequest, roles: readonly Role[]): Promise<Guarded> {
+  const guarded = await requireUser(request);
+  if (guarded.ok && !roles.includes(guarded.identity.role)) {
+    return { ok: false, response: forbiddenResponse(`This needs one of the roles: ${roles.join(", ")}.`) };
+  }
+  return guarded;
 }

@@ -5,6 +5,7 @@ import { getDb } from "../db";
 import { getEnv } from "../env";
 import { AccountConflictError, upsertUserFromOidcProfile } from "../users/upsert-user-from-oidc-profile";
 import { buildEdgeAuthConfig } from "./config";
+import { createBrowserFamily } from "./token-families";
 
 /**
  * The full Auth.js instance (Node.js runtime): the Edge-safe config plus the database.
@@ -19,6 +20,21 @@ const nextAuth = NextAuth(() => {
     adapter: PrismaAdapter(db),
     callbacks: {
       ...edge.callbacks,
+      // Each sign-in opens a token family: its id (`sid`) rides in the session cookie, and
+      // logout, "sign out everywhere" and back-channel logout revoke it.
+      async jwt(params) {
+        const token = await edge.callbacks!.jwt!(params);
+        if (params.trigger === "signIn" && params.user?.id && params.account) {
+          const family = await createBrowserFamily(db, {
+            userId: params.user.id,
+            idpSubject: params.account.providerAccountId,
+            idpSessionId: typeof params.profile?.sid === "string" ? params.profile.sid : null,
+            idToken: params.account.id_token ?? null,
+          });
+          if (token) token.sid = family.id;
+        }
+        return token;
+      },
       // Runs before Auth.js looks the account up, so Auth.js then finds the row we wrote
       // and never takes its own create-user path (which is neither race-safe nor updates claims).
       async signIn({ account, profile }) {

@@ -11,6 +11,9 @@ const PUBLIC_EXACT = new Set([
   "/api/auth/csrf",
   "/api/auth/providers",
   "/api/auth/error",
+  // The refresh token and the IdP's signed logout token are the credentials here.
+  "/api/auth/refresh",
+  "/api/auth/backchannel-logout",
 ]);
 
 const PUBLIC_PREFIXES = ["/api/auth/signin/", "/api/auth/callback/"];

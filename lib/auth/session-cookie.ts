@@ -26,6 +26,9 @@ export function readSessionCookie(cookies: CookieReader, name: string): string |
 export type SessionIdentity = {
   userId: string;
   role: Role;
+  /** The token family (lib/auth/token-families): revoking it ends this session or token. */
+  sid: string;
+  via: "cookie" | "bearer";
   email: string | null;
   name: string | null;
   /** Seconds since the epoch. */
@@ -50,7 +53,13 @@ export async function verifySessionCookie(
   } catch (error) {
     return { ok: false, code: error instanceof errors.JWTExpired ? "token_expired" : "invalid_token" };
   }
-  if (!payload || typeof payload.sub !== "string" || !isRole(payload.role) || typeof payload.exp !== "number") {
+  if (
+    !payload ||
+    typeof payload.sub !== "string" ||
+    typeof payload.sid !== "string" ||
+    !isRole(payload.role) ||
+    typeof payload.exp !== "number"
+  ) {
     return { ok: false, code: "invalid_token" };
   }
   return {
@@ -58,6 +67,8 @@ export async function verifySessionCookie(
     identity: {
       userId: payload.sub,
       role: payload.role,
+      sid: payload.sid,
+      via: "cookie",
       email: typeof payload.email === "string" ? payload.email : null,
       name: typeof payload.name === "string" ? payload.name : null,
       expiresAt: payload.exp,

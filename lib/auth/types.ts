@@ -4,7 +4,7 @@ import type { Role } from "./roles";
 // Typed once here so `session.user.role` and `token.role` are checked everywhere.
 declare module "next-auth" {
   interface Session {
-    user: { id: string; role: Role } & DefaultSession["user"];
+    user: { id: string; role: Role; sid: string } & DefaultSession["user"];
   }
   interface User {
     role?: Role;
@@ -14,6 +14,8 @@ declare module "next-auth" {
 declare module "@auth/core/jwt" {
   interface JWT {
     role?: Role;
+    /** The sign-in's token family (lib/auth/token-families). */
+    sid?: string;
   }
 }
 

@@ -19,5 +19,7 @@ export const E2E = {
     OIDC_ISSUER: devIssuer(oidcPort),
     OIDC_CLIENT_ID: DEV_DEFAULTS.clientId,
     OIDC_CLIENT_SECRET: DEV_DEFAULTS.clientSecret,
+    // A test-only key, generated for this suite and used nowhere else.
+    API_TOKEN_SIGNING_KEY: '{"kty":"EC","x":"sLLDCKcKxVZ_SQHWwBzXrCAxoeUdqy6tLTlPnqYlaGI","y":"acuGxqy2YsQ-2Hz6poUFniPx2wTSKHZO-nymKKldsuA","crv":"P-256","d":"f0HeJTQdZmpQIK1s-hH1Fl3HtRTzHeIlusWwD_TlS8Y","kid":"e2e-test-key","alg":"ES256"}',
   },
 } as const;

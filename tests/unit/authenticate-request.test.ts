@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { authenticateRequest } from "@/lib/auth/authenticate-request";
-import { COOKIE, SECRET, apiRequest, sessionCookie } from "./session-tokens";
+import { COOKIE, apiRequest, authenticationOptions, sessionCookie } from "./session-tokens";
 
-const options = { secret: SECRET, secureCookies: false };
+const options = await authenticationOptions();
 const codeOf = async (headers: Record<string, string>) => {
   const result = await authenticateRequest(apiRequest(headers), options);
   return result.ok ? "ok" : result.code;
@@ -11,7 +11,7 @@ const codeOf = async (headers: Record<string, string>) => {
 describe("authenticateRequest", () => {
   it("accepts a session cookie Auth.js wrote and returns the identity", async () => {
     const result = await authenticateRequest(apiRequest({ cookie: `${COOKIE}=${await sessionCookie()}` }), options);
-    expect(result).toMatchObject({ ok: true, identity: { userId: "user-1", role: "viewer", email: "a@example.com" } });
+    expect(result).toMatchObject({ ok: true, identity: { userId: "user-1", role: "viewer", sid: "family-1", via: "cookie", email: "a@example.com" } });
   });
 
   it("reassembles a session split over numbered cookies", async () => {
@@ -50,6 +50,7 @@ describe("authenticateRequest", () => {
   it("is invalid_token for a session without a known role or subject", async () => {
     expect(await codeOf({ cookie: `${COOKIE}=${await sessionCookie({ role: "superuser" })}` })).toBe("invalid_token");
     expect(await codeOf({ cookie: `${COOKIE}=${await sessionCookie({ sub: undefined })}` })).toBe("invalid_token");
+    expect(await codeOf({ cookie: `${COOKIE}=${await sessionCookie({ sid: undefined })}` })).toBe("invalid_token");
   });
 
   it("reads only the cookie name that matches the deployment (no __Secure- cookie over http)", async () => {
@@ -62,7 +63,7 @@ describe("authenticateRequest", () => {
     expect(await codeOf({ authorization: "Bearer two tokens" })).toBe("invalid_authorization_header");
   });
 
-  it("lets the Authorization header win over a valid cookie, and refuses bearer tokens until they are issued", async () => {
+  it("lets the Authorization header win over a valid cookie", async () => {
     const cookie = `${COOKIE}=${await sessionCookie()}`;
     expect(await codeOf({ cookie, authorization: "Bearer abc.def.ghi" })).toBe("invalid_token");
     expect(await codeOf({ cookie, authorization: "Basic x" })).toBe("invalid_authorization_header");

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigurationError, loadEnv } from "@/lib/env";
 
 const SECRET = "s".repeat(32);
+const KEY = '{"kty":"EC"}';
 
 function problemsOf(source: Record<string, string | undefined>): string {
   try {
@@ -15,7 +16,7 @@ function problemsOf(source: Record<string, string | undefined>): string {
 
 describe("loadEnv", () => {
   it("gives every variable a working development default but the secret", () => {
-    const env = loadEnv({ AUTH_SECRET: SECRET });
+    const env = loadEnv({ AUTH_SECRET: SECRET, API_TOKEN_SIGNING_KEY: KEY });
     expect(env).toMatchObject({
       nodeEnv: "development",
       port: 3000,
@@ -25,19 +26,21 @@ describe("loadEnv", () => {
       oidcScopes: "openid email profile",
       databaseUrl: undefined,
       jwtExpirationMinutes: 60,
+      accessTokenTtlMinutes: 15,
+      refreshTokenTtlDays: 30,
       secureCookies: false,
     });
   });
 
   it("derives AUTH_URL from PORT and secure cookies from an https AUTH_URL", () => {
-    expect(loadEnv({ AUTH_SECRET: SECRET, PORT: "4000" }).authUrl).toBe("http://localhost:4000");
-    const env = loadEnv({ AUTH_SECRET: SECRET, AUTH_URL: "https://console.example.com/" });
+    expect(loadEnv({ AUTH_SECRET: SECRET, API_TOKEN_SIGNING_KEY: KEY, PORT: "4000" }).authUrl).toBe("http://localhost:4000");
+    const env = loadEnv({ AUTH_SECRET: SECRET, API_TOKEN_SIGNING_KEY: KEY, AUTH_URL: "https://console.example.com/" });
     expect(env.authUrl).toBe("https://console.example.com");
     expect(env.secureCookies).toBe(true);
   });
 
   it("names a missing AUTH_SECRET and how to make one", () => {
-    const message = problemsOf({});
+    const message = problemsOf({ API_TOKEN_SIGNING_KEY: KEY });
     expect(message).toContain("AUTH_SECRET is missing");
     expect(message).toContain("openssl rand -base64 32");
   });
@@ -48,7 +51,7 @@ describe("loadEnv", () => {
 
   it("requires the secrets, the issuer, the client and the database in production", () => {
     const message = problemsOf({ NODE_ENV: "production" });
-    for (const variable of ["AUTH_SECRET", "AUTH_URL", "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "DATABASE_URL"]) {
+    for (const variable of ["AUTH_SECRET", "API_TOKEN_SIGNING_KEY", "AUTH_URL", "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "DATABASE_URL"]) {
       expect(message).toContain(`${variable} is required in production`);
     }
   });
@@ -56,7 +59,7 @@ describe("loadEnv", () => {
   it("accepts a complete production configuration", () => {
     const env = loadEnv({
       NODE_ENV: "production",
-      AUTH_SECRET: SECRET,
+      AUTH_SECRET: SECRET, API_TOKEN_SIGNING_KEY: KEY,
       AUTH_URL: "https://console.example.com",
       OIDC_ISSUER: "https://login.example.com/realms/acme",
       OIDC_CLIENT_ID: "console",
@@ -74,13 +77,15 @@ describe("loadEnv", () => {
     ["JWT_EXPIRATION_MINUTES", "0", "JWT_EXPIRATION_MINUTES is invalid"],
     ["OIDC_SCOPES", "email profile", 'must include "openid"'],
     ["PORT", "70000", "PORT is invalid"],
+    ["ACCESS_TOKEN_TTL_MINUTES", "0", "ACCESS_TOKEN_TTL_MINUTES is invalid"],
+    ["REFRESH_TOKEN_TTL_DAYS", "400", "REFRESH_TOKEN_TTL_DAYS is invalid"],
   ])("names %s when it is %j", (variable, value, expected) => {
-    const message = problemsOf({ AUTH_SECRET: SECRET, [variable]: value });
+    const message = problemsOf({ AUTH_SECRET: SECRET, API_TOKEN_SIGNING_KEY: KEY, [variable]: value });
     expect(message).toContain(variable);
     expect(message).toContain(expected);
   });
 
   it("never echoes a secret's value in its message", () => {
-    expect(problemsOf({ AUTH_SECRET: "hunter2-too-short" })).not.toContain("hunter2");
+    expect(problemsOf({ AUTH_SECRET: "hunter2-too-short", API_TOKEN_SIGNING_KEY: KEY })).not.toContain("hunter2");
   });
 });

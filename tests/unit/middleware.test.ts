@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { AUTH_ERROR_MESSAGES } from "@/lib/auth/errors";
-import { COOKIE, SECRET, apiRequest, sessionCookie } from "./session-tokens";
+import { COOKIE, SECRET, SIGNING_KEY, apiRequest, sessionCookie } from "./session-tokens";
 
 let middleware: typeof import("@/middleware").middleware;
 
 beforeAll(async () => {
   vi.stubEnv("AUTH_SECRET", SECRET);
+  vi.stubEnv("API_TOKEN_SIGNING_KEY", SIGNING_KEY);
   vi.stubEnv("NODE_ENV", "test");
   ({ middleware } = await import("@/middleware"));
 });
@@ -13,7 +14,7 @@ beforeAll(async () => {
 const passesThrough = (response: Response) => response.headers.get("x-middleware-next") === "1";
 
 describe("the Edge middleware", () => {
-  it.each(["/api/health", "/api/auth/login", "/api/auth/callback/oidc", "/api/auth/signin/oidc", "/api/auth/csrf", "/api/auth/session"])(
+  it.each(["/api/health", "/api/auth/login", "/api/auth/callback/oidc", "/api/auth/signin/oidc", "/api/auth/csrf", "/api/auth/session", "/api/auth/refresh", "/api/auth/backchannel-logout"])(
     "lets %s through without credentials",
     async (path) => {
       expect(passesThrough(await middleware(apiRequest({}, path)))).toBe(true);

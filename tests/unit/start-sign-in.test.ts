@@ -10,7 +10,7 @@ import { loadEnv } from "@/lib/env";
 // prove the failure cases are not always taken); the real flow runs in the e2e suite.
 const ISSUER = "https://idp.test";
 const APP = "http://localhost:3000";
-const env = loadEnv({ AUTH_SECRET: "unit-test-secret-0123456789abcdefghijklmnop", OIDC_ISSUER: ISSUER });
+const env = loadEnv({ AUTH_SECRET: "unit-test-secret-0123456789abcdefghijklmnop", API_TOKEN_SIGNING_KEY: "{}", OIDC_ISSUER: ISSUER });
 const config = buildEdgeAuthConfig(env);
 const discoveryUrl = `${ISSUER}/.well-known/openid-configuration`;
 

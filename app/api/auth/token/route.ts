@@ -1,0 +1,17 @@
+import type { NextRequest } from "next/server";
+import { createApiTokens } from "@/lib/auth/api-tokens";
+import { forbiddenResponse } from "@/lib/auth/errors";
+import { requireUser } from "@/lib/auth/guard";
+import { isSameOriginRequest } from "@/lib/auth/same-origin";
+import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+
+export async function POST(request: NextRequest) {
+  const guard = await requireUser(request);
+  if (!guard.ok) return guard.response;
+  const env = getEnv();
+  if (guard.identity.via !== "cookie") return forbiddenResponse("API tokens are created from a signed-in browser session, not with another token.");
+  if (!isSameOriginRequest(request, env.authUrl)) return forbiddenResponse("Cross-origin request refused: create API tokens from the console itself.");
+  const tokens = await createApiTokens(getDb(), env, guard.identity);
+  return Response.json(tokens, { headers: { "Cache-Control": "no-store", Pragma: "no-cache" } });
+}

@@ -1,0 +1,43 @@
+import type { NextRequest, NextResponse } from "next/server";
+import type { Db } from "../db";
+import type { Env } from "../env";
+import { getIdpMetadata } from "./oidc-discovery";
+import { sessionCookieName } from "./session-cookie";
+
+/**
+ * Where to send the browser so the IdP ends its session too (OpenID Connect RP-Initiated
+ * Logout 1.0), or null when the IdP advertises no end_session_endpoint or cannot be reached.
+ */
+export async function buildIdpLogoutUrl(env: Env, idToken: string | null): Promise<string | null> {
+  let endSession: string | undefined;
+  try {
+    endSession = (await getIdpMetadata(env.oidcIssuer)).end_session_endpoint;
+  } catch {
+    return null;
+  }
+  if (!endSession) return null;
+  const url = new URL(endSession);
+  if (idToken) url.searchParams.set("id_token_hint", idToken);
+  url.searchParams.set("client_id", env.oidcClientId);
+  url.searchParams.set("post_logout_redirect_uri", `${env.authUrl}/`);
+  return url.toString();
+}
+
+/** The ID token of the browser sign-in behind a family (an API family's parent). */
+export async function idTokenOfFamily(db: Db, familyId: string): Promise<string | null> {
+  const family = await db.tokenFamily.findUnique({
+    where: { id: familyId },
+    select: { idToken: true, parent: { select: { idToken: true } } },
+  });
+  return family?.idToken ?? family?.parent?.idToken ?? null;
+}
+
+/** Expires the session cookie, and any chunks Auth.js split it into. */
+export function clearSessionCookies(request: NextRequest, response: NextResponse, env: Env): void {
+  const name = sessionCookieName(env.secureCookies);
+  for (const cookie of request.cookies.getAll()) {
+    if (cookie.name === name || cookie.name.startsWith(`${name}.`)) {
+      response.cookies.set(cookie.name, "", { maxAge: 0, path: "/", httpOnly: true, sameSite: "lax", secure: env.secureCookies });
+    }
+  }
+}
