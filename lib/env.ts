@@ -20,6 +20,7 @@ const HOW_TO_FIX: Record<string, string> = {
     "set it to an EC P-256 (ES256) or Ed25519 (EdDSA) private key, as a JWK (JSON) or a PKCS#8 PEM; `npm run dev` generates one under .data/ (see README, API tokens)",
   API_TOKEN_PREVIOUS_KEYS:
     'set it to a JSON array (or {"keys": [...]}) of the previous signing keys\' public JWKs, each with its "kid"',
+  DATABASE_POOL_MAX: "set it to the number of database connections per app process, 1 to 100, e.g. 10",
   ACCESS_TOKEN_TTL_MINUTES: "set it to a whole number of minutes between 1 and 1440, e.g. 15",
   REFRESH_TOKEN_TTL_DAYS: "set it to a whole number of days between 1 and 365, e.g. 30",
 };
@@ -50,6 +51,7 @@ const schema = z.object({
     .min(1)
     .max(43200)
     .default(DEV_DEFAULTS.jwtExpirationMinutes),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   API_TOKEN_SIGNING_KEY: z.string().min(1).optional(),
   API_TOKEN_PREVIOUS_KEYS: z.string().optional(),
   ACCESS_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
@@ -66,6 +68,7 @@ export type Env = {
   oidcClientSecret: string;
   oidcScopes: string;
   databaseUrl: string | undefined;
+  databasePoolMax: number;
   jwtExpirationMinutes: number;
   /** The API token signing key as configured (JWK JSON or PEM); parsed by lib/auth/api-token-keys. */
   apiTokenSigningKey: string;
@@ -132,6 +135,7 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
     oidcClientSecret: raw.OIDC_CLIENT_SECRET ?? DEV_DEFAULTS.clientSecret,
     oidcScopes: raw.OIDC_SCOPES.split(/\s+/).join(" "),
     databaseUrl: raw.DATABASE_URL,
+    databasePoolMax: raw.DATABASE_POOL_MAX,
     jwtExpirationMinutes: raw.JWT_EXPIRATION_MINUTES,
     apiTokenSigningKey: raw.API_TOKEN_SIGNING_KEY!,
     apiTokenPreviousKeys: raw.API_TOKEN_PREVIOUS_KEYS,
@@ -156,6 +160,7 @@ export function getEnv(): Env {
     OIDC_CLIENT_SECRET: process.env.OIDC_CLIENT_SECRET,
     OIDC_SCOPES: process.env.OIDC_SCOPES,
     DATABASE_URL: process.env.DATABASE_URL,
+    DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX,
     JWT_EXPIRATION_MINUTES: process.env.JWT_EXPIRATION_MINUTES,
     API_TOKEN_SIGNING_KEY: process.env.API_TOKEN_SIGNING_KEY,
     API_TOKEN_PREVIOUS_KEYS: process.env.API_TOKEN_PREVIOUS_KEYS,

@@ -91,10 +91,13 @@ async function ensureDatabase() {
     const dbPort = Number(env.EMBEDDED_DB_PORT || DEV_DEFAULTS.embeddedDbPort);
     if (await portOpen(dbPort)) throw new Error(`port ${dbPort} for the embedded database is taken: set EMBEDDED_DB_PORT to a free port`);
     const server = path.join(root, "node_modules/@electric-sql/pglite-socket/dist/scripts/server.js");
-    // -m 10: Prisma opens a pool; PGlite serializes the connections' transactions itself.
-    startChild("embedded database", process.execPath, [server, "-d", path.join(dataDir, "pg"), "-p", String(dbPort), "-m", "10"], env);
+    // -m 4: the app's one connection plus the migration command's.
+    startChild("embedded database", process.execPath, [server, "-d", path.join(dataDir, "pg"), "-p", String(dbPort), "-m", "4"], env);
     await waitFor("the embedded database", () => portOpen(dbPort));
     env.DATABASE_URL = `postgresql://postgres:postgres@127.0.0.1:${dbPort}/postgres?sslmode=disable`;
+    // PGlite is one backend: its socket server interleaves the extended-protocol messages of
+    // concurrent connections outside transactions, so the app keeps a single connection.
+    env.DATABASE_POOL_MAX = "1";
     log(`DATABASE_URL is not set: embedded PostgreSQL (PGlite) on 127.0.0.1:${dbPort}, data in .data/pg.`);
   }
   log("applying database migrations...");

@@ -3,7 +3,7 @@ import { createDb } from "@/lib/db";
 import { findUserProfile } from "@/lib/users/find-user-profile";
 import { checkHealth } from "@/lib/health";
 
-const db = createDb(inject("databaseUrl"));
+const db = createDb(inject("databaseUrl"), inject("poolMax"));
 afterAll(() => db.$disconnect());
 
 describe("checkHealth", () => {

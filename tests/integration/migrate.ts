@@ -13,5 +13,9 @@ export function migrate(databaseUrl: string) {
 declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
+    /** Connections per simulated app instance (the embedded database takes one). */
+    poolMax: number;
+    /** Whether several app instances (connection pools) may share this database. */
+    multipleInstances: boolean;
   }
 }

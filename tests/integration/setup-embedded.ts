@@ -37,13 +37,16 @@ export default async function setup(project: TestProject) {
   const port = await freePort();
   const server = spawn(
     process.execPath,
-    [path.resolve("node_modules/@electric-sql/pglite-socket/dist/scripts/server.js"), "-d", dataDir, "-p", String(port), "-m", "10"],
+    [path.resolve("node_modules/@electric-sql/pglite-socket/dist/scripts/server.js"), "-d", dataDir, "-p", String(port), "-m", "4"],
     { stdio: "ignore" },
   );
   await waitForPort(port);
   const databaseUrl = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
   migrate(databaseUrl);
   project.provide("databaseUrl", databaseUrl);
+  // As `npm run dev` runs it: one app instance with one connection.
+  project.provide("poolMax", 1);
+  project.provide("multipleInstances", false);
   return () => {
     server.kill("SIGTERM");
     rmSync(dataDir, { recursive: true, force: true });

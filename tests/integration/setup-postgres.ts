@@ -10,4 +10,6 @@ export default function setup(project: TestProject) {
   }
   migrate(databaseUrl);
   project.provide("databaseUrl", databaseUrl);
+  project.provide("poolMax", 10);
+  project.provide("multipleInstances", true);
 }

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { createDb } from "@/lib/db";
 import { AccountConflictError, upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
 
-const db = createDb(inject("databaseUrl"));
+const db = createDb(inject("databaseUrl"), inject("poolMax"));
 afterAll(() => db.$disconnect());
 
 const uniqueSubject = () => `sub-${randomUUID()}`;

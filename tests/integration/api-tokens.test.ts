@@ -1,0 +1,166 @@
+import { randomUUID } from "node:crypto";
+import { exportJWK, generateKeyPair } from "jose";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { verifyAccessToken } from "@/lib/auth/access-token";
+import { getApiTokenKeys } from "@/lib/auth/api-token-keys";
+import { createApiTokens, hashRefreshToken, refreshApiTokens } from "@/lib/auth/api-tokens";
+import { accessTokenSettings } from "@/lib/auth/authentication-options";
+import type { SessionIdentity } from "@/lib/auth/session-cookie";
+import { FAMILY_STATE_CACHE_MS, clearFamilyStateCache, createBrowserFamily, isFamilyActive, revokeFamilies } from "@/lib/auth/token-families";
+import { createDb } from "@/lib/db";
+import { loadEnv } from "@/lib/env";
+import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
+
+const databaseUrl = inject("databaseUrl");
+const db = createDb(databaseUrl, inject("poolMax"));
+afterAll(() => db.$disconnect());
+
+const { privateKey } = await generateKeyPair("ES256", { extractable: true });
+const env = loadEnv({
+  AUTH_SECRET: "integration-secret-0123456789abcdefghijklmnop",
+  API_TOKEN_SIGNING_KEY: JSON.stringify({ ...(await exportJWK(privateKey)), kid: "integration" }),
+  DATABASE_URL: databaseUrl,
+});
+const keys = await getApiTokenKeys(env);
+
+/** A user signed in through a browser: the caller POST /api/auth/token sees. */
+async function signedInUser(): Promise<SessionIdentity> {
+  const subject = `sub-${randomUUID()}`;
+  const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: `${randomUUID()}@example.test`, name: "Token User" });
+  const family = await createBrowserFamily(db, { userId: user.id, idpSubject: subject, idpSessionId: `idp-${randomUUID()}`, idToken: "id-token" });
+  return { userId: user.id, role: user.role, sid: family.id, via: "cookie", email: user.email, name: user.name, expiresAt: 0 };
+}
+
+const verify = (token: string) => verifyAccessToken(token, keys, accessTokenSettings(env));
+
+describe("API tokens against the database", () => {
+  it("mint → use → refresh → the old refresh token is refused as reused → the whole family is revoked", async () => {
+    const caller = await signedInUser();
+    const first = await createApiTokens(db, env, caller);
+    expect(first).toMatchObject({ token_type: "Bearer", expires_in: 900, refresh_expires_in: 30 * 86_400 });
+    expect(first.refresh_token).toMatch(/^vsa_rt_[A-Za-z0-9_-]{43}$/);
+
+    const used = await verify(first.access_token);
+    expect(used).toMatchObject({ ok: true, claims: { userId: caller.userId, role: "viewer" } });
+    const familyId = used.ok ? used.claims.sid : "";
+    expect(familyId).not.toBe(caller.sid);
+    expect(await isFamilyActive(db, familyId)).toBe(true);
+
+    // Stored hashed, never as presented.
+    expect(await db.refreshToken.count({ where: { tokenHash: first.refresh_token } })).toBe(0);
+
+    const second = await refreshApiTokens(db, env, first.refresh_token);
+    expect(second.ok).toBe(true);
+    if (!second.ok) return;
+    expect(second.tokens.refresh_token).not.toBe(first.refresh_token);
+    expect(await verify(second.tokens.access_token)).toMatchObject({ ok: true, claims: { sid: familyId } });
+
+    expect(await refreshApiTokens(db, env, first.refresh_token)).toEqual({ ok: false, code: "refresh_token_reused" });
+    expect(await isFamilyActive(db, familyId)).toBe(false);
+    expect(await refreshApiTokens(db, env, second.tokens.refresh_token)).toEqual({ ok: false, code: "token_revoked" });
+    // The browser sign-in it came from is not the thief's family: it stays.
+    expect(await isFamilyActive(db, caller.sid)).toBe(true);
+  });
+
+  it("gives exactly one winner to concurrent refreshes with one token", async () => {
+    const { refresh_token } = await createApiTokens(db, env, await signedInUser());
+    // Two clients standing in for two app instances: separate connection pools (on a real
+    // server; the embedded database serves one instance, so there both calls share one).
+    const otherInstance = inject("multipleInstances") ? createDb(databaseUrl) : db;
+    try {
+      const outcomes = await Promise.all([
+        refreshApiTokens(db, env, refresh_token),
+        refreshApiTokens(otherInstance, env, refresh_token),
+        refreshApiTokens(db, env, refresh_token),
+        refreshApiTokens(otherInstance, env, refresh_token),
+      ]);
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+      for (const outcome of outcomes.filter((o) => !o.ok)) expect(outcome).toEqual({ ok: false, code: "refresh_token_reused" });
+    } finally {
+      if (otherInstance !== db) await otherInstance.$disconnect();
+    }
+  });
+
+  it("puts a changed role into the next access token", async () => {
+    const caller = await signedInUser();
+    const { refresh_token } = await createApiTokens(db, env, caller);
+    await db.user.update({ where: { id: caller.userId }, data: { role: "campaign_manager" } });
+    const refreshed = await refreshApiTokens(db, env, refresh_token);
+    expect(refreshed.ok).toBe(true);
+    if (refreshed.ok) expect(await verify(refreshed.tokens.access_token)).toMatchObject({ ok: true, claims: { role: "campaign_manager" } });
+  });
+
+  it("refuses a disabled user's and a deleted user's refresh", async () => {
+    const disabled = await signedInUser();
+    const disabledTokens = await createApiTokens(db, env, disabled);
+    await db.user.update({ where: { id: disabled.userId }, data: { disabledAt: new Date() } });
+    expect(await refreshApiTokens(db, env, disabledTokens.refresh_token)).toEqual({ ok: false, code: "token_revoked" });
+    expect(await isFamilyActive(db, disabled.sid)).toBe(false);
+
+    const deleted = await signedInUser();
+    const deletedTokens = await createApiTokens(db, env, deleted);
+    await db.user.delete({ where: { id: deleted.userId } });
+    expect(await refreshApiTokens(db, env, deletedTokens.refresh_token)).toEqual({ ok: false, code: "invalid_refresh_token" });
+  });
+
+  it("refuses unknown, malformed and expired refresh tokens", async () => {
+    expect(await refreshApiTokens(db, env, "vsa_rt_unknown")).toEqual({ ok: false, code: "invalid_refresh_token" });
+    expect(await refreshApiTokens(db, env, 42)).toEqual({ ok: false, code: "invalid_refresh_token" });
+    expect(await refreshApiTokens(db, env, `vsa_rt_${"x".repeat(500)}`)).toEqual({ ok: false, code: "invalid_refresh_token" });
+    const { refresh_token } = await createApiTokens(db, env, await signedInUser());
+    await db.refreshToken.update({ where: { tokenHash: hashRefreshToken(refresh_token) }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    expect(await refreshApiTokens(db, env, refresh_token)).toEqual({ ok: false, code: "invalid_refresh_token" });
+  });
+});
+
+describe("revocation", () => {
+  it("signing out a browser sign-in revokes the API tokens created from it", async () => {
+    const caller = await signedInUser();
+    const tokens = await createApiTokens(db, env, caller);
+    const verified = await verify(tokens.access_token);
+    const apiFamily = verified.ok ? verified.claims.sid : "";
+    await revokeFamilies(db, { ids: [caller.sid] }, "logout");
+    expect(await isFamilyActive(db, caller.sid)).toBe(false);
+    expect(await isFamilyActive(db, apiFamily)).toBe(false);
+    expect(await refreshApiTokens(db, env, tokens.refresh_token)).toEqual({ ok: false, code: "token_revoked" });
+  });
+
+  it("signing out everywhere revokes every family of the user and no one else's", async () => {
+    const caller = await signedInUser();
+    const otherDevice = await createBrowserFamily(db, { userId: caller.userId, idpSubject: "s", idpSessionId: null, idToken: null });
+    const bystander = await signedInUser();
+    await revokeFamilies(db, { userId: caller.userId }, "logout_everywhere");
+    expect(await isFamilyActive(db, caller.sid)).toBe(false);
+    expect(await isFamilyActive(db, otherDevice.id)).toBe(false);
+    expect(await isFamilyActive(db, bystander.sid)).toBe(true);
+  });
+
+  it("back-channel logout revokes the sign-in with that IdP session id, or all of that IdP subject", async () => {
+    const caller = await signedInUser();
+    const family = await db.tokenFamily.findUniqueOrThrow({ where: { id: caller.sid } });
+    const tokens = await createApiTokens(db, env, caller);
+    const apiFamily = (await verify(tokens.access_token)) as { ok: true; claims: { sid: string } };
+    const sameSubjectOtherSession = await createBrowserFamily(db, { userId: caller.userId, idpSubject: family.idpSubject!, idpSessionId: "other", idToken: null });
+
+    await revokeFamilies(db, { idpSessionId: family.idpSessionId!, idpSubject: family.idpSubject! }, "backchannel_logout");
+    expect(await isFamilyActive(db, caller.sid)).toBe(false);
+    expect(await isFamilyActive(db, apiFamily.claims.sid)).toBe(false);
+    expect(await isFamilyActive(db, sameSubjectOtherSession.id)).toBe(true);
+
+    await revokeFamilies(db, { idpSubject: family.idpSubject! }, "backchannel_logout");
+    expect(await isFamilyActive(db, sameSubjectOtherSession.id)).toBe(false);
+  });
+
+  it("a revocation made by another instance is seen within the cache window (≤ 5 s), with the cache on", async () => {
+    expect(FAMILY_STATE_CACHE_MS).toBeLessThanOrEqual(5000);
+    const caller = await signedInUser();
+    clearFamilyStateCache();
+    const t0 = Date.now();
+    expect(await isFamilyActive(db, caller.sid, t0)).toBe(true);
+    // Another instance revokes: straight to the database, this instance's cache untouched.
+    await db.tokenFamily.update({ where: { id: caller.sid }, data: { revokedAt: new Date(), revokedReason: "logout" } });
+    // Within the window the cached verdict may still stand; past it, the revocation shows.
+    expect(await isFamilyActive(db, caller.sid, t0 + 1)).toBe(true);
+    expect(await isFamilyActive(db, caller.sid, t0 + FAMILY_STATE_CACHE_MS + 1)).toBe(false);
+  });
+});
