@@ -8,10 +8,15 @@
 // origins allowed to sign in, default http://localhost:3000), OIDC_CLIENT_ID,
 // OIDC_CLIENT_SECRET (default: the development client).
 import { randomBytes } from "node:crypto";
+import dns from "node:dns";
 import http from "node:http";
 import { exportJWK, generateKeyPair } from "jose";
 import Provider from "oidc-provider";
 import { DEV_DEFAULTS, devIssuer } from "../lib/dev-defaults.mjs";
+
+// The app is reached as "localhost" (see TOOLCHAIN: Next rewrites 127.0.0.1), and `next
+// start` listens on IPv4 here; Node 20 would otherwise try ::1 first for back-channel calls.
+dns.setDefaultResultOrder("ipv4first");
 
 /** Login is the email; `claims.email` is what the IdP asserts (the twin shows an email conflict). */
 export const DEV_ACCOUNTS = [
@@ -147,11 +152,27 @@ export async function startDevOidcProvider({
     conformIdTokenClaims: false,
     features: {
       devInteractions: { enabled: false },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => {
+          ctx.body = page(
+            "Sign out",
+            `<p>Sign out of the development identity provider?</p>${form}
+<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
+<button type="submit" class="secondary" form="op.logoutForm">No, stay signed in</button>`,
+          );
+        },
+        postLogoutSuccessSource: async (ctx) => {
+          ctx.body = page("Signed out", "<p>You are signed out of the development identity provider.</p>");
+        },
+      },
       backchannelLogout: { enabled: true },
       revocation: { enabled: true },
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // oidc-provider refuses outgoing requests to special-use addresses (SSRF protection),
+    // loopback included; this development provider's only peer, the app, is on loopback.
+    fetch: (url, { dispatcher: _ssrfGuard, ...options }) => globalThis.fetch(url, options),
     async findAccount(_ctx, sub) {
       const account = DEV_ACCOUNTS.find((a) => a.sub === sub);
       if (!account) return undefined;
@@ -161,6 +182,12 @@ export async function startDevOidcProvider({
       };
     },
   });
+
+  provider.on("backchannel.success", (_ctx, client) => console.log(`[dev-oidc] back-channel logout sent to ${client.clientId}`));
+  provider.on("backchannel.error", (_ctx, error, client) =>
+    console.error(`[dev-oidc] back-channel logout to ${client.clientId} failed: ${error.message}${error.error_description ? ` (${error.error_description})` : ""}`),
+  );
+  provider.on("server_error", (_ctx, error) => console.error(`[dev-oidc] server error: ${error.message}`));
 
   const handleInteraction = createInteractionHandler(provider);
   const providerCallback = provider.callback();

@@ -7,7 +7,12 @@ const FAMILY_STATE_CACHE_MAX_ENTRIES = 10_000;
 
 export type RevocationReason = "logout" | "logout_everywhere" | "backchannel_logout" | "refresh_token_reused" | "user_disabled";
 
-const activeUntil = new Map<string, number>();
+// One cache per process, on globalThis: Next bundles route handlers and pages separately,
+// and a module-level Map would give each its own copy, so a revocation made by one would
+// not clear the other's.
+const CACHE_KEY = Symbol.for("voicesurveyagent.familyStateCache");
+const processGlobals = globalThis as unknown as Record<symbol, Map<string, number> | undefined>;
+const activeUntil = (processGlobals[CACHE_KEY] ??= new Map<string, number>());
 
 /** Forgets every cached verdict (tests; and after this instance revokes something itself). */
 export function clearFamilyStateCache(): void {

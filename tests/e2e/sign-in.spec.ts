@@ -29,7 +29,9 @@ test("signing out ends the session for the API and the pages", async ({ page }) 
   await expect(page).toHaveURL(`${E2E.appUrl}/profile`);
   expect((await page.request.get("/api/auth/me")).status()).toBe(200);
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await page.getByRole("button", { name: "Yes, sign me out" }).click();
+  await expect(page).toHaveURL(`${E2E.appUrl}/`);
   await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
 
   const me = await page.request.get("/api/auth/me");
