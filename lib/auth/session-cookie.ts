@@ -36,7 +36,8 @@ export type SessionIdentity = {
 };
 
 export type SessionVerification =
-  | { ok: true; identity: SessionIdentity }
+  /** `sessionClaims`: the decoded cookie, present for cookie sessions (for renewal). */
+  | { ok: true; identity: SessionIdentity; sessionClaims?: Record<string, unknown> }
   | { ok: false; code: AuthErrorCode };
 
 /**
@@ -73,5 +74,6 @@ export async function verifySessionCookie(
       name: typeof payload.name === "string" ? payload.name : null,
       expiresAt: payload.exp,
     },
+    sessionClaims: payload,
   };
 }

@@ -53,3 +53,47 @@ describe("the Edge middleware", () => {
     }
   });
 });
+
+describe("the sliding session", () => {
+  const cookieOf = (response: Response) => /authjs\.session-token=([^;]+)/.exec(response.headers.get("set-cookie") ?? "")?.[1];
+
+  it("re-issues a cookie older than five minutes with the same identity and a later expiry, on pages and API calls", async () => {
+    const { decode } = await import("@auth/core/jwt");
+    const start = new Date("2026-11-26T10:00:00Z");
+    vi.useFakeTimers({ now: start, toFake: ["Date"] });
+    try {
+      const old = await sessionCookie();
+      vi.setSystemTime(new Date(start.getTime() + 6 * 60_000));
+      for (const path of ["/profile", "/api/auth/me"]) {
+        const response = await middleware(apiRequest({ cookie: `${COOKIE}=${old}` }, path));
+        expect(passesThrough(response)).toBe(true);
+        const renewed = cookieOf(response);
+        expect(renewed).toBeDefined();
+        expect(response.headers.get("set-cookie")).toMatch(/HttpOnly/i);
+        const before = await decode({ token: old, secret: SECRET, salt: COOKIE });
+        const after = await decode({ token: renewed!, secret: SECRET, salt: COOKIE });
+        expect(after).toMatchObject({ sub: before!.sub, sid: before!.sid, role: before!.role });
+        expect(after!.exp!).toBe(before!.exp! + 6 * 60);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("leaves a young cookie alone, and sets nothing without a session", async () => {
+    const young = await sessionCookie();
+    expect((await middleware(apiRequest({ cookie: `${COOKIE}=${young}` }, "/profile"))).headers.get("set-cookie")).toBeNull();
+    const anonymous = await middleware(apiRequest({}, "/profile"));
+    expect(passesThrough(anonymous)).toBe(true);
+    expect(anonymous.headers.get("set-cookie")).toBeNull();
+  });
+
+  it("never renews an expired or invalid cookie", async () => {
+    const expired = await sessionCookie({}, { maxAge: -3600 });
+    for (const cookie of [`${COOKIE}=${expired}`, `${COOKIE}=garbage`]) {
+      const response = await middleware(apiRequest({ cookie }, "/profile"));
+      expect(passesThrough(response)).toBe(true);
+      expect(response.headers.get("set-cookie")).toBeNull();
+    }
+  });
+});
