@@ -28,6 +28,10 @@ const EXPLANATIONS: Record<string, { title: string; detail: string }> = {
     title: "Your session has ended",
     detail: "You were signed out: on another device, at your organisation's identity provider, or by an administrator. Sign in again to continue.",
   },
+  IdpRenewalFailed: {
+    title: "Your session has ended",
+    detail: "Your organisation's identity provider no longer accepts this sign-in (it was revoked or has expired there), so the console could not renew it. Sign in again to continue.",
+  },
   ServerError: {
     title: "Your sign-in could not be recorded",
     detail: "The console could not save your sign-in. Try again in a minute; if it keeps happening, tell your administrator.",

@@ -147,6 +147,9 @@ export async function startDevOidcProvider({
     jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(32).toString("hex")] },
     pkce: { required: () => true },
+    // Refresh tokens for the app's sessions, rotated on every use, as many corporate IdPs do.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed("refresh_token"),
+    rotateRefreshToken: () => true,
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
     // Auth.js reads the claims from the ID token, so put them there, not only in userinfo.
     conformIdTokenClaims: false,

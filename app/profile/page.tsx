@@ -17,7 +17,10 @@ function formatDate(date: Date | null): string {
 
 export default async function ProfilePage() {
   const session = await getCurrentSession();
-  if (session.status === "ended") redirect("/signin?error=SessionEnded&callbackUrl=/profile");
+  if (session.status === "ended") {
+    const error = session.reason === "idp_refresh_failed" ? "IdpRenewalFailed" : "SessionEnded";
+    redirect(`/signin?error=${error}&callbackUrl=/profile`);
+  }
   if (session.status !== "signed-in") redirect("/signin?callbackUrl=/profile");
   const profile = await findUserProfile(getDb(), session.user.id);
   if (!profile) redirect("/signin?error=SessionEnded&callbackUrl=/profile");

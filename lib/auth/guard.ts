@@ -6,7 +6,7 @@ import { authenticationOptions } from "./authentication-options";
 import { forbiddenResponse, unauthorizedResponse } from "./errors";
 import type { Role } from "./roles";
 import type { SessionIdentity } from "./session-cookie";
-import { isFamilyActive } from "./token-families";
+import { checkFamily } from "./idp-session-renewal";
 
 export type Guarded = { ok: true; identity: SessionIdentity } | { ok: false; response: Response };
 
@@ -16,9 +16,10 @@ export type Guarded = { ok: true; identity: SessionIdentity } | { ok: false; res
  * Here, unlike the middleware, revocation is checked too.
  */
 export async function requireUser(request: NextRequest): Promise<Guarded> {
-  const result = await authenticateRequest(request, await authenticationOptions(getEnv()));
+  const env = getEnv();
+  const result = await authenticateRequest(request, await authenticationOptions(env));
   if (!result.ok) return { ok: false, response: unauthorizedResponse(result.code) };
-  if (!(await isFamilyActive(getDb(), result.identity.sid))) return { ok: false, response: unauthorizedResponse("token_revoked") };
+  if (!(await checkFamily(getDb(), env, result.identity.sid)).active) return { ok: false, response: unauthorizedResponse("token_revoked") };
   return { ok: true, identity: result.identity };
 }
 

@@ -30,6 +30,8 @@ const nextAuth = NextAuth(() => {
             idpSubject: params.account.providerAccountId,
             idpSessionId: typeof params.profile?.sid === "string" ? params.profile.sid : null,
             idToken: params.account.id_token ?? null,
+            idpRefreshToken: params.account.refresh_token ?? null,
+            idpAccessTokenExpiresAt: params.account.expires_at ? new Date(params.account.expires_at * 1000) : null,
           });
           if (token) token.sid = family.id;
         }

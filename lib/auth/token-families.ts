@@ -5,7 +5,13 @@ import type { Db } from "../db";
 export const FAMILY_STATE_CACHE_MS = 2000;
 const FAMILY_STATE_CACHE_MAX_ENTRIES = 10_000;
 
-export type RevocationReason = "logout" | "logout_everywhere" | "backchannel_logout" | "refresh_token_reused" | "user_disabled";
+export type RevocationReason = "logout" | "logout_everywhere" | "backchannel_logout" | "refresh_token_reused" | "idp_refresh_failed";
+
+export type FamilyState =
+  | { status: "active" }
+  /** Active, but the IdP's access token behind this browser sign-in has expired: renew it first. */
+  | { status: "renewal_due" }
+  | { status: "revoked"; reason: string | null };
 
 // One cache per process, on globalThis: Next bundles route handlers and pages separately,
 // and a module-level Map would give each its own copy, so a revocation made by one would
@@ -20,30 +26,53 @@ export function clearFamilyStateCache(): void {
 }
 
 /**
- * Is this session or token family still active: not revoked, its parent sign-in not
- * revoked, its user present and not disabled? Only "active" is cached, briefly and
+ * The state of a session or token family: revoked (itself, its parent sign-in, or its user
+ * disabled or deleted), due for IdP renewal, or active. Only "active" is cached, briefly and
  * bounded, so a revocation on any instance takes effect here within FAMILY_STATE_CACHE_MS.
  */
-export async function isFamilyActive(db: Db, familyId: string, now = Date.now()): Promise<boolean> {
+export async function getFamilyState(db: Db, familyId: string, now = Date.now()): Promise<FamilyState> {
   const cachedUntil = activeUntil.get(familyId);
-  if (cachedUntil !== undefined && cachedUntil > now) return true;
+  if (cachedUntil !== undefined && cachedUntil > now) return { status: "active" };
   activeUntil.delete(familyId);
   const family = await db.tokenFamily.findUnique({
     where: { id: familyId },
-    select: { revokedAt: true, parent: { select: { revokedAt: true } }, user: { select: { disabledAt: true } } },
+    select: {
+      kind: true,
+      revokedAt: true,
+      revokedReason: true,
+      idpRefreshToken: true,
+      idpAccessTokenExpiresAt: true,
+      parent: { select: { revokedAt: true, revokedReason: true } },
+      user: { select: { disabledAt: true } },
+    },
   });
-  const active = !!family && !family.revokedAt && !family.parent?.revokedAt && !family.user.disabledAt;
-  if (active) {
-    if (activeUntil.size >= FAMILY_STATE_CACHE_MAX_ENTRIES) activeUntil.delete(activeUntil.keys().next().value!);
-    activeUntil.set(familyId, now + FAMILY_STATE_CACHE_MS);
-  }
-  return active;
+  if (!family) return { status: "revoked", reason: null };
+  if (family.revokedAt) return { status: "revoked", reason: family.revokedReason };
+  if (family.parent?.revokedAt) return { status: "revoked", reason: family.parent.revokedReason };
+  if (family.user.disabledAt) return { status: "revoked", reason: "user_disabled" };
+  const idpExpiry = family.kind === "browser" && family.idpRefreshToken ? family.idpAccessTokenExpiresAt?.getTime() : undefined;
+  if (idpExpiry !== undefined && idpExpiry <= now) return { status: "renewal_due" };
+  if (activeUntil.size >= FAMILY_STATE_CACHE_MAX_ENTRIES) activeUntil.delete(activeUntil.keys().next().value!);
+  activeUntil.set(familyId, Math.min(now + FAMILY_STATE_CACHE_MS, idpExpiry ?? Infinity));
+  return { status: "active" };
+}
+
+/** Not revoked (a family due for IdP renewal still counts as active here). */
+export async function isFamilyActive(db: Db, familyId: string, now = Date.now()): Promise<boolean> {
+  return (await getFamilyState(db, familyId, now)).status !== "revoked";
 }
 
 /** A browser sign-in: the family of its cookie session and of the API tokens created from it. */
 export function createBrowserFamily(
   db: Db,
-  data: { userId: string; idpSubject: string; idpSessionId: string | null; idToken: string | null },
+  data: {
+    userId: string;
+    idpSubject: string;
+    idpSessionId: string | null;
+    idToken: string | null;
+    idpRefreshToken?: string | null;
+    idpAccessTokenExpiresAt?: Date | null;
+  },
 ) {
   return db.tokenFamily.create({ data: { kind: "browser", ...data }, select: { id: true } });
 }

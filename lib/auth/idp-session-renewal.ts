@@ -1,0 +1,69 @@
+import * as oauth from "oauth4webapi";
+import type { Db } from "../db";
+import type { Env } from "../env";
+import { getIdpMetadata } from "./oidc-discovery";
+import { getFamilyState, revokeFamilies } from "./token-families";
+
+/** While one instance renews with the IdP, the others keep serving the session this long. */
+const RENEWAL_LEASE_MS = 30_000;
+
+type TokenSet = { refresh_token?: string; expires_in?: number; id_token?: string };
+
+async function refreshAtIdp(env: Env, refreshToken: string): Promise<TokenSet> {
+  const insecure = env.oidcIssuer.startsWith("http://");
+  const as = (await getIdpMetadata(env.oidcIssuer)) as unknown as oauth.AuthorizationServer;
+  const client: oauth.Client = { client_id: env.oidcClientId };
+  const response = await oauth.refreshTokenGrantRequest(as, client, oauth.ClientSecretBasic(env.oidcClientSecret), refreshToken, {
+    [oauth.allowInsecureRequests]: insecure,
+  });
+  return oauth.processRefreshTokenResponse(as, client, response);
+}
+
+/** The IdP answered and said no (not merely unreachable): the sign-in is over. */
+function isIdpRefusal(error: unknown): boolean {
+  return error instanceof oauth.ResponseBodyError || error instanceof oauth.OperationProcessingError;
+}
+
+/**
+ * Renews the IdP tokens behind a browser sign-in whose IdP access token has expired, keeping
+ * whatever rotated refresh token the IdP returns. A conditional update takes a short lease so
+ * that one instance renews while concurrent requests carry on. If the IdP refuses, the
+ * sign-in is revoked (`idp_refresh_failed`); if it is unreachable, the session carries on and
+ * renewal is retried after the lease.
+ */
+export async function renewIdpSession(db: Db, env: Env, familyId: string, now = Date.now()): Promise<boolean> {
+  const family = await db.tokenFamily.findUnique({ where: { id: familyId }, select: { idpRefreshToken: true, idpAccessTokenExpiresAt: true } });
+  if (!family?.idpRefreshToken || !family.idpAccessTokenExpiresAt || family.idpAccessTokenExpiresAt.getTime() > now) return true;
+  const { count } = await db.tokenFamily.updateMany({
+    where: { id: familyId, revokedAt: null, idpAccessTokenExpiresAt: family.idpAccessTokenExpiresAt },
+    data: { idpAccessTokenExpiresAt: new Date(now + RENEWAL_LEASE_MS) },
+  });
+  if (count !== 1) return true;
+  try {
+    const tokens = await refreshAtIdp(env, family.idpRefreshToken);
+    await db.tokenFamily.update({
+      where: { id: familyId },
+      data: {
+        idpRefreshToken: tokens.refresh_token ?? family.idpRefreshToken,
+        idpAccessTokenExpiresAt: new Date(Date.now() + (tokens.expires_in ?? 3600) * 1000),
+        ...(tokens.id_token ? { idToken: tokens.id_token } : {}),
+      },
+    });
+    return true;
+  } catch (error) {
+    console.error("[auth] renewing the IdP session failed:", error instanceof Error ? error.message : error);
+    if (!isIdpRefusal(error)) return true;
+    await revokeFamilies(db, { ids: [familyId] }, "idp_refresh_failed");
+    return false;
+  }
+}
+
+export type FamilyCheck = { active: true } | { active: false; reason: string | null };
+
+/** Revocation and IdP renewal, as every protected request and page checks them. */
+export async function checkFamily(db: Db, env: Env, familyId: string): Promise<FamilyCheck> {
+  const state = await getFamilyState(db, familyId);
+  if (state.status === "revoked") return { active: false, reason: state.reason };
+  if (state.status === "renewal_due" && !(await renewIdpSession(db, env, familyId))) return { active: false, reason: "idp_refresh_failed" };
+  return { active: true };
+}
