@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { AUTH_ERROR_MESSAGES } from "@/lib/auth/errors";
-import { COOKIE, SECRET, SIGNING_KEY, apiRequest, sessionCookie } from "./session-tokens";
+import { COOKIE, SECRET, SIGNING_KEY, apiRequest, apiTokenKeys, sessionCookie } from "./session-tokens";
 
 let middleware: typeof import("@/middleware").middleware;
 
@@ -95,5 +95,22 @@ describe("the sliding session", () => {
       expect(passesThrough(response)).toBe(true);
       expect(response.headers.get("set-cookie")).toBeNull();
     }
+  });
+});
+
+describe("Bearer access tokens at the gate", () => {
+  it("passes a valid access token through without a cookie, and refuses one for another audience", async () => {
+    const { mintAccessToken } = await import("@/lib/auth/access-token");
+    const keys = await apiTokenKeys();
+    const settings = { issuer: "http://localhost:3000", audience: "http://localhost:3000/api", ttlSeconds: 60 };
+    const { token } = await mintAccessToken({ userId: "u", role: "viewer", sid: "f" }, keys, settings);
+    const ok = await middleware(apiRequest({ authorization: `Bearer ${token}` }));
+    expect(passesThrough(ok)).toBe(true);
+    expect(ok.headers.get("set-cookie")).toBeNull();
+
+    const foreign = await mintAccessToken({ userId: "u", role: "viewer", sid: "f" }, keys, { ...settings, audience: "https://elsewhere/api" });
+    const refused = await middleware(apiRequest({ authorization: `Bearer ${foreign.token}` }));
+    expect(refused.status).toBe(401);
+    expect((await refused.json()).error).toBe("invalid_token");
   });
 });

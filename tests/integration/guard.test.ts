@@ -1,0 +1,61 @@
+import { randomUUID } from "node:crypto";
+import { exportJWK, generateKeyPair } from "jose";
+import { NextRequest } from "next/server";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { requireUser as RequireUser } from "@/lib/auth/guard";
+import { createDb } from "@/lib/db";
+import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
+
+// The guard reads the process configuration, as route handlers do.
+const { privateKey } = await generateKeyPair("ES256", { extractable: true });
+process.env.AUTH_SECRET = "guard-test-secret-0123456789abcdefghijklmnop";
+process.env.API_TOKEN_SIGNING_KEY = JSON.stringify({ ...(await exportJWK(privateKey)), kid: "guard" });
+process.env.DATABASE_URL = inject("databaseUrl");
+process.env.DATABASE_POOL_MAX = String(inject("poolMax"));
+
+const db = createDb(inject("databaseUrl"), inject("poolMax"));
+let requireUser: typeof RequireUser;
+let callerRequest: (token: string) => NextRequest;
+let familyId: string;
+
+beforeAll(async () => {
+  ({ requireUser } = await import("@/lib/auth/guard"));
+  const { createApiTokens } = await import("@/lib/auth/api-tokens");
+  const { createBrowserFamily } = await import("@/lib/auth/token-families");
+  const { getEnv } = await import("@/lib/env");
+  const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject: `sub-${randomUUID()}`, email: `${randomUUID()}@example.test`, name: null });
+  const family = await createBrowserFamily(db, { userId: user.id, idpSubject: "s", idpSessionId: null, idToken: null });
+  familyId = family.id;
+  const tokens = await createApiTokens(db, getEnv(), { userId: user.id, role: user.role, sid: family.id, via: "cookie", email: null, name: null, expiresAt: 0 });
+  callerRequest = () => new NextRequest("http://localhost:3000/api/auth/me", { headers: { authorization: `Bearer ${tokens.access_token}` } });
+});
+
+afterAll(async () => {
+  await db.$disconnect();
+  const { getDb } = await import("@/lib/db");
+  await getDb().$disconnect();
+});
+
+describe("requireUser, the guard every protected handler calls itself", () => {
+  it("admits a valid, unrevoked token", async () => {
+    const guarded = await requireUser(callerRequest(""));
+    expect(guarded.ok).toBe(true);
+  });
+
+  it("refuses with token_revoked once the sign-in behind the token is revoked, though its signature is still valid", async () => {
+    const { revokeFamilies } = await import("@/lib/auth/token-families");
+    await revokeFamilies(db, { ids: [familyId] }, "logout");
+    const guarded = await requireUser(callerRequest(""));
+    expect(guarded.ok).toBe(false);
+    if (!guarded.ok) {
+      expect(guarded.response.status).toBe(401);
+      expect(await guarded.response.json()).toMatchObject({ error: "token_revoked" });
+    }
+  });
+
+  it("refuses a request with no credentials, as the middleware would", async () => {
+    const guarded = await requireUser(new NextRequest("http://localhost:3000/api/auth/me"));
+    expect(guarded.ok).toBe(false);
+    if (!guarded.ok) expect(await guarded.response.json()).toMatchObject({ error: "missing_token" });
+  });
+});
