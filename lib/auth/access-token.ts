@@ -9,7 +9,7 @@ export type AccessTokenSettings = { issuer: string; audience: string };
 export const MAX_ACCESS_TOKEN_LENGTH = 4096;
 const ACCESS_TOKEN_TYPE = "at+jwt"; // RFC 9068
 
-export type AccessTokenClaims = { userId: string; role: Role; sid: string };
+export type AccessTokenClaims = { userId: string; role: Role; sid: string; email: string | null };
 
 export async function mintAccessToken(
   claims: AccessTokenClaims,
@@ -19,7 +19,7 @@ export async function mintAccessToken(
   const jti = crypto.randomUUID();
   const now = Math.floor(Date.now() / 1000);
   const expiresAt = now + settings.ttlSeconds;
-  const token = await new SignJWT({ role: claims.role, sid: claims.sid })
+  const token = await new SignJWT({ role: claims.role, sid: claims.sid, ...(claims.email ? { email: claims.email } : {}) })
     .setProtectedHeader({ alg: keys.signing.alg, kid: keys.signing.kid, typ: ACCESS_TOKEN_TYPE })
     .setIssuer(settings.issuer)
     .setAudience(settings.audience)
@@ -64,9 +64,9 @@ export async function verifyAccessToken(token: string, keys: ApiTokenKeys, setti
   } catch (error) {
     return { ok: false, code: error instanceof errors.JWTExpired ? "token_expired" : "invalid_token" };
   }
-  const { sub, role, sid, jti, exp } = payload;
+  const { sub, role, sid, jti, exp, email } = payload;
   if (typeof sub !== "string" || !isRole(role) || typeof sid !== "string" || typeof jti !== "string" || typeof exp !== "number") {
     return { ok: false, code: "invalid_token" };
   }
-  return { ok: true, claims: { userId: sub, role, sid, jti, expiresAt: exp } };
+  return { ok: true, claims: { userId: sub, role, sid, email: typeof email === "string" ? email : null, jti, expiresAt: exp } };
 }

@@ -24,7 +24,7 @@ export function hashRefreshToken(token: string): string {
   return createHash("sha256").update(token).digest("base64url");
 }
 
-async function issueTokenPair(db: Db, env: Env, subject: { userId: string; role: Role; familyId: string }): Promise<IssuedTokens> {
+async function issueTokenPair(db: Db, env: Env, subject: { userId: string; role: Role; email: string | null; familyId: string }): Promise<IssuedTokens> {
   const refreshToken = REFRESH_TOKEN_PREFIX + randomBytes(32).toString("base64url"); // 256 bits
   const refreshTtlSeconds = env.refreshTokenTtlDays * 86_400;
   await db.refreshToken.create({
@@ -37,7 +37,7 @@ async function issueTokenPair(db: Db, env: Env, subject: { userId: string; role:
   });
   const ttlSeconds = env.accessTokenTtlMinutes * 60;
   const { token } = await mintAccessToken(
-    { userId: subject.userId, role: subject.role, sid: subject.familyId },
+    { userId: subject.userId, role: subject.role, email: subject.email, sid: subject.familyId },
     await getApiTokenKeys(env),
     { ...accessTokenSettings(env), ttlSeconds },
   );
@@ -46,12 +46,12 @@ async function issueTokenPair(db: Db, env: Env, subject: { userId: string; role:
 
 /** A new API token family, a child of the caller's browser sign-in: signing out ends it too. */
 export async function createApiTokens(db: Db, env: Env, caller: SessionIdentity): Promise<IssuedTokens> {
-  const user = await db.user.findUniqueOrThrow({ where: { id: caller.userId }, select: { role: true } });
+  const user = await db.user.findUniqueOrThrow({ where: { id: caller.userId }, select: { role: true, email: true } });
   const family = await db.tokenFamily.create({
     data: { kind: "api", userId: caller.userId, parentId: caller.sid },
     select: { id: true },
   });
-  return issueTokenPair(db, env, { userId: caller.userId, role: user.role, familyId: family.id });
+  return issueTokenPair(db, env, { userId: caller.userId, role: user.role, email: user.email, familyId: family.id });
 }
 
 export type RefreshOutcome =
@@ -77,7 +77,7 @@ export async function refreshApiTokens(db: Db, env: Env, presented: unknown): Pr
       expiresAt: true,
       spentAt: true,
       family: { select: { revokedAt: true, parent: { select: { revokedAt: true } } } },
-      user: { select: { role: true, disabledAt: true } },
+      user: { select: { role: true, email: true, disabledAt: true } },
     },
   });
   if (!stored) return { ok: false, code: "invalid_refresh_token" };
@@ -94,5 +94,8 @@ export async function refreshApiTokens(db: Db, env: Env, presented: unknown): Pr
     await revokeFamilies(db, { ids: [stored.familyId] }, "refresh_token_reused");
     return { ok: false, code: "refresh_token_reused" };
   }
-  return { ok: true, tokens: await issueTokenPair(db, env, { userId: stored.userId, role: stored.user.role, familyId: stored.familyId }) };
+  return {
+    ok: true,
+    tokens: await issueTokenPair(db, env, { userId: stored.userId, role: stored.user.role, email: stored.user.email, familyId: stored.familyId }),
+  };
 }

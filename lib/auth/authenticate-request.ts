@@ -2,6 +2,9 @@ import type { NextRequest } from "next/server";
 import { verifyAccessToken, type AccessTokenSettings } from "./access-token";
 import type { ApiTokenKeys } from "./api-token-keys";
 import { readSessionCookie, sessionCookieName, verifySessionCookie, type SessionVerification } from "./session-cookie";
+import type { VerifiedTokenCache } from "./verified-token-cache";
+
+type Verified = Extract<SessionVerification, { ok: true }>;
 
 // RFC 6750 §2.1: "Bearer" 1*SP b64token.
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
@@ -10,7 +13,25 @@ export type AuthenticationOptions = {
   secret: string;
   secureCookies: boolean;
   apiTokens: AccessTokenSettings & { keys: ApiTokenKeys };
+  /** Fully verified tokens, by token string (see verified-token-cache.ts). Optional. */
+  cache?: VerifiedTokenCache<Verified>;
 };
+
+async function verifyBearer(token: string, options: AuthenticationOptions): Promise<SessionVerification> {
+  const result = await verifyAccessToken(token, options.apiTokens.keys, options.apiTokens);
+  if (!result.ok) return result;
+  const { userId, role, sid, email, expiresAt } = result.claims;
+  return { ok: true, identity: { userId, role, sid, via: "bearer", email, name: null, expiresAt } };
+}
+
+/** Looks the token up in the cache, or verifies it in full and remembers a success. */
+async function verifyOnce(token: string, options: AuthenticationOptions, verify: () => Promise<SessionVerification>): Promise<SessionVerification> {
+  const cached = options.cache?.get(token);
+  if (cached) return cached;
+  const result = await verify();
+  if (result.ok) options.cache?.set(token, result, result.identity.expiresAt * 1000);
+  return result;
+}
 
 /**
  * Who is calling? The one decision shared by the Edge middleware and the route-handler
@@ -25,13 +46,11 @@ export async function authenticateRequest(
   if (authorization !== null) {
     const match = BEARER.exec(authorization.trim());
     if (!match) return { ok: false, code: "invalid_authorization_header" };
-    const result = await verifyAccessToken(match[1]!, options.apiTokens.keys, options.apiTokens);
-    if (!result.ok) return result;
-    const { userId, role, sid, expiresAt } = result.claims;
-    return { ok: true, identity: { userId, role, sid, via: "bearer", email: null, name: null, expiresAt } };
+    const token = match[1]!;
+    return verifyOnce(token, options, () => verifyBearer(token, options));
   }
   const cookieName = sessionCookieName(options.secureCookies);
   const token = readSessionCookie(request.cookies, cookieName);
   if (!token) return { ok: false, code: "missing_token" };
-  return verifySessionCookie(token, { secret: options.secret, cookieName });
+  return verifyOnce(token, options, () => verifySessionCookie(token, { secret: options.secret, cookieName }));
 }

@@ -1,17 +1,33 @@
 import type { Env } from "../env";
 import { getApiTokenKeys } from "./api-token-keys";
 import type { AuthenticationOptions } from "./authenticate-request";
+import { VerifiedTokenCache } from "./verified-token-cache";
+
+/** Bounds the memory of the verified-token cache: about 10,000 × 1 KB per process. */
+export const VERIFIED_TOKEN_CACHE_MAX_ENTRIES = 10_000;
 
 /** The API's own issuer and audience: tokens from this app for this app's API. */
 export function accessTokenSettings(env: Env) {
   return { issuer: env.authUrl, audience: `${env.authUrl}/api` };
 }
 
-/** What the middleware and the guard need to authenticate a request; keys are imported once. */
-export async function authenticationOptions(env: Env): Promise<AuthenticationOptions> {
-  return {
-    secret: env.authSecret,
-    secureCookies: env.secureCookies,
-    apiTokens: { ...accessTokenSettings(env), keys: await getApiTokenKeys(env) },
-  };
+let memo: { env: Env; options: Promise<AuthenticationOptions> } | undefined;
+
+/**
+ * What the middleware and the guard need to authenticate a request, built once per process
+ * (per configuration): keys imported once, one bounded verified-token cache.
+ */
+export function authenticationOptions(env: Env): Promise<AuthenticationOptions> {
+  if (memo?.env !== env) {
+    memo = {
+      env,
+      options: getApiTokenKeys(env).then((keys) => ({
+        secret: env.authSecret,
+        secureCookies: env.secureCookies,
+        apiTokens: { ...accessTokenSettings(env), keys },
+        cache: new VerifiedTokenCache(VERIFIED_TOKEN_CACHE_MAX_ENTRIES),
+      })),
+    };
+  }
+  return memo.options;
 }

@@ -4,6 +4,7 @@
  */
 const PUBLIC_EXACT = new Set([
   "/api/health",
+  "/api/health/live",
   "/api/auth/login",
   "/api/auth/signin",
   "/api/auth/signout",

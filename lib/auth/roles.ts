@@ -8,3 +8,8 @@ export const DEFAULT_ROLE: Role = "viewer";
 export function isRole(value: unknown): value is Role {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value);
 }
+
+/** Roles are ordered: an admin may do what a campaign manager may, who may do what a viewer may. */
+export function roleSatisfies(callerRole: Role, required: Role): boolean {
+  return ROLES.indexOf(callerRole) <= ROLES.indexOf(required);
+}

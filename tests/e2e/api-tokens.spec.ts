@@ -98,3 +98,28 @@ test("the signing keys are published without their private parts", async ({ requ
   expect(keys).toEqual([expect.objectContaining({ kid: "e2e-test-key", alg: "ES256", use: "sig", kty: "EC" })]);
   expect(keys[0]).not.toHaveProperty("d");
 });
+
+test("the forward-auth endpoint answers who the caller is, for a cookie and a Bearer token", async ({ page }) => {
+  await signIn(page, "bob@example.com", "bob");
+  const byCookie = await page.request.get("/api/auth/verify");
+  expect(byCookie.status()).toBe(204);
+  expect(byCookie.headers()).toMatchObject({ "x-auth-email": "bob@example.com", "x-auth-role": "viewer" });
+  expect(byCookie.headers()["set-cookie"]).toBeUndefined();
+
+  const { accessToken } = await createApiToken(page);
+  const api = await apiClient();
+  const byBearer = await api.get("/api/auth/verify", { headers: { Authorization: `Bearer ${accessToken}` } });
+  expect(byBearer.status()).toBe(204);
+  expect(byBearer.headers()["x-auth-user-id"]).toBe(byCookie.headers()["x-auth-user-id"]);
+  expect(byBearer.headers()["x-auth-email"]).toBe("bob@example.com");
+
+  const tooLow = await api.get("/api/auth/verify?role=admin", { headers: { Authorization: `Bearer ${accessToken}` } });
+  expect(tooLow.status()).toBe(403);
+  expect(await tooLow.json()).toMatchObject({ error: "forbidden" });
+  const garbage = await api.get("/api/auth/verify", { headers: { Authorization: "Bearer garbage" } });
+  expect(garbage.status()).toBe(401);
+  expect(await garbage.json()).toMatchObject({ error: "invalid_token" });
+  const live = await api.get("/api/health/live");
+  expect(live.status()).toBe(200);
+  await api.dispose();
+});

@@ -39,9 +39,9 @@ const verify = async (token: string, withKeys = keys) => {
 
 describe("access tokens", () => {
   it("verifies what it mints, with every claim the API relies on", async () => {
-    const { token, expiresAt } = await mintAccessToken({ userId: "user-1", role: "admin", sid: "family-1" }, keys, { ...API_SETTINGS, ttlSeconds: 900 });
+    const { token, expiresAt } = await mintAccessToken({ userId: "user-1", role: "admin", sid: "family-1", email: "a@example.com" }, keys, { ...API_SETTINGS, ttlSeconds: 900 });
     const result = await verifyAccessToken(token, keys, API_SETTINGS);
-    expect(result).toMatchObject({ ok: true, claims: { userId: "user-1", role: "admin", sid: "family-1", expiresAt } });
+    expect(result).toMatchObject({ ok: true, claims: { userId: "user-1", role: "admin", sid: "family-1", email: "a@example.com", expiresAt } });
     expect(expiresAt - now()).toBeGreaterThan(890);
   });
 
@@ -96,7 +96,7 @@ describe("access tokens", () => {
 
   it("signs with EdDSA when the configured key is Ed25519", async () => {
     const edKeys = await apiTokenKeys(JSON.stringify(await privateJwk("EdDSA")));
-    const { token } = await mintAccessToken({ userId: "u", role: "viewer", sid: "f" }, edKeys, { ...API_SETTINGS, ttlSeconds: 60 });
+    const { token } = await mintAccessToken({ userId: "u", role: "viewer", sid: "f", email: null }, edKeys, { ...API_SETTINGS, ttlSeconds: 60 });
     expect(JSON.parse(new TextDecoder().decode(base64url.decode(token.split(".")[0]!))).alg).toBe("EdDSA");
     expect(await verify(token, edKeys)).toBe("ok");
   });
@@ -105,7 +105,7 @@ describe("access tokens", () => {
 describe("key rotation and key configuration", () => {
   it("keeps accepting tokens of a previous key listed in API_TOKEN_PREVIOUS_KEYS, and only then", async () => {
     const oldKeys = await apiTokenKeys();
-    const { token } = await mintAccessToken({ userId: "u", role: "viewer", sid: "f" }, oldKeys, { ...API_SETTINGS, ttlSeconds: 60 });
+    const { token } = await mintAccessToken({ userId: "u", role: "viewer", sid: "f", email: null }, oldKeys, { ...API_SETTINGS, ttlSeconds: 60 });
     const newSigning = JSON.stringify(await privateJwk("ES256", "next-key"));
     const rotated = await apiTokenKeys(newSigning, JSON.stringify(oldKeys.jwks));
     expect(rotated.signing.kid).toBe("next-key");

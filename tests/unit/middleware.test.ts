@@ -103,12 +103,12 @@ describe("Bearer access tokens at the gate", () => {
     const { mintAccessToken } = await import("@/lib/auth/access-token");
     const keys = await apiTokenKeys();
     const settings = { issuer: "http://localhost:3000", audience: "http://localhost:3000/api", ttlSeconds: 60 };
-    const { token } = await mintAccessToken({ userId: "u", role: "viewer", sid: "f" }, keys, settings);
+    const { token } = await mintAccessToken({ userId: "u", role: "viewer", sid: "f", email: null }, keys, settings);
     const ok = await middleware(apiRequest({ authorization: `Bearer ${token}` }));
     expect(passesThrough(ok)).toBe(true);
     expect(ok.headers.get("set-cookie")).toBeNull();
 
-    const foreign = await mintAccessToken({ userId: "u", role: "viewer", sid: "f" }, keys, { ...settings, audience: "https://elsewhere/api" });
+    const foreign = await mintAccessToken({ userId: "u", role: "viewer", sid: "f", email: null }, keys, { ...settings, audience: "https://elsewhere/api" });
     const refused = await middleware(apiRequest({ authorization: `Bearer ${foreign.token}` }));
     expect(refused.status).toBe(401);
     expect((await refused.json()).error).toBe("invalid_token");

@@ -1,0 +1,327 @@
+#!/usr/bin/env node
+// `npm run bench`: what the auth gate costs, measured side by side in one run.
+//
+// Builds and starts the production app (PostgreSQL from DATABASE_URL, else the embedded
+// database) with the development OpenID provider, signs a user in through the real sign-in
+// flow in Chromium for a genuine session cookie, mints a Bearer token through
+// POST /api/auth/token, then measures with autocannon (alternating rounds after a warm-up):
+// /api/health/live (the floor: a public route through the middleware) against
+// /api/auth/verify and /api/auth/me with the cookie and with the token, and a 401 path.
+// Then RSS before and after 100,000 gated requests with distinct valid tokens and with
+// garbage tokens. Prints a table; writes JSON under bench-results/.
+//
+// Flags: --smoke (short: CI keeps it working), --rounds N, --duration SECONDS,
+// --connections N, --memory-requests N, --no-build.
+import { spawn, spawnSync } from "node:child_process";
+import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { chromium } from "@playwright/test";
+import autocannon from "autocannon";
+import { SignJWT, decodeJwt, importJWK } from "jose";
+import { DEV_DEFAULTS, devIssuer } from "../lib/dev-defaults.mjs";
+
+const root = path.resolve(import.meta.dirname, "..");
+const { values: flags } = parseArgs({
+  options: {
+    smoke: { type: "boolean", default: false },
+    rounds: { type: "string" },
+    duration: { type: "string" },
+    connections: { type: "string", default: "16" },
+    "memory-requests": { type: "string" },
+    "no-build": { type: "boolean", default: false },
+  },
+});
+const smoke = flags.smoke;
+const settings = {
+  rounds: Number(flags.rounds ?? (smoke ? 1 : 5)),
+  durationSeconds: Number(flags.duration ?? (smoke ? 1 : 5)),
+  warmupSeconds: smoke ? 1 : 3,
+  connections: Number(flags.connections),
+  memoryRequests: Number(flags["memory-requests"] ?? (smoke ? 2000 : 100_000)),
+};
+const APP_PORT = 3200;
+const OIDC_PORT = 9420;
+const appUrl = `http://localhost:${APP_PORT}`;
+const children = [];
+
+function log(message) {
+  console.log(`[bench] ${message}`);
+}
+
+function start(name, args, env) {
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const keep = (chunk) => {
+    output = (output + chunk).slice(-20_000);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  child.on("exit", (code) => {
+    if (!stopping) {
+      console.error(`[bench] ${name} exited (${code}):\n${output}`);
+      stop(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+function stop(code) {
+  stopping = true;
+  for (const child of children) child.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 300).unref();
+}
+process.on("SIGINT", () => stop(130));
+
+const portOpen = (port) =>
+  new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
+
+async function waitFor(description, check, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${description} was not ready within ${timeoutMs / 1000} s`);
+}
+
+/** Resident memory of a process and all its descendants, in bytes (Linux /proc). */
+function treeRss(pid) {
+  const parentOf = new Map();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) for (const [child, parent] of parentOf) if (parent === tree[i]) tree.push(child);
+  let total = 0;
+  for (const member of tree) {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${member}/status`, "utf8"));
+      if (match) total += Number(match[1]) * 1024;
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+
+function runLoad(options) {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: settings.connections, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+async function startEmbeddedDatabase() {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "vsa-bench-pg-"));
+  const port = 54339;
+  start("embedded database", [path.join(root, "node_modules/@electric-sql/pglite-socket/dist/scripts/server.js"), "-d", dataDir, "-p", String(port), "-m", "4"], process.env);
+  await waitFor("the embedded database", () => portOpen(port), 30_000);
+  process.on("exit", () => rmSync(dataDir, { recursive: true, force: true }));
+  return { url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`, poolMax: "1" };
+}
+
+async function signIn() {
+  const executablePath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+  const browser = await chromium.launch({
+    executablePath,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${appUrl}/api/auth/login?callbackUrl=/profile`);
+    await page.fill("input[name=login]", "alice@example.com");
+    await page.fill("input[name=password]", "alice");
+    await page.getByRole("button", { name: "Sign-in" }).click();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.waitForURL(`${appUrl}/profile`);
+    const cookie = (await page.context().cookies()).find((c) => c.name === "authjs.session-token");
+    if (!cookie) throw new Error("no session cookie after signing in");
+    return `${cookie.name}=${cookie.value}`;
+  } finally {
+    await browser.close();
+  }
+}
+
+async function main() {
+  for (const port of [APP_PORT, OIDC_PORT]) if (await portOpen(port)) throw new Error(`port ${port} is taken; stop what uses it`);
+  const database = process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, poolMax: process.env.DATABASE_POOL_MAX ?? "10" } : await startEmbeddedDatabase();
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const signingJwk = { ...privateKey.export({ format: "jwk" }), kid: "bench", alg: "ES256" };
+  const env = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: String(APP_PORT),
+    AUTH_URL: appUrl,
+    AUTH_SECRET: randomBytes(32).toString("base64url"),
+    API_TOKEN_SIGNING_KEY: JSON.stringify(signingJwk),
+    OIDC_ISSUER: devIssuer(OIDC_PORT),
+    OIDC_CLIENT_ID: DEV_DEFAULTS.clientId,
+    OIDC_CLIENT_SECRET: DEV_DEFAULTS.clientSecret,
+    DATABASE_URL: database.url,
+    DATABASE_POOL_MAX: database.poolMax,
+  };
+
+  log(`database: ${process.env.DATABASE_URL ? "PostgreSQL from DATABASE_URL" : "embedded (PGlite)"}; migrating`);
+  const migrate = spawnSync(process.execPath, ["scripts/prisma.mjs", "migrate", "deploy"], { cwd: root, env, stdio: "ignore" });
+  if (migrate.status !== 0) throw new Error("migrations failed");
+  if (!flags["no-build"]) {
+    log("building the production app (next build)");
+    const build = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { cwd: root, env, stdio: "ignore" });
+    if (build.status !== 0) throw new Error("next build failed (run it yourself to see why)");
+  }
+  start("development OpenID provider", ["scripts/dev-oidc-provider.mjs"], { ...env, DEV_OIDC_PORT: String(OIDC_PORT), DEV_OIDC_APP_URLS: appUrl });
+  const server = start("next start", ["node_modules/next/dist/bin/next", "start", "--port", String(APP_PORT)], env);
+  await waitFor("the app", async () => (await fetch(`${appUrl}/api/health`)).ok, 60_000);
+  await waitFor("the OpenID provider", async () => (await fetch(`${devIssuer(OIDC_PORT)}/.well-known/openid-configuration`)).ok, 30_000);
+
+  log("signing in through the development provider (Chromium)");
+  const cookie = await signIn();
+  const minted = await fetch(`${appUrl}/api/auth/token`, { method: "POST", headers: { cookie, origin: appUrl } });
+  if (!minted.ok) throw new Error(`POST /api/auth/token answered ${minted.status}`);
+  const { access_token: accessToken } = await minted.json();
+
+  const targets = [
+    { name: "/api/health/live (floor)", path: "/api/health/live", headers: {}, status: 200 },
+    { name: "/api/auth/verify cookie", path: "/api/auth/verify", headers: { cookie }, status: 204 },
+    { name: "/api/auth/verify Bearer", path: "/api/auth/verify", headers: { authorization: `Bearer ${accessToken}` }, status: 204 },
+    { name: "/api/auth/me cookie", path: "/api/auth/me", headers: { cookie }, status: 200 },
+    { name: "/api/auth/me Bearer", path: "/api/auth/me", headers: { authorization: `Bearer ${accessToken}` }, status: 200 },
+    { name: "401 garbage Bearer", path: "/api/auth/me", headers: { authorization: "Bearer garbage.token.value" }, status: 401 },
+  ];
+  for (const target of targets) {
+    const response = await fetch(`${appUrl}${target.path}`, { headers: target.headers });
+    if (response.status !== target.status) throw new Error(`${target.name} answered ${response.status}, expected ${target.status}`);
+    target.setCookie = response.headers.has("set-cookie");
+  }
+
+  log(`warm-up ${settings.warmupSeconds} s per route, then ${settings.rounds} alternating rounds of ${settings.durationSeconds} s, ${settings.connections} connections`);
+  for (const target of targets) await runLoad({ url: `${appUrl}${target.path}`, headers: target.headers, duration: settings.warmupSeconds });
+  const samples = new Map(targets.map((t) => [t.name, []]));
+  for (let round = 0; round < settings.rounds; round++) {
+    const order = round % 2 === 0 ? targets : [...targets].reverse();
+    for (const target of order) {
+      const result = await runLoad({ url: `${appUrl}${target.path}`, headers: target.headers, duration: settings.durationSeconds });
+      const unexpected = result.statusCodeStats ? Object.keys(result.statusCodeStats).filter((code) => Number(code) !== target.status) : [];
+      if (unexpected.length > 0 || result.errors > 0) throw new Error(`${target.name}: unexpected statuses ${unexpected.join(",")} / ${result.errors} errors`);
+      samples.get(target.name).push({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 });
+    }
+  }
+  const floorName = targets[0].name;
+  const summary = targets.map((target) => {
+    const runs = samples.get(target.name);
+    return {
+      route: target.name,
+      requestsPerSecond: Math.round(median(runs.map((r) => r.rps))),
+      p50Ms: median(runs.map((r) => r.p50)),
+      p99Ms: median(runs.map((r) => r.p99)),
+      setCookie: target.setCookie,
+      runs,
+    };
+  });
+  const floor = summary.find((s) => s.route === floorName);
+  for (const row of summary) {
+    row.ratioToFloor = Number((row.requestsPerSecond / floor.requestsPerSecond).toFixed(3));
+    row.p99AddedMs = Number((row.p99Ms - floor.p99Ms).toFixed(2));
+  }
+
+  log(`memory: ${settings.memoryRequests} gated requests with distinct valid tokens, then with garbage tokens`);
+  const { sid, email } = decodeJwt(accessToken);
+  const userId = decodeJwt(accessToken).sub;
+  const key = await importJWK(signingJwk, "ES256");
+  const now = Math.floor(Date.now() / 1000);
+  const distinct = [];
+  for (let i = 0; i < settings.memoryRequests; i++) {
+    distinct.push(
+      await new SignJWT({ role: "viewer", sid, email })
+        .setProtectedHeader({ alg: "ES256", kid: "bench", typ: "at+jwt" })
+        .setIssuer(appUrl)
+        .setAudience(`${appUrl}/api`)
+        .setSubject(userId)
+        .setIssuedAt(now)
+        .setNotBefore(now)
+        .setExpirationTime(now + 900)
+        .setJti(randomUUID())
+        .sign(key),
+    );
+  }
+  const serverPid = server.pid;
+  const rssBefore = treeRss(serverPid);
+  const sendEach = (tokens, status) =>
+    runLoad({
+      url: `${appUrl}/api/auth/verify`,
+      amount: tokens.length,
+      requests: [
+        {
+          setupRequest: (request, context) => {
+            context.i = ((context.i ?? -1) + 1) % tokens.length;
+            return { ...request, headers: { authorization: `Bearer ${tokens[(context.i * settings.connections + (context.offset ??= Math.floor(Math.random() * tokens.length))) % tokens.length]}` } };
+          },
+        },
+      ],
+    }).then((result) => {
+      const codes = Object.keys(result.statusCodeStats ?? {});
+      if (codes.some((code) => Number(code) !== status)) throw new Error(`memory run answered ${codes.join(",")}, expected ${status}`);
+      return result;
+    });
+  await sendEach(distinct, 204);
+  const rssAfterValid = treeRss(serverPid);
+  const garbage = Array.from({ length: settings.memoryRequests }, (_, i) => `garbage.${i}.${randomUUID()}`);
+  await sendEach(garbage, 401);
+  const rssAfterGarbage = treeRss(serverPid);
+  const memory = {
+    requestsEach: settings.memoryRequests,
+    rssBeforeMiB: Number((rssBefore / 2 ** 20).toFixed(1)),
+    rssAfterValidMiB: Number((rssAfterValid / 2 ** 20).toFixed(1)),
+    rssAfterGarbageMiB: Number((rssAfterGarbage / 2 ** 20).toFixed(1)),
+    growthAfterValidPercent: Number((((rssAfterValid - rssBefore) / rssBefore) * 100).toFixed(1)),
+    growthAfterGarbagePercent: Number((((rssAfterGarbage - rssAfterValid) / rssAfterValid) * 100).toFixed(1)),
+    growthTotalPercent: Number((((rssAfterGarbage - rssBefore) / rssBefore) * 100).toFixed(1)),
+  };
+
+  console.log("");
+  console.log("| route | requests/s | p50 ms | p99 ms | ratio to floor | p99 added ms | Set-Cookie |");
+  console.log("|---|---:|---:|---:|---:|---:|---|");
+  for (const row of summary) {
+    console.log(`| ${row.route} | ${row.requestsPerSecond} | ${row.p50Ms} | ${row.p99Ms} | ${row.ratioToFloor} | ${row.p99AddedMs} | ${row.setCookie ? "yes" : "no"} |`);
+  }
+  console.log("");
+  console.log(`RSS: ${memory.rssBeforeMiB} MiB before; ${memory.rssAfterValidMiB} MiB after ${memory.requestsEach} distinct valid tokens (${memory.growthAfterValidPercent} %); ${memory.rssAfterGarbageMiB} MiB after as many garbage tokens (${memory.growthAfterGarbagePercent} %); total ${memory.growthTotalPercent} %`);
+
+  const report = { date: new Date().toISOString(), smoke, settings, machine: { cpus: os.cpus().length, node: process.version }, database: process.env.DATABASE_URL ? "postgresql" : "embedded", summary, memory };
+  const outDir = path.join(root, "bench-results");
+  mkdirSync(outDir, { recursive: true });
+  const file = path.join(outDir, `bench-${report.date.replace(/[:.]/g, "-")}${smoke ? "-smoke" : ""}.json`);
+  writeFileSync(file, JSON.stringify(report, null, 2));
+  writeFileSync(path.join(outDir, "latest.json"), JSON.stringify(report, null, 2));
+  log(`written to ${path.relative(root, file)}`);
+}
+
+main().then(
+  () => stop(0),
+  (error) => {
+    console.error(`[bench] ${error instanceof Error ? error.message : error}`);
+    stop(1);
+  },
+);
