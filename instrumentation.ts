@@ -3,6 +3,6 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { exitOnInvalidConfiguration } = await import("./lib/exit-on-invalid-configuration");
-    exitOnInvalidConfiguration();
+    await exitOnInvalidConfiguration();
   }
 }

@@ -1,9 +1,10 @@
+import { getApiTokenKeys } from "./auth/api-token-keys";
 import { ConfigurationError, getEnv } from "./env";
 
-/** Node.js only: stops the server at startup when the configuration is invalid. */
-export function exitOnInvalidConfiguration(): void {
+/** Node.js only: stops the server at startup when the configuration (keys included) is invalid. */
+export async function exitOnInvalidConfiguration(): Promise<void> {
   try {
-    getEnv();
+    await getApiTokenKeys(getEnv());
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     console.error(`\n${error.message}\n`);

@@ -15,7 +15,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -23,6 +22,7 @@ import { chromium } from "@playwright/test";
 import autocannon from "autocannon";
 import { SignJWT, decodeJwt, importJWK } from "jose";
 import { DEV_DEFAULTS, devIssuer } from "../lib/dev-defaults.mjs";
+import { portOpen, waitFor } from "./wait-for.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values: flags } = parseArgs({
@@ -78,21 +78,7 @@ function stop(code) {
 }
 process.on("SIGINT", () => stop(130));
 
-const portOpen = (port) =>
-  new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1");
-    socket.once("connect", () => (socket.destroy(), resolve(true)));
-    socket.once("error", () => resolve(false));
-  });
 
-async function waitFor(description, check, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${description} was not ready within ${timeoutMs / 1000} s`);
-}
 
 /** Resident memory of a process and all its descendants, in bytes (Linux /proc). */
 function treeRss(pid) {

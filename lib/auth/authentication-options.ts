@@ -3,8 +3,12 @@ import { getApiTokenKeys } from "./api-token-keys";
 import type { AuthenticationOptions } from "./authenticate-request";
 import { VerifiedTokenCache } from "./verified-token-cache";
 
-/** Bounds the memory of the verified-token cache: about 10,000 × 1 KB per process. */
-export const VERIFIED_TOKEN_CACHE_MAX_ENTRIES = 10_000;
+/**
+ * Bounds the memory of the verified-token cache (about 1 KB an entry, one cache in the
+ * middleware and one in the route handlers). A process seeing more distinct live tokens than
+ * this still serves them all; the extra ones just pay for their cryptography.
+ */
+export const VERIFIED_TOKEN_CACHE_MAX_ENTRIES = 4096;
 
 /** The API's own issuer and audience: tokens from this app for this app's API. */
 export function accessTokenSettings(env: Env) {

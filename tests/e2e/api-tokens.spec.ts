@@ -123,3 +123,23 @@ test("the forward-auth endpoint answers who the caller is, for a cookie and a Be
   expect(live.status()).toBe(200);
   await api.dispose();
 });
+
+test("sign out everywhere ends the user's other sign-ins and their API tokens", async ({ page, browser }) => {
+  await signIn(page, "bob@example.com", "bob");
+  const { accessToken } = await createApiToken(page);
+  const otherDevice = await browser.newContext();
+  const otherPage = await otherDevice.newPage();
+  await signIn(otherPage, "bob@example.com", "bob");
+
+  await otherPage.getByRole("button", { name: "Sign out everywhere" }).click();
+  await otherPage.getByRole("button", { name: "Yes, sign me out" }).click();
+  await expect(otherPage).toHaveURL(`${E2E.appUrl}/`);
+
+  const firstDevice = await page.request.get("/api/auth/me");
+  expect(await firstDevice.json()).toMatchObject({ error: "token_revoked" });
+  const api = await apiClient();
+  const byToken = await api.get("/api/auth/me", { headers: { Authorization: `Bearer ${accessToken}` } });
+  expect(await byToken.json()).toMatchObject({ error: "token_revoked" });
+  await api.dispose();
+  await otherDevice.close();
+});

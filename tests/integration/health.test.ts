@@ -26,3 +26,15 @@ describe("findUserProfile", () => {
     expect(await findUserProfile(db, "no-such-user")).toBeNull();
   });
 });
+
+describe("findUserProfileCached", () => {
+  it("serves a read for one second at most, then reads again", async () => {
+    const { findUserProfileCached, PROFILE_CACHE_MS } = await import("@/lib/users/cached-user-profile");
+    const user = await db.user.create({ data: { name: "Before", email: `${crypto.randomUUID()}@example.test` } });
+    const t0 = Date.now();
+    expect((await findUserProfileCached(db, user.id, t0))?.name).toBe("Before");
+    await db.user.update({ where: { id: user.id }, data: { name: "After" } });
+    expect((await findUserProfileCached(db, user.id, t0 + 1))?.name).toBe("Before");
+    expect((await findUserProfileCached(db, user.id, t0 + PROFILE_CACHE_MS + 1))?.name).toBe("After");
+  });
+});

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
+import { portOpen, waitFor } from "../../scripts/wait-for.mjs";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
@@ -17,19 +18,6 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, "127.0.0.1");
-      socket.once("connect", () => (socket.destroy(), resolve(true)));
-      socket.once("error", () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`the embedded database did not listen on ${port} within ${timeoutMs} ms`);
-}
 
 /** Starts the embedded database exactly as `npm run dev` does, in a throwaway folder. */
 export default async function setup(project: TestProject) {
@@ -40,7 +28,7 @@ export default async function setup(project: TestProject) {
     [path.resolve("node_modules/@electric-sql/pglite-socket/dist/scripts/server.js"), "-d", dataDir, "-p", String(port), "-m", "4"],
     { stdio: "ignore" },
   );
-  await waitForPort(port);
+  await waitFor("the embedded database", () => portOpen(port), 30_000);
   const databaseUrl = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
   migrate(databaseUrl);
   project.provide("databaseUrl", databaseUrl);

@@ -2,12 +2,12 @@ import type { NextRequest } from "next/server";
 import { unauthorizedResponse } from "@/lib/auth/errors";
 import { requireUser } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db";
-import { findUserProfile } from "@/lib/users/find-user-profile";
+import { findUserProfileCached } from "@/lib/users/cached-user-profile";
 
 export async function GET(request: NextRequest) {
   const guard = await requireUser(request);
   if (!guard.ok) return guard.response;
-  const profile = await findUserProfile(getDb(), guard.identity.userId);
+  const profile = await findUserProfileCached(getDb(), guard.identity.userId);
   // A valid session for a user who no longer exists is no session.
   if (!profile) return unauthorizedResponse("invalid_token");
   return Response.json(profile, { headers: { "Cache-Control": "no-store" } });

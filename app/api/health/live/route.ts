@@ -1,4 +1,7 @@
 // Liveness: the process answers. No database call (that is /api/health, readiness).
+// Dynamic like every gated route, so the benchmark's floor is not a prerendered response.
+export const dynamic = "force-dynamic";
+
 export function GET() {
   return Response.json({ status: "ok" }, { headers: { "Cache-Control": "no-store" } });
 }
