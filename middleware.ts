@@ -23,12 +23,12 @@ export async function middleware(request: NextRequest) {
   if (!result.ok) return isApi ? unauthorizedResponse(result.code) : NextResponse.next();
 
   const response = NextResponse.next();
-  const maxAgeSeconds = env.jwtExpirationMinutes * 60;
-  if (result.sessionClaims && sessionNeedsRenewal(result.sessionClaims, maxAgeSeconds)) {
+  const lifetimes = { maxAgeSeconds: env.jwtExpirationMinutes * 60, absoluteLifetimeSeconds: env.sessionAbsoluteLifetimeHours * 3600 };
+  if (result.sessionClaims && sessionNeedsRenewal(result.sessionClaims, lifetimes)) {
     await renewSessionCookie(response, result.sessionClaims, {
+      ...lifetimes,
       secret: env.authSecret,
       cookieName: sessionCookieName(env.secureCookies),
-      maxAgeSeconds,
       secure: env.secureCookies,
     });
   }

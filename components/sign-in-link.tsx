@@ -1,7 +1,7 @@
 import { safeCallbackPath } from "@/lib/auth/callback-url";
 
 /** A plain link: the login endpoint answers with the redirect to the identity provider. */
-export function SignInLink({ callbackUrl }: { callbackUrl?: string }) {
+export function SignInLink({ callbackUrl }: { callbackUrl?: string | string[] }) {
   // Any origin works for the check: only the path survives.
   const target = safeCallbackPath(callbackUrl, "http://localhost");
   return (

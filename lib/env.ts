@@ -16,6 +16,7 @@ const HOW_TO_FIX: Record<string, string> = {
   DATABASE_URL:
     "set it to postgresql://USER:PASSWORD@HOST:5432/DATABASE (unset in development, `npm run dev` uses the embedded database)",
   JWT_EXPIRATION_MINUTES: "set it to a whole number of minutes between 1 and 43200, e.g. 60",
+  SESSION_ABSOLUTE_LIFETIME_HOURS: "set it to a whole number of hours between 1 and 720, e.g. 12",
   API_TOKEN_SIGNING_KEY:
     "set it to an EC P-256 (ES256) or Ed25519 (EdDSA) private key, as a JWK (JSON) or a PKCS#8 PEM; `npm run dev` generates one under .data/ (see README, API tokens)",
   API_TOKEN_PREVIOUS_KEYS:
@@ -25,14 +26,15 @@ const HOW_TO_FIX: Record<string, string> = {
   REFRESH_TOKEN_TTL_DAYS: "set it to a whole number of days between 1 and 365, e.g. 30",
 };
 
-const httpUrl = z
-  .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
-  .transform((value) => value.replace(/\/+$/, ""));
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+// The app's origin is joined with paths, so it loses a trailing slash; an issuer is an
+// identifier that must match the IdP's discovery document exactly, so it keeps its own.
+const appUrl = httpUrl.transform((value) => value.replace(/\/+$/, ""));
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(DEV_DEFAULTS.appPort),
-  AUTH_URL: httpUrl.optional(),
+  AUTH_URL: appUrl.optional(),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   OIDC_ISSUER: httpUrl.optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
@@ -51,6 +53,7 @@ const schema = z.object({
     .min(1)
     .max(43200)
     .default(DEV_DEFAULTS.jwtExpirationMinutes),
+  SESSION_ABSOLUTE_LIFETIME_HOURS: z.coerce.number().int().min(1).max(720).default(12),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   API_TOKEN_SIGNING_KEY: z.string().min(1).optional(),
   API_TOKEN_PREVIOUS_KEYS: z.string().optional(),
@@ -70,6 +73,8 @@ export type Env = {
   databaseUrl: string | undefined;
   databasePoolMax: number;
   jwtExpirationMinutes: number;
+  /** A sliding session is never renewed past this long after its sign-in. */
+  sessionAbsoluteLifetimeHours: number;
   /** The API token signing key as configured (JWK JSON or PEM); parsed by lib/auth/api-token-keys. */
   apiTokenSigningKey: string;
   apiTokenPreviousKeys: string | undefined;
@@ -137,6 +142,7 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
     databaseUrl: raw.DATABASE_URL,
     databasePoolMax: raw.DATABASE_POOL_MAX,
     jwtExpirationMinutes: raw.JWT_EXPIRATION_MINUTES,
+    sessionAbsoluteLifetimeHours: raw.SESSION_ABSOLUTE_LIFETIME_HOURS,
     apiTokenSigningKey: raw.API_TOKEN_SIGNING_KEY!,
     apiTokenPreviousKeys: raw.API_TOKEN_PREVIOUS_KEYS,
     accessTokenTtlMinutes: raw.ACCESS_TOKEN_TTL_MINUTES,
@@ -162,6 +168,7 @@ export function getEnv(): Env {
     DATABASE_URL: process.env.DATABASE_URL,
     DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX,
     JWT_EXPIRATION_MINUTES: process.env.JWT_EXPIRATION_MINUTES,
+    SESSION_ABSOLUTE_LIFETIME_HOURS: process.env.SESSION_ABSOLUTE_LIFETIME_HOURS,
     API_TOKEN_SIGNING_KEY: process.env.API_TOKEN_SIGNING_KEY,
     API_TOKEN_PREVIOUS_KEYS: process.env.API_TOKEN_PREVIOUS_KEYS,
     ACCESS_TOKEN_TTL_MINUTES: process.env.ACCESS_TOKEN_TTL_MINUTES,

@@ -10,6 +10,7 @@
 import { randomBytes } from "node:crypto";
 import dns from "node:dns";
 import http from "node:http";
+import { pathToFileURL } from "node:url";
 import { exportJWK, generateKeyPair } from "jose";
 import Provider from "oidc-provider";
 import { DEV_DEFAULTS, devIssuer } from "../lib/dev-defaults.mjs";
@@ -208,7 +209,7 @@ export async function startDevOidcProvider({
   return { issuer, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-const isMain = import.meta.url === `file://${process.argv[1]}`;
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {
   const port = Number(process.env.DEV_OIDC_PORT ?? DEV_DEFAULTS.oidcPort);
   const appUrls = (process.env.DEV_OIDC_APP_URLS ?? `http://localhost:${DEV_DEFAULTS.appPort}`)

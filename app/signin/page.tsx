@@ -3,10 +3,11 @@ import { SignInErrorExplanation } from "@/components/sign-in-error-explanation";
 import { SignInLink } from "@/components/sign-in-link";
 import { getCurrentSession } from "@/lib/auth/current-session";
 
-type Props = { searchParams: Promise<{ callbackUrl?: string; error?: string }> };
+type Props = { searchParams: Promise<{ callbackUrl?: string | string[]; error?: string | string[] }> };
 
 export default async function SignInPage({ searchParams }: Props) {
-  const { callbackUrl, error } = await searchParams;
+  const { callbackUrl, error: errors } = await searchParams;
+  const error = Array.isArray(errors) ? errors[0] : errors;
   if (!error && (await getCurrentSession()).status === "signed-in") redirect("/profile");
   return (
     <section className="space-y-6">

@@ -24,12 +24,22 @@ async function verifyBearer(token: string, options: AuthenticationOptions): Prom
   return { ok: true, identity: { userId, role, sid, via: "bearer", email, name: null, expiresAt } };
 }
 
-/** Looks the token up in the cache, or verifies it in full and remembers a success. */
-async function verifyOnce(token: string, options: AuthenticationOptions, verify: () => Promise<SessionVerification>): Promise<SessionVerification> {
-  const cached = options.cache?.get(token);
+/**
+ * Looks the token up in the cache, or verifies it in full and remembers a success. The key
+ * includes how the token came (cookie or Bearer), so a cookie's verdict never answers for
+ * the same string sent as a Bearer token, or the reverse.
+ */
+async function verifyOnce(
+  kind: "cookie" | "bearer",
+  token: string,
+  options: AuthenticationOptions,
+  verify: () => Promise<SessionVerification>,
+): Promise<SessionVerification> {
+  const key = `${kind}:${token}`;
+  const cached = options.cache?.get(key);
   if (cached) return cached;
   const result = await verify();
-  if (result.ok) options.cache?.set(token, result, result.identity.expiresAt * 1000);
+  if (result.ok) options.cache?.set(key, result, result.identity.expiresAt * 1000);
   return result;
 }
 
@@ -47,10 +57,10 @@ export async function authenticateRequest(
     const match = BEARER.exec(authorization.trim());
     if (!match) return { ok: false, code: "invalid_authorization_header" };
     const token = match[1]!;
-    return verifyOnce(token, options, () => verifyBearer(token, options));
+    return verifyOnce("bearer", token, options, () => verifyBearer(token, options));
   }
   const cookieName = sessionCookieName(options.secureCookies);
   const token = readSessionCookie(request.cookies, cookieName);
   if (!token) return { ok: false, code: "missing_token" };
-  return verifyOnce(token, options, () => verifySessionCookie(token, { secret: options.secret, cookieName }));
+  return verifyOnce("cookie", token, options, () => verifySessionCookie(token, { secret: options.secret, cookieName }));
 }

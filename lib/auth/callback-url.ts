@@ -5,8 +5,8 @@ const DEFAULT_AFTER_SIGN_IN = "/profile";
  * a protocol-relative `//host`, a backslash trick, garbage) falls back to the profile,
  * so the login endpoint can never be used as an open redirect.
  */
-export function safeCallbackPath(candidate: string | null | undefined, appUrl: string): string {
-  if (!candidate) return DEFAULT_AFTER_SIGN_IN;
+export function safeCallbackPath(candidate: unknown, appUrl: string): string {
+  if (typeof candidate !== "string" || !candidate) return DEFAULT_AFTER_SIGN_IN;
   const origin = new URL(appUrl).origin;
   let resolved: URL;
   try {
@@ -15,6 +15,8 @@ export function safeCallbackPath(candidate: string | null | undefined, appUrl: s
     return DEFAULT_AFTER_SIGN_IN;
   }
   if (resolved.origin !== origin) return DEFAULT_AFTER_SIGN_IN;
-  if (/[\\]|^\/\//.test(candidate.replace(/^https?:\/\/[^/]+/, ""))) return DEFAULT_AFTER_SIGN_IN;
-  return `${resolved.pathname}${resolved.search}${resolved.hash}`;
+  const path = `${resolved.pathname}${resolved.search}${resolved.hash}`;
+  // Checked on the result: "/.//evil.example" normalises to the protocol-relative "//evil.example".
+  if (!path.startsWith("/") || path.startsWith("//") || path.includes("\\")) return DEFAULT_AFTER_SIGN_IN;
+  return path;
 }

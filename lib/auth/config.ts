@@ -39,6 +39,7 @@ export function buildEdgeAuthConfig(env: Env): NextAuthConfig {
         if (user) {
           if (user.id) token.sub = user.id;
           if (isRole(user.role)) token.role = user.role;
+          token.authTime = Math.floor(Date.now() / 1000);
         }
         return token;
       },

@@ -17,5 +17,5 @@ export const getCurrentSession = cache(async (): Promise<CurrentSession> => {
   if (!session?.user?.id || !session.user.sid) return { status: "signed-out" };
   const check = await checkFamily(getDb(), getEnv(), session.user.sid);
   if (!check.active) return { status: "ended", reason: check.reason };
-  return { status: "signed-in", user: session.user };
+  return { status: "signed-in", user: { ...session.user, role: check.role } };
 });

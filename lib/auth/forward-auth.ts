@@ -2,6 +2,11 @@ import { forbiddenResponse } from "./errors";
 import { isRole, roleSatisfies, type Role } from "./roles";
 import type { SessionIdentity } from "./session-cookie";
 
+/** Header values are bytes: printable ASCII as is, anything else percent-encoded (RFC 3986). */
+function headerSafe(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
+}
+
 /**
  * The forward-auth answer (nginx auth_request, Traefik ForwardAuth): 204 with who the caller
  * is, for the proxy to pass upstream; 403 when `?role=` (one role, or several separated by
@@ -22,7 +27,7 @@ export function forwardAuthResponse(identity: SessionIdentity, requiredRoles: st
     status: 204,
     headers: {
       "X-Auth-User-Id": identity.userId,
-      "X-Auth-Email": identity.email ?? "",
+      "X-Auth-Email": headerSafe(identity.email ?? ""),
       "X-Auth-Role": identity.role,
       "Cache-Control": "no-store",
     },

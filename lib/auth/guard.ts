@@ -19,8 +19,10 @@ export async function requireUser(request: NextRequest): Promise<Guarded> {
   const env = getEnv();
   const result = await authenticateRequest(request, await authenticationOptions(env));
   if (!result.ok) return { ok: false, response: unauthorizedResponse(result.code) };
-  if (!(await checkFamily(getDb(), env, result.identity.sid)).active) return { ok: false, response: unauthorizedResponse("token_revoked") };
-  return { ok: true, identity: result.identity };
+  const family = await checkFamily(getDb(), env, result.identity.sid);
+  if (!family.active) return { ok: false, response: unauthorizedResponse("token_revoked") };
+  // The role in a cookie or token is what it was when issued; the database's is current.
+  return { ok: true, identity: { ...result.identity, role: family.role } };
 }
 
 /** requireUser, then 403 `forbidden` unless the caller has one of `roles`. */

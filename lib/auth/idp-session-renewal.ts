@@ -2,10 +2,13 @@ import * as oauth from "oauth4webapi";
 import type { Db } from "../db";
 import type { Env } from "../env";
 import { getIdpMetadata } from "./oidc-discovery";
+import type { Role } from "./roles";
 import { getFamilyState, revokeFamilies } from "./token-families";
 
 /** While one instance renews with the IdP, the others keep serving the session this long. */
 const RENEWAL_LEASE_MS = 30_000;
+/** Well inside the lease, so a slow IdP never sees the same refresh token twice. */
+const IDP_REQUEST_TIMEOUT_MS = 5_000;
 
 type TokenSet = { refresh_token?: string; expires_in?: number; id_token?: string };
 
@@ -15,13 +18,19 @@ async function refreshAtIdp(env: Env, refreshToken: string): Promise<TokenSet> {
   const client: oauth.Client = { client_id: env.oidcClientId };
   const response = await oauth.refreshTokenGrantRequest(as, client, oauth.ClientSecretBasic(env.oidcClientSecret), refreshToken, {
     [oauth.allowInsecureRequests]: insecure,
+    signal: AbortSignal.timeout(IDP_REQUEST_TIMEOUT_MS),
   });
   return oauth.processRefreshTokenResponse(as, client, response);
 }
 
-/** The IdP answered and said no (not merely unreachable): the sign-in is over. */
+/**
+ * The IdP answered with an OAuth error saying this grant is over (RFC 6749 §5.2
+ * `invalid_grant`: revoked, expired, or the user's IdP session ended). Anything else (an
+ * outage page, a timeout, our own misconfiguration) is not the user's fault and must not
+ * end their session.
+ */
 function isIdpRefusal(error: unknown): boolean {
-  return error instanceof oauth.ResponseBodyError || error instanceof oauth.OperationProcessingError;
+  return error instanceof oauth.ResponseBodyError && error.error === "invalid_grant";
 }
 
 /**
@@ -58,12 +67,12 @@ export async function renewIdpSession(db: Db, env: Env, familyId: string, now = 
   }
 }
 
-export type FamilyCheck = { active: true } | { active: false; reason: string | null };
+export type FamilyCheck = { active: true; role: Role } | { active: false; reason: string | null };
 
-/** Revocation and IdP renewal, as every protected request and page checks them. */
+/** Revocation, the current role and IdP renewal, as every protected request and page checks them. */
 export async function checkFamily(db: Db, env: Env, familyId: string): Promise<FamilyCheck> {
   const state = await getFamilyState(db, familyId);
   if (state.status === "revoked") return { active: false, reason: state.reason };
   if (state.status === "renewal_due" && !(await renewIdpSession(db, env, familyId))) return { active: false, reason: "idp_refresh_failed" };
-  return { active: true };
+  return { active: true, role: state.role };
 }

@@ -5,7 +5,7 @@ import { getDb } from "../db";
 import { getEnv } from "../env";
 import { AccountConflictError, upsertUserFromOidcProfile } from "../users/upsert-user-from-oidc-profile";
 import { buildEdgeAuthConfig } from "./config";
-import { createBrowserFamily } from "./token-families";
+import { createBrowserFamily, revokeFamilies } from "./token-families";
 
 /**
  * The full Auth.js instance (Node.js runtime): the Edge-safe config plus the database.
@@ -18,6 +18,13 @@ const nextAuth = NextAuth(() => {
   return {
     ...edge,
     adapter: PrismaAdapter(db),
+    events: {
+      // Auth.js's own POST /api/auth/signout must end the sign-in too, not only the cookie.
+      async signOut(message) {
+        const sid = "token" in message ? message.token?.sid : undefined;
+        if (sid) await revokeFamilies(db, { ids: [sid] }, "logout");
+      },
+    },
     callbacks: {
       ...edge.callbacks,
       // Each sign-in opens a token family: its id (`sid`) rides in the session cookie, and
@@ -45,7 +52,8 @@ const nextAuth = NextAuth(() => {
           await upsertUserFromOidcProfile(db, {
             provider: account.provider,
             subject: account.providerAccountId,
-            email: typeof profile?.email === "string" ? profile.email.toLowerCase() : null,
+            // An email the IdP says it has not verified is not an identity we pass on.
+            email: typeof profile?.email === "string" && profile.email_verified !== false ? profile.email.toLowerCase() : null,
             name: typeof profile?.name === "string" ? profile.name : null,
             tokens: account,
           });

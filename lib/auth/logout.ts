@@ -9,14 +9,14 @@ import { sessionCookieName } from "./session-cookie";
  * Logout 1.0), or null when the IdP advertises no end_session_endpoint or cannot be reached.
  */
 export async function buildIdpLogoutUrl(env: Env, idToken: string | null): Promise<string | null> {
-  let endSession: string | undefined;
+  let url: URL;
   try {
-    endSession = (await getIdpMetadata(env.oidcIssuer)).end_session_endpoint;
+    const endSession = (await getIdpMetadata(env.oidcIssuer)).end_session_endpoint;
+    if (!endSession) return null;
+    url = new URL(endSession);
   } catch {
     return null;
   }
-  if (!endSession) return null;
-  const url = new URL(endSession);
   if (idToken) url.searchParams.set("id_token_hint", idToken);
   url.searchParams.set("client_id", env.oidcClientId);
   url.searchParams.set("post_logout_redirect_uri", `${env.authUrl}/`);

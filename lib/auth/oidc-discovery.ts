@@ -7,14 +7,23 @@ const FETCH_TIMEOUT_MS = 3000;
 const metadataCache = new Map<string, { metadata: IdpMetadata; fetchedAt: number }>();
 const jwksCache = new Map<string, JWTVerifyGetKey>();
 
+/** Issuer identifiers compared as URLs, as Auth.js does ("https://idp" equals "https://idp/"). */
+export function sameIssuer(a: string, b: string): boolean {
+  try {
+    return new URL(a).href === new URL(b).href;
+  } catch {
+    return false;
+  }
+}
+
 /** The IdP's discovery document, cached for a few minutes (only successes are cached). */
 export async function getIdpMetadata(issuer: string): Promise<IdpMetadata> {
   const cached = metadataCache.get(issuer);
   if (cached && Date.now() - cached.fetchedAt < METADATA_TTL_MS) return cached.metadata;
-  const response = await fetch(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  const response = await fetch(`${issuer.replace(/\/$/, "")}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
   if (!response.ok) throw new Error(`discovery answered ${response.status}`);
   const metadata = (await response.json()) as IdpMetadata;
-  if (metadata.issuer !== issuer) throw new Error("discovery names another issuer");
+  if (typeof metadata.issuer !== "string" || !sameIssuer(metadata.issuer, issuer)) throw new Error("discovery names another issuer");
   metadataCache.set(issuer, { metadata, fetchedAt: Date.now() });
   return metadata;
 }

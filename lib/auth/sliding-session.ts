@@ -4,12 +4,33 @@ import type { NextResponse } from "next/server";
 /** A session cookie older than this is re-issued with a fresh expiry: at most once per window. */
 export const SESSION_RENEWAL_INTERVAL_SECONDS = 5 * 60;
 
-export type SlidingSessionOptions = { secret: string; cookieName: string; maxAgeSeconds: number; secure: boolean };
+export type SlidingSessionOptions = {
+  secret: string;
+  cookieName: string;
+  maxAgeSeconds: number;
+  /** Never renewed past this long after sign-in: a stolen or revoked cookie cannot be kept alive forever. */
+  absoluteLifetimeSeconds: number;
+  secure: boolean;
+};
 
-/** Renew when the cookie is older than the interval (or than half its lifetime, for short sessions). */
-export function sessionNeedsRenewal(claims: Record<string, unknown>, maxAgeSeconds: number, now = Math.floor(Date.now() / 1000)): boolean {
-  if (typeof claims.iat !== "number") return false;
-  return now - claims.iat >= Math.min(SESSION_RENEWAL_INTERVAL_SECONDS, Math.floor(maxAgeSeconds / 2));
+/** Seconds the renewed cookie may live: its usual lifetime, cut at the absolute limit. */
+function renewedLifetime(claims: Record<string, unknown>, options: Pick<SlidingSessionOptions, "maxAgeSeconds" | "absoluteLifetimeSeconds">, now: number): number {
+  if (typeof claims.authTime !== "number") return 0;
+  return Math.min(options.maxAgeSeconds, claims.authTime + options.absoluteLifetimeSeconds - now);
+}
+
+/**
+ * Renew when the cookie is older than the interval (or than half its lifetime, for short
+ * sessions), and only if renewing still extends it within the absolute lifetime.
+ */
+export function sessionNeedsRenewal(
+  claims: Record<string, unknown>,
+  options: Pick<SlidingSessionOptions, "maxAgeSeconds" | "absoluteLifetimeSeconds">,
+  now = Math.floor(Date.now() / 1000),
+): boolean {
+  if (typeof claims.iat !== "number" || typeof claims.exp !== "number") return false;
+  if (now - claims.iat < Math.min(SESSION_RENEWAL_INTERVAL_SECONDS, Math.floor(options.maxAgeSeconds / 2))) return false;
+  return now + renewedLifetime(claims, options, now) > claims.exp;
 }
 
 /**
@@ -18,12 +39,7 @@ export function sessionNeedsRenewal(claims: Record<string, unknown>, maxAgeSecon
  */
 export async function renewSessionCookie(response: NextResponse, claims: Record<string, unknown>, options: SlidingSessionOptions): Promise<void> {
   const { iat: _iat, exp: _exp, jti: _jti, ...token } = claims;
-  const value = await encode({ token, secret: options.secret, salt: options.cookieName, maxAge: options.maxAgeSeconds });
-  response.cookies.set(options.cookieName, value, {
-    httpOnly: true,
-    sameSite: "lax",
-    path: "/",
-    secure: options.secure,
-    maxAge: options.maxAgeSeconds,
-  });
+  const maxAge = renewedLifetime(claims, options, Math.floor(Date.now() / 1000));
+  const value = await encode({ token, secret: options.secret, salt: options.cookieName, maxAge });
+  response.cookies.set(options.cookieName, value, { httpOnly: true, sameSite: "lax", path: "/", secure: options.secure, maxAge });
 }

@@ -1,5 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../db";
+import type { Role } from "./roles";
 
 /** How long an instance may trust a "still active" answer: revocation shows within this. */
 export const FAMILY_STATE_CACHE_MS = 2000;
@@ -8,17 +9,18 @@ const FAMILY_STATE_CACHE_MAX_ENTRIES = 10_000;
 export type RevocationReason = "logout" | "logout_everywhere" | "backchannel_logout" | "refresh_token_reused" | "idp_refresh_failed";
 
 export type FamilyState =
-  | { status: "active" }
+  /** `role`: the user's current role, which wins over the one a token or cookie carries. */
+  | { status: "active"; role: Role }
   /** Active, but the IdP's access token behind this browser sign-in has expired: renew it first. */
-  | { status: "renewal_due" }
+  | { status: "renewal_due"; role: Role }
   | { status: "revoked"; reason: string | null };
 
 // One cache per process, on globalThis: Next bundles route handlers and pages separately,
 // and a module-level Map would give each its own copy, so a revocation made by one would
 // not clear the other's.
 const CACHE_KEY = Symbol.for("voicesurveyagent.familyStateCache");
-const processGlobals = globalThis as unknown as Record<symbol, Map<string, number> | undefined>;
-const activeUntil = (processGlobals[CACHE_KEY] ??= new Map<string, number>());
+const processGlobals = globalThis;
+const activeUntil = ((processGlobals as Record<symbol, unknown>)[CACHE_KEY] ??= new Map()) as Map<string, { until: number; role: Role }>;
 
 /** Forgets every cached verdict (tests; and after this instance revokes something itself). */
 export function clearFamilyStateCache(): void {
@@ -31,8 +33,8 @@ export function clearFamilyStateCache(): void {
  * bounded, so a revocation on any instance takes effect here within FAMILY_STATE_CACHE_MS.
  */
 export async function getFamilyState(db: Db, familyId: string, now = Date.now()): Promise<FamilyState> {
-  const cachedUntil = activeUntil.get(familyId);
-  if (cachedUntil !== undefined && cachedUntil > now) return { status: "active" };
+  const cached = activeUntil.get(familyId);
+  if (cached !== undefined && cached.until > now) return { status: "active", role: cached.role };
   activeUntil.delete(familyId);
   const family = await db.tokenFamily.findUnique({
     where: { id: familyId },
@@ -43,7 +45,7 @@ export async function getFamilyState(db: Db, familyId: string, now = Date.now())
       idpRefreshToken: true,
       idpAccessTokenExpiresAt: true,
       parent: { select: { revokedAt: true, revokedReason: true } },
-      user: { select: { disabledAt: true } },
+      user: { select: { disabledAt: true, role: true } },
     },
   });
   if (!family) return { status: "revoked", reason: null };
@@ -51,10 +53,11 @@ export async function getFamilyState(db: Db, familyId: string, now = Date.now())
   if (family.parent?.revokedAt) return { status: "revoked", reason: family.parent.revokedReason };
   if (family.user.disabledAt) return { status: "revoked", reason: "user_disabled" };
   const idpExpiry = family.kind === "browser" && family.idpRefreshToken ? family.idpAccessTokenExpiresAt?.getTime() : undefined;
-  if (idpExpiry !== undefined && idpExpiry <= now) return { status: "renewal_due" };
+  const role = family.user.role;
+  if (idpExpiry !== undefined && idpExpiry <= now) return { status: "renewal_due", role };
   if (activeUntil.size >= FAMILY_STATE_CACHE_MAX_ENTRIES) activeUntil.delete(activeUntil.keys().next().value!);
-  activeUntil.set(familyId, Math.min(now + FAMILY_STATE_CACHE_MS, idpExpiry ?? Infinity));
-  return { status: "active" };
+  activeUntil.set(familyId, { until: Math.min(now + FAMILY_STATE_CACHE_MS, idpExpiry ?? Infinity), role });
+  return { status: "active", role };
 }
 
 /** Not revoked (a family due for IdP renewal still counts as active here). */
@@ -82,10 +85,16 @@ export async function revokeFamilies(db: Db, where: { ids?: string[]; userId?: s
   const filters: Prisma.TokenFamilyWhereInput[] = [];
   if (where.ids) filters.push({ id: { in: where.ids } }, { parentId: { in: where.ids } });
   if (where.userId) filters.push({ userId: where.userId });
-  if (where.idpSessionId || where.idpSubject) {
-    const idpMatch = { ...(where.idpSessionId ? { idpSessionId: where.idpSessionId } : {}), ...(where.idpSubject ? { idpSubject: where.idpSubject } : {}) };
-    filters.push(idpMatch, { parent: idpMatch });
+  // Back-channel logout: a sid names one IdP session (of that sub, when both are given); a
+  // sign-in recorded without a sid can only be matched by its sub.
+  const idpMatches: Prisma.TokenFamilyWhereInput[] = [];
+  if (where.idpSessionId) {
+    idpMatches.push({ idpSessionId: where.idpSessionId, ...(where.idpSubject ? { idpSubject: where.idpSubject } : {}) });
+    if (where.idpSubject) idpMatches.push({ idpSessionId: null, idpSubject: where.idpSubject });
+  } else if (where.idpSubject) {
+    idpMatches.push({ idpSubject: where.idpSubject });
   }
+  for (const match of idpMatches) filters.push(match, { parent: match });
   if (filters.length === 0) return 0;
   const { count } = await db.tokenFamily.updateMany({
     where: { revokedAt: null, OR: filters },

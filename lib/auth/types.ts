@@ -16,6 +16,8 @@ declare module "@auth/core/jwt" {
     role?: Role;
     /** The sign-in's token family (lib/auth/token-families). */
     sid?: string;
+    /** When the user signed in (seconds): bounds the sliding session. */
+    authTime?: number;
   }
 }
 

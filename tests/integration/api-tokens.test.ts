@@ -151,6 +151,16 @@ describe("revocation", () => {
     expect(await isFamilyActive(db, sameSubjectOtherSession.id)).toBe(false);
   });
 
+  it("back-channel logout with sid and sub also ends a sign-in recorded without a sid (matched by sub)", async () => {
+    const caller = await signedInUser();
+    const family = await db.tokenFamily.findUniqueOrThrow({ where: { id: caller.sid } });
+    const withoutSid = await createBrowserFamily(db, { userId: caller.userId, idpSubject: family.idpSubject!, idpSessionId: null, idToken: null });
+    const revoked = await revokeFamilies(db, { idpSessionId: "some-other-sid", idpSubject: family.idpSubject! }, "backchannel_logout");
+    expect(revoked).toBe(1);
+    expect(await isFamilyActive(db, withoutSid.id)).toBe(false);
+    expect(await isFamilyActive(db, caller.sid)).toBe(true);
+  });
+
   it("a revocation made by another instance is seen within the cache window (≤ 5 s), with the cache on", async () => {
     expect(FAMILY_STATE_CACHE_MS).toBeLessThanOrEqual(5000);
     const caller = await signedInUser();

@@ -17,6 +17,7 @@ const db = createDb(inject("databaseUrl"), inject("poolMax"));
 let requireUser: typeof RequireUser;
 let callerRequest: (token: string) => NextRequest;
 let familyId: string;
+let userId: string;
 
 beforeAll(async () => {
   ({ requireUser } = await import("@/lib/auth/guard"));
@@ -26,6 +27,7 @@ beforeAll(async () => {
   const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject: `sub-${randomUUID()}`, email: `${randomUUID()}@example.test`, name: null });
   const family = await createBrowserFamily(db, { userId: user.id, idpSubject: "s", idpSessionId: null, idToken: null });
   familyId = family.id;
+  userId = user.id;
   const tokens = await createApiTokens(db, getEnv(), { userId: user.id, role: user.role, sid: family.id, via: "cookie", email: null, name: null, expiresAt: 0 });
   callerRequest = () => new NextRequest("http://localhost:3000/api/auth/me", { headers: { authorization: `Bearer ${tokens.access_token}` } });
 });
@@ -40,6 +42,18 @@ describe("requireUser, the guard every protected handler calls itself", () => {
   it("admits a valid, unrevoked token", async () => {
     const guarded = await requireUser(callerRequest(""));
     expect(guarded.ok).toBe(true);
+  });
+
+  it("takes the role from the database, not from the token, once the short cache has passed", async () => {
+    const { clearFamilyStateCache } = await import("@/lib/auth/token-families");
+    await db.user.update({ where: { id: userId }, data: { role: "admin" } });
+    clearFamilyStateCache();
+    const guarded = await requireUser(callerRequest(""));
+    expect(guarded.ok && guarded.identity.role).toBe("admin");
+    await db.user.update({ where: { id: userId }, data: { role: "viewer" } });
+    clearFamilyStateCache();
+    const demoted = await requireUser(callerRequest(""));
+    expect(demoted.ok && demoted.identity.role).toBe("viewer");
   });
 
   it("refuses with token_revoked once the sign-in behind the token is revoked, though its signature is still valid", async () => {

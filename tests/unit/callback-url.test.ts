@@ -19,9 +19,12 @@ describe("safeCallbackPath", () => {
     "\\\\evil.example",
     "http://localhost:3001/profile",
     "javascript:alert(1)",
+    "/.//evil.example",
+    "/..//evil.example/x",
+    ["/profile", "/other"],
     "",
     null,
-  ])("falls back to /profile for %j", (input) => {
+  ] as unknown[])("falls back to /profile for %j", (input) => {
     expect(safeCallbackPath(input, APP)).toBe("/profile");
   });
 });

@@ -26,6 +26,7 @@ describe("loadEnv", () => {
       oidcScopes: "openid email profile",
       databaseUrl: undefined,
       jwtExpirationMinutes: 60,
+      sessionAbsoluteLifetimeHours: 12,
       accessTokenTtlMinutes: 15,
       refreshTokenTtlDays: 30,
       secureCookies: false,
@@ -37,6 +38,12 @@ describe("loadEnv", () => {
     const env = loadEnv({ AUTH_SECRET: SECRET, API_TOKEN_SIGNING_KEY: KEY, AUTH_URL: "https://console.example.com/" });
     expect(env.authUrl).toBe("https://console.example.com");
     expect(env.secureCookies).toBe(true);
+  });
+
+  it("keeps the issuer exactly as given (an issuer is an identifier) but trims the app URL", () => {
+    const env = loadEnv({ AUTH_SECRET: SECRET, API_TOKEN_SIGNING_KEY: KEY, OIDC_ISSUER: "https://tenant.auth0.example/", AUTH_URL: "https://console.example/" });
+    expect(env.oidcIssuer).toBe("https://tenant.auth0.example/");
+    expect(env.authUrl).toBe("https://console.example");
   });
 
   it("names a missing AUTH_SECRET and how to make one", () => {

@@ -15,6 +15,12 @@ describe("forwardAuthResponse", () => {
     expect(response.headers.get("x-auth-role")).toBe("viewer");
   });
 
+  it("percent-encodes an email that is not printable ASCII, instead of failing", () => {
+    const response = forwardAuthResponse({ ...caller("viewer"), email: "用户@例子.广告" }, null);
+    expect(response.status).toBe(204);
+    expect(decodeURIComponent(response.headers.get("x-auth-email")!)).toBe("用户@例子.广告");
+  });
+
   it.each([
     ["viewer", "viewer", 204],
     ["campaign_manager", "viewer", 204],

@@ -88,6 +88,24 @@ describe("the sliding session", () => {
     expect(anonymous.headers.get("set-cookie")).toBeNull();
   });
 
+  it("stops renewing at the absolute session lifetime (12 hours after sign-in by default)", async () => {
+    const start = new Date("2026-11-26T10:00:00Z");
+    vi.useFakeTimers({ now: start, toFake: ["Date"] });
+    try {
+      const signedInLongAgo = Math.floor(start.getTime() / 1000) - 12 * 3600 + 60;
+      const old = await sessionCookie({ authTime: signedInLongAgo });
+      vi.setSystemTime(new Date(start.getTime() + 10 * 60_000));
+      // Past the absolute limit: the cookie is left to expire, however active it is.
+      expect((await middleware(apiRequest({ cookie: `${COOKIE}=${old}` }, "/profile"))).headers.get("set-cookie")).toBeNull();
+      // A cookie without the sign-in time is never extended either.
+      const untimed = await sessionCookie({ authTime: undefined });
+      vi.setSystemTime(new Date(start.getTime() + 20 * 60_000));
+      expect((await middleware(apiRequest({ cookie: `${COOKIE}=${untimed}` }, "/profile"))).headers.get("set-cookie")).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("never renews an expired or invalid cookie", async () => {
     const expired = await sessionCookie({}, { maxAge: -3600 });
     for (const cookie of [`${COOKIE}=${expired}`, `${COOKIE}=garbage`]) {

@@ -36,6 +36,13 @@ describe("the verified-token cache", () => {
     expect(options.cache.size).toBe(1);
   });
 
+  it("keeps cookie and Bearer verdicts apart: a cached session cookie sent as a Bearer token is verified as one", async () => {
+    const options = await cachedOptions();
+    const session = await sessionCookie();
+    expect(await outcome(apiRequest({ cookie: `${COOKIE}=${session}` }), options)).toBe("ok");
+    expect(await outcome(bearer(session), options)).toBe("invalid_token");
+  });
+
   it("never serves a verdict past the token's exp", async () => {
     vi.useFakeTimers({ now: new Date("2026-11-26T10:00:00Z"), toFake: ["Date"] });
     const options = await cachedOptions();

@@ -1,7 +1,9 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { apiRoute } from "@/lib/api-route";
 import { authenticateRequest } from "@/lib/auth/authenticate-request";
 import { authenticationOptions } from "@/lib/auth/authentication-options";
 import { forbiddenResponse, unauthorizedResponse } from "@/lib/auth/errors";
+import { checkFamily } from "@/lib/auth/idp-session-renewal";
 import { buildIdpLogoutUrl, clearSessionCookies, idTokenOfFamily } from "@/lib/auth/logout";
 import { isSameOriginRequest } from "@/lib/auth/same-origin";
 import { revokeFamilies } from "@/lib/auth/token-families";
@@ -10,24 +12,25 @@ import { getEnv } from "@/lib/env";
 
 /**
  * Ends the caller's sign-in (or, with {"everywhere": true}, every sign-in of the user), and
- * every API token created from it. An already revoked session may still log out: that
- * clears its cookie and signs the browser out of the IdP.
+ * every API token created from it. An already revoked session may still log out, but only
+ * itself: that clears its cookie and signs the browser out of the IdP, and revokes nothing.
  */
-export async function POST(request: NextRequest) {
+export const POST = apiRoute(async (request: NextRequest) => {
   const env = getEnv();
   const result = await authenticateRequest(request, await authenticationOptions(env));
   if (!result.ok) return unauthorizedResponse(result.code);
   const { identity } = result;
   if (identity.via === "cookie" && !isSameOriginRequest(request, env.authUrl)) return forbiddenResponse("Cross-origin request refused.");
 
-  const body: unknown = await request.json().catch(() => ({}));
-  const everywhere = typeof body === "object" && body !== null && (body as { everywhere?: unknown }).everywhere === true;
   const db = getDb();
-  const idToken = await idTokenOfFamily(db, identity.sid);
-  await revokeFamilies(db, everywhere ? { userId: identity.userId } : { ids: [identity.sid] }, everywhere ? "logout_everywhere" : "logout");
-
-  const logoutUrl = identity.via === "cookie" ? await buildIdpLogoutUrl(env, idToken) : null;
+  const stillActive = (await checkFamily(db, env, identity.sid)).active;
+  if (stillActive) {
+    const body: unknown = await request.json().catch(() => ({}));
+    const everywhere = typeof body === "object" && body !== null && (body as { everywhere?: unknown }).everywhere === true;
+    await revokeFamilies(db, everywhere ? { userId: identity.userId } : { ids: [identity.sid] }, everywhere ? "logout_everywhere" : "logout");
+  }
+  const logoutUrl = identity.via === "cookie" ? await buildIdpLogoutUrl(env, await idTokenOfFamily(db, identity.sid)) : null;
   const response = NextResponse.json({ logoutUrl }, { headers: { "Cache-Control": "no-store" } });
   clearSessionCookies(request, response, env);
   return response;
-}
+});

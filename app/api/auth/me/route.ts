@@ -1,14 +1,15 @@
+import { apiRoute } from "@/lib/api-route";
 import type { NextRequest } from "next/server";
 import { unauthorizedResponse } from "@/lib/auth/errors";
 import { requireUser } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db";
 import { findUserProfileCached } from "@/lib/users/cached-user-profile";
 
-export async function GET(request: NextRequest) {
+export const GET = apiRoute(async (request: NextRequest) => {
   const guard = await requireUser(request);
   if (!guard.ok) return guard.response;
   const profile = await findUserProfileCached(getDb(), guard.identity.userId);
   // A valid session for a user who no longer exists is no session.
   if (!profile) return unauthorizedResponse("invalid_token");
   return Response.json(profile, { headers: { "Cache-Control": "no-store" } });
-}
+});

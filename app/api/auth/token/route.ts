@@ -1,3 +1,4 @@
+import { apiRoute } from "@/lib/api-route";
 import type { NextRequest } from "next/server";
 import { createApiTokens } from "@/lib/auth/api-tokens";
 import { forbiddenResponse } from "@/lib/auth/errors";
@@ -6,7 +7,7 @@ import { isSameOriginRequest } from "@/lib/auth/same-origin";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 
-export async function POST(request: NextRequest) {
+export const POST = apiRoute(async (request: NextRequest) => {
   const guard = await requireUser(request);
   if (!guard.ok) return guard.response;
   const env = getEnv();
@@ -14,4 +15,4 @@ export async function POST(request: NextRequest) {
   if (!isSameOriginRequest(request, env.authUrl)) return forbiddenResponse("Cross-origin request refused: create API tokens from the console itself.");
   const tokens = await createApiTokens(getDb(), env, guard.identity);
   return Response.json(tokens, { headers: { "Cache-Control": "no-store", Pragma: "no-cache" } });
-}
+});

@@ -1,9 +1,10 @@
+import { apiRoute } from "@/lib/api-route";
 import type { NextRequest } from "next/server";
 import { forwardAuthResponse } from "@/lib/auth/forward-auth";
 import { requireUser } from "@/lib/auth/guard";
 
-export async function GET(request: NextRequest) {
+export const GET = apiRoute(async (request: NextRequest) => {
   const guard = await requireUser(request);
   if (!guard.ok) return guard.response;
   return forwardAuthResponse(guard.identity, request.nextUrl.searchParams.get("role"));
-}
+});

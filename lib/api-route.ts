@@ -1,0 +1,21 @@
+/**
+ * Wraps an /api route handler so that an unexpected failure (the database or the IdP down)
+ * answers 503 JSON with a stable code instead of Next's 500 page. Only the message is
+ * logged: errors here never carry tokens.
+ */
+export function apiRoute<Args extends unknown[]>(handler: (...args: Args) => Promise<Response>) {
+  return async (...args: Args): Promise<Response> => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      console.error("[api] request failed:", error instanceof Error ? error.message : error);
+      return Response.json(
+        {
+          error: "service_unavailable",
+          message: "The console could not complete this request: a service it depends on (database or identity provider) is unavailable. Try again shortly.",
+        },
+        { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": "5" } },
+      );
+    }
+  };
+}
