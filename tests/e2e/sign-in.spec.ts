@@ -92,3 +92,18 @@ test("the login endpoint ignores a callbackUrl on another origin", async ({ requ
   const callbackCookie = response.headersArray().find((h) => h.name.toLowerCase() === "set-cookie" && h.value.startsWith("authjs.callback-url="));
   expect(decodeURIComponent(callbackCookie!.value)).toContain(`${E2E.appUrl}/profile`);
 });
+
+test("signing in as someone else in the same browser replaces the earlier session instead of linking accounts", async ({ page, context }) => {
+  await signInThroughProvider(page, "alice@example.com", "alice");
+  await consent(page);
+  await expect(page).toHaveURL(`${E2E.appUrl}/profile`);
+  // Sign in again, as Bob, without signing out first (the IdP's own session is dropped too).
+  await context.clearCookies({ domain: "127.0.0.1" });
+  await page.goto("/api/auth/login?callbackUrl=/profile");
+  await page.locator("input[name=login]").fill("bob@example.com");
+  await page.locator("input[name=password]").fill("bob");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+  await consent(page);
+  await expect(page).toHaveURL(`${E2E.appUrl}/profile`);
+  await expect(page.getByTestId("profile-email")).toHaveText("bob@example.com");
+});
