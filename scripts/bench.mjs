@@ -14,7 +14,7 @@
 // --connections N, --memory-requests N, --no-build.
 import { spawn, spawnSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -22,6 +22,7 @@ import { chromium } from "@playwright/test";
 import autocannon from "autocannon";
 import { SignJWT, decodeJwt, importJWK } from "jose";
 import { DEV_DEFAULTS, devIssuer } from "../lib/dev-defaults.mjs";
+import { treeRss } from "./process-tree-rss.mjs";
 import { portOpen, waitFor } from "./wait-for.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -81,31 +82,6 @@ process.on("SIGINT", () => stop(130));
 
 
 
-/** Resident memory of a process and all its descendants, in bytes (Linux /proc). */
-function treeRss(pid) {
-  const parentOf = new Map();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  const tree = [pid];
-  for (let i = 0; i < tree.length; i++) for (const [child, parent] of parentOf) if (parent === tree[i]) tree.push(child);
-  let total = 0;
-  for (const member of tree) {
-    try {
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${member}/status`, "utf8"));
-      if (match) total += Number(match[1]) * 1024;
-    } catch {
-      // gone
-    }
-  }
-  return total;
-}
 
 function runLoad(options) {
   return new Promise((resolve, reject) => {
