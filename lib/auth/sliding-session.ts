@@ -34,12 +34,31 @@ export function sessionNeedsRenewal(
 }
 
 /**
+ * One renewal per old cookie, keyed by its decoded claims (the object the verified-token
+ * cache holds, so it goes when that entry goes): a client that keeps sending the old cookie
+ * (curl, a proxy that drops Set-Cookie) gets the same renewed value back, not a new
+ * encryption on every request.
+ */
+const renewals = new WeakMap<object, { value: string; expiresAt: number; createdAt: number }>();
+
+/**
  * Sliding session: re-encrypts the same claims with a new iat/exp, so an active user stays
  * signed in while an idle session still ends JWT_EXPIRATION_MINUTES after its last use.
  */
 export async function renewSessionCookie(response: NextResponse, claims: Record<string, unknown>, options: SlidingSessionOptions): Promise<void> {
-  const { iat: _iat, exp: _exp, jti: _jti, ...token } = claims;
-  const maxAge = renewedLifetime(claims, options, Math.floor(Date.now() / 1000));
-  const value = await encode({ token, secret: options.secret, salt: options.cookieName, maxAge });
-  response.cookies.set(options.cookieName, value, { httpOnly: true, sameSite: "lax", path: "/", secure: options.secure, maxAge });
+  const now = Math.floor(Date.now() / 1000);
+  let renewal = renewals.get(claims);
+  if (!renewal || now - renewal.createdAt >= SESSION_RENEWAL_INTERVAL_SECONDS) {
+    const { iat: _iat, exp: _exp, jti: _jti, ...token } = claims;
+    const maxAge = renewedLifetime(claims, options, now);
+    renewal = { value: await encode({ token, secret: options.secret, salt: options.cookieName, maxAge }), expiresAt: now + maxAge, createdAt: now };
+    renewals.set(claims, renewal);
+  }
+  response.cookies.set(options.cookieName, renewal.value, {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    secure: options.secure,
+    maxAge: Math.max(0, renewal.expiresAt - now),
+  });
 }

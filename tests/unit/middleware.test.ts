@@ -80,6 +80,22 @@ describe("the sliding session", () => {
     }
   });
 
+  it("answers a client that keeps sending the old cookie with the same renewed cookie, not a new encryption each time", async () => {
+    const start = new Date("2026-11-26T10:00:00Z");
+    vi.useFakeTimers({ now: start, toFake: ["Date"] });
+    try {
+      const old = await sessionCookie();
+      vi.setSystemTime(new Date(start.getTime() + 6 * 60_000));
+      const first = cookieOf(await middleware(apiRequest({ cookie: `${COOKIE}=${old}` }, "/api/auth/me")));
+      vi.setSystemTime(new Date(start.getTime() + 7 * 60_000));
+      const second = cookieOf(await middleware(apiRequest({ cookie: `${COOKIE}=${old}` }, "/api/auth/me")));
+      expect(first).toBeDefined();
+      expect(second).toBe(first);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("leaves a young cookie alone, and sets nothing without a session", async () => {
     const young = await sessionCookie();
     expect((await middleware(apiRequest({ cookie: `${COOKIE}=${young}` }, "/profile"))).headers.get("set-cookie")).toBeNull();
