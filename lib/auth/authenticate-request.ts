@@ -2,7 +2,7 @@ import type { NextRequest } from "next/server";
 import { verifyAccessToken, type AccessTokenSettings } from "./access-token";
 import type { ApiTokenKeys } from "./api-token-keys";
 import { readSessionCookie, sessionCookieName, verifySessionCookie, type SessionVerification } from "./session-cookie";
-import type { VerifiedTokenCache } from "./verified-token-cache";
+import type { ExpiringCache } from "../expiring-cache";
 
 type Verified = Extract<SessionVerification, { ok: true }>;
 
@@ -13,8 +13,8 @@ export type AuthenticationOptions = {
   secret: string;
   secureCookies: boolean;
   apiTokens: AccessTokenSettings & { keys: ApiTokenKeys };
-  /** Fully verified tokens, by token string (see verified-token-cache.ts). Optional. */
-  cache?: VerifiedTokenCache<Verified>;
+  /** Fully verified tokens, by kind and token string (see verifyOnce). Optional. */
+  cache?: ExpiringCache<Verified>;
 };
 
 async function verifyBearer(token: string, options: AuthenticationOptions): Promise<SessionVerification> {
@@ -25,9 +25,16 @@ async function verifyBearer(token: string, options: AuthenticationOptions): Prom
 }
 
 /**
- * Looks the token up in the cache, or verifies it in full and remembers a success. The key
- * includes how the token came (cookie or Bearer), so a cookie's verdict never answers for
- * the same string sent as a Bearer token, or the reverse.
+ * Looks the token up in the cache, or verifies it in full and remembers a success, so a
+ * client repeating the same cookie or Bearer token skips the cryptography. Safe by
+ * construction:
+ * - only successes are stored: a flood of garbage or forged tokens stores nothing;
+ * - the key is the whole token string: any other string, a one-bit change included, misses
+ *   and is verified in full (signature, `alg`, claims);
+ * - the key includes how the token came (cookie or Bearer), so a cookie's verdict never
+ *   answers for the same string sent as a Bearer token, or the reverse;
+ * - an entry never outlives the token's own `exp`, and the cache is bounded.
+ * Revocation is not decided here: route handlers check the token family (token-families.ts).
  */
 async function verifyOnce(
   kind: "cookie" | "bearer",

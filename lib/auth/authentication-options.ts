@@ -1,7 +1,7 @@
 import type { Env } from "../env";
 import { getApiTokenKeys } from "./api-token-keys";
 import type { AuthenticationOptions } from "./authenticate-request";
-import { VerifiedTokenCache } from "./verified-token-cache";
+import { ExpiringCache } from "../expiring-cache";
 
 /**
  * Bounds the memory of the verified-token cache (about 1 KB an entry, one cache in the
@@ -29,7 +29,7 @@ export function authenticationOptions(env: Env): Promise<AuthenticationOptions> 
         secret: env.authSecret,
         secureCookies: env.secureCookies,
         apiTokens: { ...accessTokenSettings(env), keys },
-        cache: new VerifiedTokenCache(VERIFIED_TOKEN_CACHE_MAX_ENTRIES),
+        cache: new ExpiringCache(VERIFIED_TOKEN_CACHE_MAX_ENTRIES),
       })),
     };
   }

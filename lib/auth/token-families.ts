@@ -1,5 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../db";
+import { ExpiringCache } from "../expiring-cache";
 import type { Role } from "./roles";
 
 /** How long an instance may trust a "still active" answer: revocation shows within this. */
@@ -19,12 +20,13 @@ export type FamilyState =
 // and a module-level Map would give each its own copy, so a revocation made by one would
 // not clear the other's.
 const CACHE_KEY = Symbol.for("voicesurveyagent.familyStateCache");
-const processGlobals = globalThis;
-const activeUntil = ((processGlobals as Record<symbol, unknown>)[CACHE_KEY] ??= new Map()) as Map<string, { until: number; role: Role }>;
+const processGlobals = globalThis as Record<symbol, unknown>;
+/** Family id → the user's role, for families known to be active. */
+const activeFamilies = (processGlobals[CACHE_KEY] ??= new ExpiringCache<Role>(FAMILY_STATE_CACHE_MAX_ENTRIES)) as ExpiringCache<Role>;
 
 /** Forgets every cached verdict (tests; and after this instance revokes something itself). */
 export function clearFamilyStateCache(): void {
-  activeUntil.clear();
+  activeFamilies.clear();
 }
 
 /**
@@ -33,9 +35,8 @@ export function clearFamilyStateCache(): void {
  * bounded, so a revocation on any instance takes effect here within FAMILY_STATE_CACHE_MS.
  */
 export async function getFamilyState(db: Db, familyId: string, now = Date.now()): Promise<FamilyState> {
-  const cached = activeUntil.get(familyId);
-  if (cached !== undefined && cached.until > now) return { status: "active", role: cached.role };
-  activeUntil.delete(familyId);
+  const cachedRole = activeFamilies.get(familyId, now);
+  if (cachedRole !== undefined) return { status: "active", role: cachedRole };
   const family = await db.tokenFamily.findUnique({
     where: { id: familyId },
     select: {
@@ -55,8 +56,7 @@ export async function getFamilyState(db: Db, familyId: string, now = Date.now())
   const idpExpiry = family.kind === "browser" && family.idpRefreshToken ? family.idpAccessTokenExpiresAt?.getTime() : undefined;
   const role = family.user.role;
   if (idpExpiry !== undefined && idpExpiry <= now) return { status: "renewal_due", role };
-  if (activeUntil.size >= FAMILY_STATE_CACHE_MAX_ENTRIES) activeUntil.delete(activeUntil.keys().next().value!);
-  activeUntil.set(familyId, { until: Math.min(now + FAMILY_STATE_CACHE_MS, idpExpiry ?? Infinity), role });
+  activeFamilies.set(familyId, role, Math.min(now + FAMILY_STATE_CACHE_MS, idpExpiry ?? Infinity), now);
   return { status: "active", role };
 }
 

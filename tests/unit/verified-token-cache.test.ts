@@ -2,11 +2,11 @@ import { base64url } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mintAccessToken } from "@/lib/auth/access-token";
 import { authenticateRequest, type AuthenticationOptions } from "@/lib/auth/authenticate-request";
-import { VerifiedTokenCache } from "@/lib/auth/verified-token-cache";
+import { ExpiringCache } from "@/lib/expiring-cache";
 import { API_SETTINGS, COOKIE, apiRequest, authenticationOptions, sessionCookie } from "./session-tokens";
 
-async function cachedOptions(): Promise<AuthenticationOptions & { cache: VerifiedTokenCache<never> }> {
-  return { ...(await authenticationOptions()), cache: new VerifiedTokenCache(100) } as AuthenticationOptions & { cache: VerifiedTokenCache<never> };
+async function cachedOptions(): Promise<AuthenticationOptions & { cache: ExpiringCache<never> }> {
+  return { ...(await authenticationOptions()), cache: new ExpiringCache(100) } as AuthenticationOptions & { cache: ExpiringCache<never> };
 }
 
 const mint = async (options: AuthenticationOptions, ttlSeconds = 300) =>
@@ -75,7 +75,7 @@ describe("the verified-token cache", () => {
   });
 
   it("is bounded: past its size the oldest entries go", () => {
-    const cache = new VerifiedTokenCache<number>(3);
+    const cache = new ExpiringCache<number>(3);
     const far = Date.now() + 60_000;
     for (let i = 0; i < 5; i++) cache.set(`token-${i}`, i, far);
     expect(cache.size).toBe(3);
