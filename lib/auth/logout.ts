@@ -1,8 +1,6 @@
-import type { NextRequest, NextResponse } from "next/server";
 import type { Db } from "../db";
 import type { Env } from "../env";
 import { getIdpMetadata } from "./oidc-discovery";
-import { sessionCookieName } from "./session-cookie";
 
 /**
  * Where to send the browser so the IdP ends its session too (OpenID Connect RP-Initiated
@@ -30,14 +28,4 @@ export async function idTokenOfFamily(db: Db, familyId: string): Promise<string 
     select: { idToken: true, parent: { select: { idToken: true } } },
   });
   return family?.idToken ?? family?.parent?.idToken ?? null;
-}
-
-/** Expires the session cookie, and any chunks Auth.js split it into. */
-export function clearSessionCookies(request: NextRequest, response: NextResponse, env: Env): void {
-  const name = sessionCookieName(env.secureCookies);
-  for (const cookie of request.cookies.getAll()) {
-    if (cookie.name === name || cookie.name.startsWith(`${name}.`)) {
-      response.cookies.set(cookie.name, "", { maxAge: 0, path: "/", httpOnly: true, sameSite: "lax", secure: env.secureCookies });
-    }
-  }
 }

@@ -1,5 +1,6 @@
 import { decode } from "@auth/core/jwt";
 import { errors } from "jose";
+import type { NextRequest, NextResponse } from "next/server";
 import type { AuthErrorCode } from "./errors";
 import { isRole, type Role } from "./roles";
 
@@ -21,6 +22,16 @@ export function readSessionCookie(cookies: CookieReader, name: string): string |
     joined += chunk;
   }
   return joined || undefined;
+}
+
+/** Expires the session cookie the request carries, and any chunks Auth.js split it into. */
+export function clearSessionCookies(request: Pick<NextRequest, "cookies">, response: NextResponse, secureCookies: boolean): void {
+  const name = sessionCookieName(secureCookies);
+  for (const cookie of request.cookies.getAll()) {
+    if (cookie.name === name || cookie.name.startsWith(`${name}.`)) {
+      response.cookies.set(cookie.name, "", { maxAge: 0, path: "/", httpOnly: true, sameSite: "lax", secure: secureCookies });
+    }
+  }
 }
 
 export type SessionIdentity = {

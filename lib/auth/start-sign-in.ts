@@ -2,7 +2,7 @@ import { Auth, raw, skipCSRFCheck, type AuthConfig } from "@auth/core";
 import { NextResponse, type NextRequest } from "next/server";
 import { safeCallbackPath } from "./callback-url";
 import { AUTH_BASE_PATH, OIDC_PROVIDER_ID } from "./config";
-import { sessionCookieName } from "./session-cookie";
+import { clearSessionCookies } from "./session-cookie";
 
 /**
  * GET /api/auth/login?callbackUrl=/path: starts the authorization code flow at the IdP.
@@ -27,10 +27,7 @@ export async function startSignIn(request: NextRequest, config: AuthConfig, appU
   for (const cookie of result.cookies ?? []) response.cookies.set(cookie.name, cookie.value, cookie.options);
   // A new sign-in replaces any earlier session in this browser, revoked or not: Auth.js
   // would otherwise try to link the new account to that session's user at the callback.
-  const sessionName = sessionCookieName(new URL(appUrl).protocol === "https:");
-  for (const { name } of request.cookies.getAll()) {
-    if (name === sessionName || name.startsWith(`${sessionName}.`)) response.cookies.set(name, "", { maxAge: 0, path: "/" });
-  }
+  clearSessionCookies(request, response, new URL(appUrl).protocol === "https:");
   response.headers.set("Cache-Control", "no-store");
   return response;
 }

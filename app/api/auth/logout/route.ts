@@ -4,8 +4,9 @@ import { authenticateRequest } from "@/lib/auth/authenticate-request";
 import { authenticationOptions } from "@/lib/auth/authentication-options";
 import { forbiddenResponse, unauthorizedResponse } from "@/lib/auth/errors";
 import { checkFamily } from "@/lib/auth/idp-session-renewal";
-import { buildIdpLogoutUrl, clearSessionCookies, idTokenOfFamily } from "@/lib/auth/logout";
+import { buildIdpLogoutUrl, idTokenOfFamily } from "@/lib/auth/logout";
 import { isSameOriginRequest } from "@/lib/auth/same-origin";
+import { clearSessionCookies } from "@/lib/auth/session-cookie";
 import { revokeFamilies } from "@/lib/auth/token-families";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
@@ -31,6 +32,6 @@ export const POST = apiRoute(async (request: NextRequest) => {
   }
   const logoutUrl = identity.via === "cookie" ? await buildIdpLogoutUrl(env, await idTokenOfFamily(db, identity.sid)) : null;
   const response = NextResponse.json({ logoutUrl }, { headers: { "Cache-Control": "no-store" } });
-  clearSessionCookies(request, response, env);
+  clearSessionCookies(request, response, env.secureCookies);
   return response;
 });
