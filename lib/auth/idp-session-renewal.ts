@@ -40,9 +40,14 @@ function isIdpRefusal(error: unknown): boolean {
  * sign-in is revoked (`idp_refresh_failed`); if it is unreachable, the session carries on and
  * renewal is retried after the lease.
  */
-export async function renewIdpSession(db: Db, env: Env, familyId: string, now = Date.now()): Promise<boolean> {
-  const family = await db.tokenFamily.findUnique({ where: { id: familyId }, select: { idpRefreshToken: true, idpAccessTokenExpiresAt: true } });
-  if (!family?.idpRefreshToken || !family.idpAccessTokenExpiresAt || family.idpAccessTokenExpiresAt.getTime() > now) return true;
+export async function renewIdpSession(
+  db: Db,
+  env: Env,
+  familyId: string,
+  family: { idpRefreshToken: string; idpAccessTokenExpiresAt: Date },
+  now = Date.now(),
+): Promise<boolean> {
+  // The lease is conditional on the expiry we read: if another instance renewed meanwhile, it fails.
   const { count } = await db.tokenFamily.updateMany({
     where: { id: familyId, revokedAt: null, idpAccessTokenExpiresAt: family.idpAccessTokenExpiresAt },
     data: { idpAccessTokenExpiresAt: new Date(now + RENEWAL_LEASE_MS) },
@@ -73,6 +78,6 @@ export type FamilyCheck = { active: true; role: Role } | { active: false; reason
 export async function checkFamily(db: Db, env: Env, familyId: string): Promise<FamilyCheck> {
   const state = await getFamilyState(db, familyId);
   if (state.status === "revoked") return { active: false, reason: state.reason };
-  if (state.status === "renewal_due" && !(await renewIdpSession(db, env, familyId))) return { active: false, reason: "idp_refresh_failed" };
+  if (state.status === "renewal_due" && !(await renewIdpSession(db, env, familyId, state))) return { active: false, reason: "idp_refresh_failed" };
   return { active: true, role: state.role };
 }

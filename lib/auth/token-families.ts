@@ -13,7 +13,7 @@ export type FamilyState =
   /** `role`: the user's current role, which wins over the one a token or cookie carries. */
   | { status: "active"; role: Role }
   /** Active, but the IdP's access token behind this browser sign-in has expired: renew it first. */
-  | { status: "renewal_due"; role: Role }
+  | { status: "renewal_due"; role: Role; idpRefreshToken: string; idpAccessTokenExpiresAt: Date }
   | { status: "revoked"; reason: string | null };
 
 // One cache per process, on globalThis: Next bundles route handlers and pages separately,
@@ -53,9 +53,11 @@ export async function getFamilyState(db: Db, familyId: string, now = Date.now())
   if (family.revokedAt) return { status: "revoked", reason: family.revokedReason };
   if (family.parent?.revokedAt) return { status: "revoked", reason: family.parent.revokedReason };
   if (family.user.disabledAt) return { status: "revoked", reason: "user_disabled" };
-  const idpExpiry = family.kind === "browser" && family.idpRefreshToken ? family.idpAccessTokenExpiresAt?.getTime() : undefined;
   const role = family.user.role;
-  if (idpExpiry !== undefined && idpExpiry <= now) return { status: "renewal_due", role };
+  const { idpRefreshToken, idpAccessTokenExpiresAt } = family;
+  const renewable = family.kind === "browser" && idpRefreshToken && idpAccessTokenExpiresAt;
+  const idpExpiry = renewable ? idpAccessTokenExpiresAt.getTime() : undefined;
+  if (renewable && idpAccessTokenExpiresAt.getTime() <= now) return { status: "renewal_due", role, idpRefreshToken, idpAccessTokenExpiresAt };
   activeFamilies.set(familyId, role, Math.min(now + FAMILY_STATE_CACHE_MS, idpExpiry ?? Infinity), now);
   return { status: "active", role };
 }
