@@ -35,7 +35,12 @@ export default defineConfig({
     {
       command: "node scripts/dev-oidc-provider.mjs",
       url: `${E2E.issuer}/.well-known/openid-configuration`,
-      env: { DEV_OIDC_PORT: String(E2E.oidcPort), DEV_OIDC_APP_URLS: E2E.appUrl },
+      env: {
+        DEV_OIDC_PORT: String(E2E.oidcPort),
+        DEV_OIDC_APP_URLS: E2E.appUrl,
+        OIDC_CLIENT_ID: E2E.appEnv.OIDC_CLIENT_ID,
+        OIDC_CLIENT_SECRET: E2E.appEnv.OIDC_CLIENT_SECRET,
+      },
       reuseExistingServer: false,
       timeout: 30_000,
     },

@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
+import pg from "pg";
 import { getEnv } from "./env";
 
 export type Db = PrismaClient;
@@ -9,21 +10,36 @@ export type Db = PrismaClient;
  * `npm run dev` serves. `maxConnections` is the pool size per process.
  */
 export function createDb(connectionString: string, maxConnections = 10): Db {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max: maxConnections }) });
+  return createDatabase(connectionString, maxConnections).db;
+}
+
+/** The Prisma client and the pg pool under it (for the few modules that speak SQL through pg). */
+export function createDatabase(connectionString: string, maxConnections = 10): { db: Db; pool: pg.Pool } {
+  const pool = new pg.Pool({ connectionString, max: maxConnections });
+  return { db: new PrismaClient({ adapter: new PrismaPg(pool) }), pool };
 }
 
 // One client per process; Next's dev server re-evaluates modules on every edit.
-const globalForDb = globalThis as unknown as { voiceSurveyDb?: Db };
+const globalForDb = globalThis as unknown as { voiceSurveyDatabase?: { db: Db; pool: pg.Pool } };
 
-export function getDb(): Db {
-  if (!globalForDb.voiceSurveyDb) {
+function getDatabase() {
+  if (!globalForDb.voiceSurveyDatabase) {
     const { databaseUrl, databasePoolMax } = getEnv();
     if (!databaseUrl) {
       throw new Error(
         "DATABASE_URL is not set: set it to postgresql://USER:PASSWORD@HOST:5432/DATABASE, or start the app with `npm run dev`, which serves the embedded database and sets it.",
       );
     }
-    globalForDb.voiceSurveyDb = createDb(databaseUrl, databasePoolMax);
+    globalForDb.voiceSurveyDatabase = createDatabase(databaseUrl, databasePoolMax);
   }
-  return globalForDb.voiceSurveyDb;
+  return globalForDb.voiceSurveyDatabase;
+}
+
+export function getDb(): Db {
+  return getDatabase().db;
+}
+
+/** The same connection pool Prisma uses: rate limits share it rather than opening their own. */
+export function getPgPool(): pg.Pool {
+  return getDatabase().pool;
 }

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { DEV_DEFAULTS, devIssuer } from "./dev-defaults.mjs";
 
+const RATE_LIMIT_FIX = 'set it to REQUESTS/WINDOW with a window in s, m or h (e.g. "60/1m" or "20/1h"), or "off"';
+
 /** Every variable this app reads, with how to fix it when it is wrong. */
 const HOW_TO_FIX: Record<string, string> = {
   NODE_ENV: "use development, test or production",
@@ -24,9 +26,41 @@ const HOW_TO_FIX: Record<string, string> = {
   DATABASE_POOL_MAX: "set it to the number of database connections per app process, 1 to 100, e.g. 10",
   ACCESS_TOKEN_TTL_MINUTES: "set it to a whole number of minutes between 1 and 1440, e.g. 15",
   REFRESH_TOKEN_TTL_DAYS: "set it to a whole number of days between 1 and 365, e.g. 30",
+  OIDC_HTTP_TIMEOUT_MS: "set it to the milliseconds any call to the identity provider may take, 500 to 60000, e.g. 5000",
+  API_TOKEN_FAMILY_MAX_DAYS: "set it to the most days an API token may be refreshed for, 1 to 3650, e.g. 90",
+  API_TOKENS_MAX_PER_USER: "set it to how many active API tokens one user may hold, 1 to 1000, e.g. 20",
+  TRUSTED_PROXY_COUNT:
+    "set it to the number of reverse proxies in front of the app that append to X-Forwarded-For, 0 to 10 (0: the app is reached directly)",
+  RATE_LIMIT_LOGIN: RATE_LIMIT_FIX,
+  RATE_LIMIT_CALLBACK: RATE_LIMIT_FIX,
+  RATE_LIMIT_REFRESH: RATE_LIMIT_FIX,
+  RATE_LIMIT_BACKCHANNEL_LOGOUT: RATE_LIMIT_FIX,
+  RATE_LIMIT_TOKEN: RATE_LIMIT_FIX,
+  DATA_RETENTION_DAYS: "set it to the days ended sessions, spent refresh tokens and old rate-limit counters are kept, 1 to 3650, e.g. 30",
 };
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+export type RateLimit = { points: number; windowSeconds: number };
+
+const WINDOW_UNIT_SECONDS = { s: 1, m: 60, h: 3600 } as const;
+
+/** "60/1m" → 60 requests per 60 seconds; "off" → no limit. */
+const rateLimit = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, context): RateLimit | null => {
+      if (value.toLowerCase() === "off") return null;
+      const match = /^(\d{1,7})\/(\d{1,5})([smh])$/.exec(value);
+      const points = Number(match?.[1]);
+      const windowSeconds = Number(match?.[2]) * WINDOW_UNIT_SECONDS[(match?.[3] ?? "s") as keyof typeof WINDOW_UNIT_SECONDS];
+      if (!match || points < 1 || windowSeconds < 1 || windowSeconds > 86_400) {
+        context.addIssue({ code: "custom", message: 'must look like "60/1m" (at least 1 request, a window of at most 24h) or be "off"' });
+        return z.NEVER;
+      }
+      return { points, windowSeconds };
+    });
 // The app's origin is joined with paths, so it loses a trailing slash; an issuer is an
 // identifier that must match the IdP's discovery document exactly, so it keeps its own.
 const appUrl = httpUrl.transform((value) => value.replace(/\/+$/, ""));
@@ -59,30 +93,20 @@ const schema = z.object({
   API_TOKEN_PREVIOUS_KEYS: z.string().optional(),
   ACCESS_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  OIDC_HTTP_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(5000),
+  API_TOKEN_FAMILY_MAX_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  API_TOKENS_MAX_PER_USER: z.coerce.number().int().min(1).max(1000).default(20),
+  TRUSTED_PROXY_COUNT: z.coerce.number().int().min(0).max(10).default(0),
+  RATE_LIMIT_LOGIN: rateLimit("60/1m"),
+  RATE_LIMIT_CALLBACK: rateLimit("60/1m"),
+  RATE_LIMIT_REFRESH: rateLimit("120/1m"),
+  RATE_LIMIT_BACKCHANNEL_LOGOUT: rateLimit("120/1m"),
+  RATE_LIMIT_TOKEN: rateLimit("20/1h"),
+  DATA_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
-export type Env = {
-  nodeEnv: "development" | "test" | "production";
-  port: number;
-  authUrl: string;
-  authSecret: string;
-  oidcIssuer: string;
-  oidcClientId: string;
-  oidcClientSecret: string;
-  oidcScopes: string;
-  databaseUrl: string | undefined;
-  databasePoolMax: number;
-  jwtExpirationMinutes: number;
-  /** A sliding session is never renewed past this long after its sign-in. */
-  sessionAbsoluteLifetimeHours: number;
-  /** The API token signing key as configured (JWK JSON or PEM); parsed by lib/auth/api-token-keys. */
-  apiTokenSigningKey: string;
-  apiTokenPreviousKeys: string | undefined;
-  accessTokenTtlMinutes: number;
-  refreshTokenTtlDays: number;
-  /** True when the app is served over https: cookies get the Secure flag and __Secure- names. */
-  secureCookies: boolean;
-};
+/** The validated configuration; its shape is what loadEnv builds. */
+export type Env = ReturnType<typeof loadEnv>;
 
 export class ConfigurationError extends Error {
   readonly code = "invalid_configuration";
@@ -99,8 +123,31 @@ export class ConfigurationError extends Error {
 
 const KEYS = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
 
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** https, or plain http to this machine only: nothing else protects tokens and cookies in transit. */
+function isSecureOrLoopback(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === "https:" || LOOPBACK_HOSTS.has(hostname);
+}
+
+/** What production refuses even though it parses: plain http, and the development stand-ins. */
+function productionProblems(raw: z.infer<typeof schema>): { variable: string; problem: string }[] {
+  const problems: { variable: string; problem: string }[] = [];
+  for (const key of ["OIDC_ISSUER", "AUTH_URL"] as const) {
+    const value = raw[key];
+    if (value && !isSecureOrLoopback(value)) problems.push({ variable: key, problem: "must be an https:// URL in production (plain http only to localhost, 127.0.0.1 or [::1])" });
+  }
+  if (raw.OIDC_ISSUER && new URL(raw.OIDC_ISSUER).href === new URL(devIssuer()).href) {
+    problems.push({ variable: "OIDC_ISSUER", problem: "is the bundled development provider, which is not for production" });
+  }
+  if (raw.OIDC_CLIENT_ID === DEV_DEFAULTS.clientId) problems.push({ variable: "OIDC_CLIENT_ID", problem: "is the development client, which is not for production" });
+  if (raw.OIDC_CLIENT_SECRET === DEV_DEFAULTS.clientSecret) problems.push({ variable: "OIDC_CLIENT_SECRET", problem: "is the development client's secret, which is not for production" });
+  return problems;
+}
+
 /** Reads and validates the configuration from `source` (pure: tests pass their own). */
-export function loadEnv(source: Record<string, string | undefined>): Env {
+export function loadEnv(source: Record<string, string | undefined>) {
   const input: Record<string, string | undefined> = {};
   for (const key of KEYS) {
     const value = source[key];
@@ -123,6 +170,7 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
     for (const key of requiredInProduction) {
       if (!raw[key]) problems.push({ variable: key, problem: "is required in production" });
     }
+    problems.push(...productionProblems(raw));
   }
   for (const key of ["AUTH_SECRET", "API_TOKEN_SIGNING_KEY"] as const) {
     if (!raw[key]) problems.push({ variable: key, problem: production ? "is required in production" : "is missing" });
@@ -147,6 +195,22 @@ export function loadEnv(source: Record<string, string | undefined>): Env {
     apiTokenPreviousKeys: raw.API_TOKEN_PREVIOUS_KEYS,
     accessTokenTtlMinutes: raw.ACCESS_TOKEN_TTL_MINUTES,
     refreshTokenTtlDays: raw.REFRESH_TOKEN_TTL_DAYS,
+    /** Every call to the IdP (discovery, JWKS, token, userinfo, refresh) is aborted after this. */
+    oidcHttpTimeoutMs: raw.OIDC_HTTP_TIMEOUT_MS,
+    apiTokenFamilyMaxDays: raw.API_TOKEN_FAMILY_MAX_DAYS,
+    apiTokensMaxPerUser: raw.API_TOKENS_MAX_PER_USER,
+    /** How many X-Forwarded-For entries, counted from the right, proxies we trust appended. */
+    trustedProxyCount: raw.TRUSTED_PROXY_COUNT,
+    /** Per client address (login, callback, refresh, back-channel logout) or per user (token); null: off. */
+    rateLimits: {
+      login: raw.RATE_LIMIT_LOGIN,
+      callback: raw.RATE_LIMIT_CALLBACK,
+      refresh: raw.RATE_LIMIT_REFRESH,
+      backchannelLogout: raw.RATE_LIMIT_BACKCHANNEL_LOGOUT,
+      token: raw.RATE_LIMIT_TOKEN,
+    },
+    dataRetentionDays: raw.DATA_RETENTION_DAYS,
+    /** True when the app is served over https: cookies get the Secure flag and __Host-/__Secure- names. */
     secureCookies: authUrl.startsWith("https://"),
   };
 }
@@ -173,6 +237,16 @@ export function getEnv(): Env {
     API_TOKEN_PREVIOUS_KEYS: process.env.API_TOKEN_PREVIOUS_KEYS,
     ACCESS_TOKEN_TTL_MINUTES: process.env.ACCESS_TOKEN_TTL_MINUTES,
     REFRESH_TOKEN_TTL_DAYS: process.env.REFRESH_TOKEN_TTL_DAYS,
+    OIDC_HTTP_TIMEOUT_MS: process.env.OIDC_HTTP_TIMEOUT_MS,
+    API_TOKEN_FAMILY_MAX_DAYS: process.env.API_TOKEN_FAMILY_MAX_DAYS,
+    API_TOKENS_MAX_PER_USER: process.env.API_TOKENS_MAX_PER_USER,
+    TRUSTED_PROXY_COUNT: process.env.TRUSTED_PROXY_COUNT,
+    RATE_LIMIT_LOGIN: process.env.RATE_LIMIT_LOGIN,
+    RATE_LIMIT_CALLBACK: process.env.RATE_LIMIT_CALLBACK,
+    RATE_LIMIT_REFRESH: process.env.RATE_LIMIT_REFRESH,
+    RATE_LIMIT_BACKCHANNEL_LOGOUT: process.env.RATE_LIMIT_BACKCHANNEL_LOGOUT,
+    RATE_LIMIT_TOKEN: process.env.RATE_LIMIT_TOKEN,
+    DATA_RETENTION_DAYS: process.env.DATA_RETENTION_DAYS,
   });
   return cached;
 }

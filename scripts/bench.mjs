@@ -21,7 +21,7 @@ import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
 import autocannon from "autocannon";
 import { SignJWT, decodeJwt, importJWK } from "jose";
-import { DEV_DEFAULTS, devIssuer } from "../lib/dev-defaults.mjs";
+import { devIssuer } from "../lib/dev-defaults.mjs";
 import { treeRss } from "./process-tree-rss.mjs";
 import { portOpen, waitFor } from "./wait-for.mjs";
 
@@ -140,8 +140,9 @@ async function main() {
     AUTH_SECRET: randomBytes(32).toString("base64url"),
     API_TOKEN_SIGNING_KEY: JSON.stringify(signingJwk),
     OIDC_ISSUER: devIssuer(OIDC_PORT),
-    OIDC_CLIENT_ID: DEV_DEFAULTS.clientId,
-    OIDC_CLIENT_SECRET: DEV_DEFAULTS.clientSecret,
+    // Production refuses the development client: the bench registers its own at the provider.
+    OIDC_CLIENT_ID: "voicesurveyagent-bench",
+    OIDC_CLIENT_SECRET: "bench-client-secret-0123456789",
     DATABASE_URL: database.url,
     DATABASE_POOL_MAX: database.poolMax,
   };

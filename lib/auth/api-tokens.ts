@@ -48,7 +48,7 @@ async function issueTokenPair(db: Db, env: Env, subject: { userId: string; role:
 export async function createApiTokens(db: Db, env: Env, caller: SessionIdentity): Promise<IssuedTokens> {
   const user = await db.user.findUniqueOrThrow({ where: { id: caller.userId }, select: { role: true, email: true } });
   const family = await db.tokenFamily.create({
-    data: { kind: "api", userId: caller.userId, parentId: caller.sid },
+    data: { kind: "api", userId: caller.userId, parentId: caller.sid, expiresAt: new Date(Date.now() + env.apiTokenFamilyMaxDays * 86_400_000) },
     select: { id: true },
   });
   return issueTokenPair(db, env, { userId: caller.userId, role: user.role, email: user.email, familyId: family.id });

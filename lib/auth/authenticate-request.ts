@@ -1,7 +1,6 @@
-import type { NextRequest } from "next/server";
 import { verifyAccessToken, type AccessTokenSettings } from "./access-token";
 import type { ApiTokenKeys } from "./api-token-keys";
-import { readSessionCookie, sessionCookieName, verifySessionCookie, type SessionVerification } from "./session-cookie";
+import { readSessionCookie, sessionCookieName, verifySessionCookie, type CookieReader, type SessionVerification } from "./session-cookie";
 import type { ExpiringCache } from "../expiring-cache";
 
 type Verified = Extract<SessionVerification, { ok: true }>;
@@ -56,7 +55,7 @@ async function verifyOnce(
  * `missing_token`. Never throws.
  */
 export async function authenticateRequest(
-  request: Pick<NextRequest, "headers" | "cookies">,
+  request: { headers: Pick<Headers, "get">; cookies: CookieReader },
   options: AuthenticationOptions,
 ): Promise<SessionVerification> {
   const authorization = request.headers.get("authorization");

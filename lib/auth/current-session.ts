@@ -1,21 +1,32 @@
 import type { Session } from "next-auth";
+import { cookies } from "next/headers";
 import { cache } from "react";
 import { getDb } from "../db";
-import { auth } from "./index";
 import { getEnv } from "../env";
+import { authenticateRequest } from "./authenticate-request";
+import { authenticationOptions } from "./authentication-options";
 import { checkFamily } from "./idp-session-renewal";
 
 export type CurrentSession =
   | { status: "signed-in"; user: Session["user"] }
   | { status: "signed-out" }
-  /** The cookie is valid but its sign-in was revoked (signed out elsewhere, at the IdP, disabled). */
+  /** The cookie was ours but its sign-in ended: revoked (signed out elsewhere, at the IdP, disabled) or past its lifetime. */
   | { status: "ended"; reason: string | null };
 
-/** The page-side session: Auth.js's decoded cookie plus the revocation check, once per request. */
+// Pages are for browsers: only the session cookie counts, never an Authorization header.
+const NO_HEADERS = new Headers();
+
+/**
+ * The page-side session, decided exactly as the API decides it (the same cookie
+ * verification, absolute lifetime, revocation check and current role), once per request.
+ * It never re-issues the cookie: only the middleware slides sessions.
+ */
 export const getCurrentSession = cache(async (): Promise<CurrentSession> => {
-  const session = await auth();
-  if (!session?.user?.id || !session.user.sid) return { status: "signed-out" };
-  const check = await checkFamily(getDb(), getEnv(), session.user.sid);
+  const env = getEnv();
+  const result = await authenticateRequest({ headers: NO_HEADERS, cookies: await cookies() }, await authenticationOptions(env));
+  if (!result.ok) return result.code === "token_expired" ? { status: "ended", reason: "expired" } : { status: "signed-out" };
+  const { identity } = result;
+  const check = await checkFamily(getDb(), env, identity.sid);
   if (!check.active) return { status: "ended", reason: check.reason };
-  return { status: "signed-in", user: { ...session.user, role: check.role } };
+  return { status: "signed-in", user: { id: identity.userId, sid: identity.sid, role: check.role, name: identity.name, email: identity.email } };
 });

@@ -1,6 +1,5 @@
 import { PrismaAdapter } from "@auth/prisma-adapter";
 import NextAuth from "next-auth";
-import { cache } from "react";
 import { getDb } from "../db";
 import { getEnv } from "../env";
 import { AccountConflictError, upsertUserFromOidcProfile } from "../users/upsert-user-from-oidc-profile";
@@ -39,6 +38,7 @@ const nextAuth = NextAuth(() => {
             idToken: params.account.id_token ?? null,
             idpRefreshToken: params.account.refresh_token ?? null,
             idpAccessTokenExpiresAt: params.account.expires_at ? new Date(params.account.expires_at * 1000) : null,
+            expiresAt: new Date(Date.now() + env.sessionAbsoluteLifetimeHours * 3_600_000),
           });
           if (token) token.sid = family.id;
         }
@@ -68,7 +68,5 @@ const nextAuth = NextAuth(() => {
   };
 });
 
-export const { handlers, signIn, signOut } = nextAuth;
-
-/** The session of the current request, decoded once per request however many components ask. */
-export const auth = cache(() => nextAuth.auth());
+/** Auth.js's own endpoints (lib/auth/current-session.ts decides the session for pages). */
+export const { handlers } = nextAuth;

@@ -9,7 +9,7 @@ export function sessionCookieName(secureCookies: boolean): string {
   return secureCookies ? "__Secure-authjs.session-token" : "authjs.session-token";
 }
 
-type CookieReader = { get(name: string): { value: string } | undefined };
+export type CookieReader = { get(name: string): { value: string } | undefined };
 
 /** Auth.js splits a session over `name.0`, `name.1`, ... when it outgrows one cookie. */
 export function readSessionCookie(cookies: CookieReader, name: string): string | undefined {

@@ -77,6 +77,8 @@ export function createBrowserFamily(
     idToken: string | null;
     idpRefreshToken?: string | null;
     idpAccessTokenExpiresAt?: Date | null;
+    /** The sign-in's absolute end (SESSION_ABSOLUTE_LIFETIME_HOURS after it). */
+    expiresAt: Date;
   },
 ) {
   return db.tokenFamily.create({ data: { kind: "browser", ...data }, select: { id: true } });

@@ -22,12 +22,13 @@ const env = loadEnv({
   DATABASE_URL: databaseUrl,
 });
 const keys = await getApiTokenKeys(env);
+const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000);
 
 /** A user signed in through a browser: the caller POST /api/auth/token sees. */
 async function signedInUser(): Promise<SessionIdentity> {
   const subject = `sub-${randomUUID()}`;
   const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: `${randomUUID()}@example.test`, name: "Token User" });
-  const family = await createBrowserFamily(db, { userId: user.id, idpSubject: subject, idpSessionId: `idp-${randomUUID()}`, idToken: "id-token" });
+  const family = await createBrowserFamily(db, { userId: user.id, idpSubject: subject, idpSessionId: `idp-${randomUUID()}`, idToken: "id-token", expiresAt: inHours(12) });
   return { userId: user.id, role: user.role, sid: family.id, via: "cookie", email: user.email, name: user.name, expiresAt: 0 };
 }
 
@@ -127,7 +128,7 @@ describe("revocation", () => {
 
   it("signing out everywhere revokes every family of the user and no one else's", async () => {
     const caller = await signedInUser();
-    const otherDevice = await createBrowserFamily(db, { userId: caller.userId, idpSubject: "s", idpSessionId: null, idToken: null });
+    const otherDevice = await createBrowserFamily(db, { userId: caller.userId, idpSubject: "s", idpSessionId: null, idToken: null, expiresAt: inHours(12) });
     const bystander = await signedInUser();
     await revokeFamilies(db, { userId: caller.userId }, "logout_everywhere");
     expect(await isFamilyActive(db, caller.sid)).toBe(false);
@@ -140,7 +141,7 @@ describe("revocation", () => {
     const family = await db.tokenFamily.findUniqueOrThrow({ where: { id: caller.sid } });
     const tokens = await createApiTokens(db, env, caller);
     const apiFamily = (await verify(tokens.access_token)) as { ok: true; claims: { sid: string } };
-    const sameSubjectOtherSession = await createBrowserFamily(db, { userId: caller.userId, idpSubject: family.idpSubject!, idpSessionId: "other", idToken: null });
+    const sameSubjectOtherSession = await createBrowserFamily(db, { userId: caller.userId, idpSubject: family.idpSubject!, idpSessionId: "other", idToken: null, expiresAt: inHours(12) });
 
     await revokeFamilies(db, { idpSessionId: family.idpSessionId!, idpSubject: family.idpSubject! }, "backchannel_logout");
     expect(await isFamilyActive(db, caller.sid)).toBe(false);
@@ -154,7 +155,7 @@ describe("revocation", () => {
   it("back-channel logout with sid and sub also ends a sign-in recorded without a sid (matched by sub)", async () => {
     const caller = await signedInUser();
     const family = await db.tokenFamily.findUniqueOrThrow({ where: { id: caller.sid } });
-    const withoutSid = await createBrowserFamily(db, { userId: caller.userId, idpSubject: family.idpSubject!, idpSessionId: null, idToken: null });
+    const withoutSid = await createBrowserFamily(db, { userId: caller.userId, idpSubject: family.idpSubject!, idpSessionId: null, idToken: null, expiresAt: inHours(12) });
     const revoked = await revokeFamilies(db, { idpSessionId: "some-other-sid", idpSubject: family.idpSubject! }, "backchannel_logout");
     expect(revoked).toBe(1);
     expect(await isFamilyActive(db, withoutSid.id)).toBe(false);

@@ -14,6 +14,7 @@ process.env.DATABASE_URL = inject("databaseUrl");
 process.env.DATABASE_POOL_MAX = String(inject("poolMax"));
 
 const db = createDb(inject("databaseUrl"), inject("poolMax"));
+const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000);
 let requireUser: typeof RequireUser;
 let callerRequest: (token: string) => NextRequest;
 let familyId: string;
@@ -25,7 +26,7 @@ beforeAll(async () => {
   const { createBrowserFamily } = await import("@/lib/auth/token-families");
   const { getEnv } = await import("@/lib/env");
   const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject: `sub-${randomUUID()}`, email: `${randomUUID()}@example.test`, name: null });
-  const family = await createBrowserFamily(db, { userId: user.id, idpSubject: "s", idpSessionId: null, idToken: null });
+  const family = await createBrowserFamily(db, { userId: user.id, idpSubject: "s", idpSessionId: null, idToken: null, expiresAt: inHours(12) });
   familyId = family.id;
   userId = user.id;
   const tokens = await createApiTokens(db, getEnv(), { userId: user.id, role: user.role, sid: family.id, via: "cookie", email: null, name: null, expiresAt: 0 });

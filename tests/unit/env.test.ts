@@ -86,10 +86,57 @@ describe("loadEnv", () => {
     ["PORT", "70000", "PORT is invalid"],
     ["ACCESS_TOKEN_TTL_MINUTES", "0", "ACCESS_TOKEN_TTL_MINUTES is invalid"],
     ["REFRESH_TOKEN_TTL_DAYS", "400", "REFRESH_TOKEN_TTL_DAYS is invalid"],
+    ["OIDC_HTTP_TIMEOUT_MS", "10", "OIDC_HTTP_TIMEOUT_MS is invalid"],
+    ["API_TOKEN_FAMILY_MAX_DAYS", "0", "API_TOKEN_FAMILY_MAX_DAYS is invalid"],
+    ["API_TOKENS_MAX_PER_USER", "many", "API_TOKENS_MAX_PER_USER is invalid"],
+    ["TRUSTED_PROXY_COUNT", "-1", "TRUSTED_PROXY_COUNT is invalid"],
+    ["RATE_LIMIT_LOGIN", "sixty", 'must look like "60/1m"'],
+    ["RATE_LIMIT_TOKEN", "5/2d", 'must look like "60/1m"'],
+    ["RATE_LIMIT_REFRESH", "0/1m", 'must look like "60/1m"'],
+    ["DATA_RETENTION_DAYS", "0", "DATA_RETENTION_DAYS is invalid"],
   ])("names %s when it is %j", (variable, value, expected) => {
     const message = problemsOf({ AUTH_SECRET: SECRET, API_TOKEN_SIGNING_KEY: KEY, [variable]: value });
     expect(message).toContain(variable);
     expect(message).toContain(expected);
+  });
+
+  it("reads rate limits as requests per window, or off", () => {
+    const env = loadEnv({ AUTH_SECRET: SECRET, API_TOKEN_SIGNING_KEY: KEY, RATE_LIMIT_LOGIN: "5/30s", RATE_LIMIT_TOKEN: "off" });
+    expect(env.rateLimits.login).toEqual({ points: 5, windowSeconds: 30 });
+    expect(env.rateLimits.token).toBeNull();
+    expect(env.rateLimits.callback).toEqual({ points: 60, windowSeconds: 60 });
+    expect(env.rateLimits.refresh).toEqual({ points: 120, windowSeconds: 60 });
+    expect(env).toMatchObject({ oidcHttpTimeoutMs: 5000, apiTokenFamilyMaxDays: 90, apiTokensMaxPerUser: 20, trustedProxyCount: 0, dataRetentionDays: 30 });
+  });
+
+  describe("in production", () => {
+    const production = {
+      NODE_ENV: "production",
+      AUTH_SECRET: SECRET,
+      API_TOKEN_SIGNING_KEY: KEY,
+      AUTH_URL: "https://console.example.com",
+      OIDC_ISSUER: "https://login.example.com",
+      OIDC_CLIENT_ID: "console",
+      OIDC_CLIENT_SECRET: "secret",
+      DATABASE_URL: "postgresql://u:p@db:5432/console",
+    };
+
+    it.each(["OIDC_ISSUER", "AUTH_URL"])("refuses a plain-http %s on another host", (variable) => {
+      const message = problemsOf({ ...production, [variable]: "http://login.example.com" });
+      expect(message).toContain(`${variable} must be an https:// URL in production`);
+    });
+
+    it.each(["http://localhost:9000", "http://127.0.0.1:9000", "http://[::1]:9000"])("allows plain http to the loopback host %s", (url) => {
+      expect(loadEnv({ ...production, OIDC_ISSUER: url, AUTH_URL: url }).oidcIssuer).toBe(url);
+    });
+
+    it("refuses the development client, its secret and the bundled provider's issuer", () => {
+      const message = problemsOf({ ...production, OIDC_ISSUER: "http://127.0.0.1:9400/", OIDC_CLIENT_ID: "voicesurveyagent-dev", OIDC_CLIENT_SECRET: "dev-client-secret-not-for-production" });
+      expect(message).toContain("OIDC_ISSUER is the bundled development provider");
+      expect(message).toContain("OIDC_CLIENT_ID is the development client");
+      expect(message).toContain("OIDC_CLIENT_SECRET is the development client's secret");
+      expect(message).not.toContain("dev-client-secret-not-for-production");
+    });
   });
 
   it("never echoes a secret's value in its message", () => {
