@@ -18,12 +18,12 @@ function formatDate(date: Date | null): string {
 export default async function ProfilePage() {
   const session = await getCurrentSession();
   if (session.status === "ended") {
-    const error = session.reason === "idp_refresh_failed" ? "IdpRenewalFailed" : "SessionEnded";
+    const error = session.reason === "idp_refresh_failed" ? "idp_renewal_failed" : session.reason === "expired" ? "session_expired" : "session_ended";
     redirect(`/signin?error=${error}&callbackUrl=/profile`);
   }
   if (session.status !== "signed-in") redirect("/signin?callbackUrl=/profile");
   const profile = await findUserProfile(getDb(), session.user.id);
-  if (!profile) redirect("/signin?error=SessionEnded&callbackUrl=/profile");
+  if (!profile) redirect("/signin?error=session_ended&callbackUrl=/profile");
 
   const rows: [string, string, string][] = [
     ["Name", profile.name ?? "—", "profile-name"],

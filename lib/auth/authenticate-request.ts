@@ -11,6 +11,8 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 export type AuthenticationOptions = {
   secret: string;
   secureCookies: boolean;
+  /** SESSION_ABSOLUTE_LIFETIME_HOURS, in seconds: no cookie session outlives it. */
+  sessionAbsoluteLifetimeSeconds: number;
   apiTokens: AccessTokenSettings & { keys: ApiTokenKeys };
   /** Fully verified tokens, by kind and token string (see verifyOnce). Optional. */
   cache?: ExpiringCache<Verified>;
@@ -68,5 +70,7 @@ export async function authenticateRequest(
   const cookieName = sessionCookieName(options.secureCookies);
   const token = readSessionCookie(request.cookies, cookieName);
   if (!token) return { ok: false, code: "missing_token" };
-  return verifyOnce("cookie", token, options, () => verifySessionCookie(token, { secret: options.secret, cookieName }));
+  return verifyOnce("cookie", token, options, () =>
+    verifySessionCookie(token, { secret: options.secret, cookieName, absoluteLifetimeSeconds: options.sessionAbsoluteLifetimeSeconds }),
+  );
 }

@@ -28,6 +28,7 @@ export function authenticationOptions(env: Env): Promise<AuthenticationOptions> 
       options: getApiTokenKeys(env).then((keys) => ({
         secret: env.authSecret,
         secureCookies: env.secureCookies,
+        sessionAbsoluteLifetimeSeconds: env.sessionAbsoluteLifetimeHours * 3600,
         apiTokens: { ...accessTokenSettings(env), keys },
         cache: new ExpiringCache(VERIFIED_TOKEN_CACHE_MAX_ENTRIES),
       })),

@@ -1,7 +1,11 @@
+import { customFetch } from "@auth/core";
 import type { NextAuthConfig } from "next-auth";
 import type { Env } from "../env";
+import { getIdentityProvider, type IdentityProvider } from "./idp/identity-provider";
 import { isRole } from "./roles";
 import { sessionCookieName } from "./session-cookie";
+import { authLogger } from "./sign-in/auth-logger";
+import { checkTokenResponse } from "./sign-in/token-response-check";
 import "./types";
 
 export const AUTH_BASE_PATH = "/api/auth";
@@ -11,7 +15,7 @@ export const OIDC_PROVIDER_ID = "oidc";
  * The Edge-safe half of the Auth.js configuration: no database, no Node-only module.
  * lib/auth/index.ts adds the adapter and the database callbacks on top of it.
  */
-export function buildEdgeAuthConfig(env: Env): NextAuthConfig {
+export function buildEdgeAuthConfig(env: Env, idp: IdentityProvider = getIdentityProvider(env)): NextAuthConfig {
   return {
     basePath: AUTH_BASE_PATH,
     secret: env.authSecret,
@@ -30,8 +34,13 @@ export function buildEdgeAuthConfig(env: Env): NextAuthConfig {
         clientSecret: env.oidcClientSecret,
         checks: ["pkce", "state", "nonce"],
         authorization: { params: { scope: env.oidcScopes } },
+        // The ID token is verified in full (signature included) before Auth.js reads it.
+        token: { conform: (response: Response) => checkTokenResponse(response, idp, env.oidcClientId) },
+        // Every call Auth.js makes to the IdP is bounded, and discovery comes from the cache.
+        [customFetch]: idp.fetch,
       },
     ],
+    logger: authLogger,
     pages: { signIn: "/signin", error: "/signin/error" },
     callbacks: {
       jwt({ token, user }) {

@@ -8,7 +8,8 @@ import { authenticationOptions } from "./authentication-options";
 import { checkFamily } from "./idp-session-renewal";
 
 export type CurrentSession =
-  | { status: "signed-in"; user: Session["user"] }
+  /** `expiresAt`: seconds since the epoch, the earlier of the cookie's expiry and its absolute end. */
+  | { status: "signed-in"; user: Session["user"]; expiresAt: number }
   | { status: "signed-out" }
   /** The cookie was ours but its sign-in ended: revoked (signed out elsewhere, at the IdP, disabled) or past its lifetime. */
   | { status: "ended"; reason: string | null };
@@ -28,5 +29,9 @@ export const getCurrentSession = cache(async (): Promise<CurrentSession> => {
   const { identity } = result;
   const check = await checkFamily(getDb(), env, identity.sid);
   if (!check.active) return { status: "ended", reason: check.reason };
-  return { status: "signed-in", user: { id: identity.userId, sid: identity.sid, role: check.role, name: identity.name, email: identity.email } };
+  return {
+    status: "signed-in",
+    user: { id: identity.userId, sid: identity.sid, role: check.role, name: identity.name, email: identity.email },
+    expiresAt: identity.expiresAt,
+  };
 });

@@ -1,19 +1,20 @@
 import { PrismaAdapter } from "@auth/prisma-adapter";
-import NextAuth from "next-auth";
+import NextAuth, { type NextAuthConfig } from "next-auth";
 import { getDb } from "../db";
-import { getEnv } from "../env";
-import { AccountConflictError, upsertUserFromOidcProfile } from "../users/upsert-user-from-oidc-profile";
+import { getEnv, type Env } from "../env";
+import { upsertUserFromOidcProfile } from "../users/upsert-user-from-oidc-profile";
 import { buildEdgeAuthConfig } from "./config";
 import { createBrowserFamily, revokeFamilies } from "./token-families";
 
 /**
- * The full Auth.js instance (Node.js runtime): the Edge-safe config plus the database.
- * Configured lazily so importing this module never reads the environment at build time.
+ * The full Auth.js configuration (Node.js runtime): the Edge-safe config plus the database.
+ * The callback route (lib/auth/sign-in/complete-sign-in.ts) runs Auth.js with it directly;
+ * the instance below serves Auth.js's other endpoints.
  */
-const nextAuth = NextAuth(() => {
-  const env = getEnv();
+export function buildAuthConfig(env: Env = getEnv()): NextAuthConfig {
   const edge = buildEdgeAuthConfig(env);
   const db = getDb();
+  const absoluteLifetimeSeconds = env.sessionAbsoluteLifetimeHours * 3600;
   return {
     ...edge,
     adapter: PrismaAdapter(db),
@@ -38,35 +39,37 @@ const nextAuth = NextAuth(() => {
             idToken: params.account.id_token ?? null,
             idpRefreshToken: params.account.refresh_token ?? null,
             idpAccessTokenExpiresAt: params.account.expires_at ? new Date(params.account.expires_at * 1000) : null,
-            expiresAt: new Date(Date.now() + env.sessionAbsoluteLifetimeHours * 3_600_000),
+            expiresAt: new Date(Date.now() + absoluteLifetimeSeconds * 1000),
           });
           if (token) token.sid = family.id;
+          return token;
         }
+        // Anything else that re-encodes the cookie (Auth.js's session endpoint, `update`) may
+        // never carry a session past its absolute lifetime: null clears the cookie.
+        if (!token || typeof token.authTime !== "number" || token.authTime + absoluteLifetimeSeconds <= Date.now() / 1000) return null;
         return token;
       },
       // Runs before Auth.js looks the account up, so Auth.js then finds the row we wrote
-      // and never takes its own create-user path (which is neither race-safe nor updates claims).
+      // and never takes its own create-user path (which is neither race-safe nor updates
+      // claims). A refusal (email conflict, disabled account) is thrown with its code, for
+      // the callback to explain (lib/auth/sign-in/classify-sign-in-error.ts).
       async signIn({ account, profile }) {
         if (!account || account.type !== "oidc") return false;
-        try {
-          await upsertUserFromOidcProfile(db, {
-            provider: account.provider,
-            subject: account.providerAccountId,
-            // An email the IdP says it has not verified is not an identity we pass on.
-            email: typeof profile?.email === "string" && profile.email_verified !== false ? profile.email.toLowerCase() : null,
-            name: typeof profile?.name === "string" ? profile.name : null,
-            tokens: account,
-          });
-          return true;
-        } catch (error) {
-          if (error instanceof AccountConflictError) return "/signin/error?error=AccountConflict";
-          console.error("[auth] could not record the sign-in:", error instanceof Error ? error.message : error);
-          return "/signin/error?error=ServerError";
-        }
+        await upsertUserFromOidcProfile(db, {
+          provider: account.provider,
+          subject: account.providerAccountId,
+          // An email the IdP says it has not verified is not an identity we pass on.
+          email: typeof profile?.email === "string" && profile.email_verified !== false ? profile.email.toLowerCase() : null,
+          name: typeof profile?.name === "string" ? profile.name : null,
+          tokens: account,
+        });
+        return true;
       },
     },
   };
-});
+}
+
+const nextAuth = NextAuth(() => buildAuthConfig());
 
 /** Auth.js's own endpoints (lib/auth/current-session.ts decides the session for pages). */
 export const { handlers } = nextAuth;

@@ -4,9 +4,12 @@ import type { NextRequest, NextResponse } from "next/server";
 import type { AuthErrorCode } from "./errors";
 import { isRole, type Role } from "./roles";
 
-/** Auth.js's session cookie name; the __Secure- prefix makes browsers insist on https. */
+/**
+ * Auth.js's session cookie name. On https it is `__Host-`: browsers then insist on Secure,
+ * Path=/ and no Domain, so no sibling subdomain can set or overwrite the session cookie.
+ */
 export function sessionCookieName(secureCookies: boolean): string {
-  return secureCookies ? "__Secure-authjs.session-token" : "authjs.session-token";
+  return secureCookies ? "__Host-authjs.session-token" : "authjs.session-token";
 }
 
 export type CookieReader = { get(name: string): { value: string } | undefined };
@@ -54,10 +57,12 @@ export type SessionVerification =
 /**
  * Decrypts and checks an Auth.js session cookie (a JWE keyed from AUTH_SECRET and the
  * cookie name), with Auth.js's own decoder so the format never drifts from what it wrote.
+ * A session is over at its `exp`, and in any case `absoluteLifetimeSeconds` after its
+ * sign-in (`authTime`), however often it was renewed.
  */
 export async function verifySessionCookie(
   token: string,
-  options: { secret: string; cookieName: string },
+  options: { secret: string; cookieName: string; absoluteLifetimeSeconds: number; now?: number },
 ): Promise<SessionVerification> {
   let payload: Record<string, unknown> | null;
   try {
@@ -70,10 +75,13 @@ export async function verifySessionCookie(
     typeof payload.sub !== "string" ||
     typeof payload.sid !== "string" ||
     !isRole(payload.role) ||
-    typeof payload.exp !== "number"
+    typeof payload.exp !== "number" ||
+    typeof payload.authTime !== "number"
   ) {
     return { ok: false, code: "invalid_token" };
   }
+  const absoluteEnd = payload.authTime + options.absoluteLifetimeSeconds;
+  if (absoluteEnd <= (options.now ?? Date.now() / 1000)) return { ok: false, code: "token_expired" };
   return {
     ok: true,
     identity: {
@@ -83,7 +91,7 @@ export async function verifySessionCookie(
       via: "cookie",
       email: typeof payload.email === "string" ? payload.email : null,
       name: typeof payload.name === "string" ? payload.name : null,
-      expiresAt: payload.exp,
+      expiresAt: Math.min(payload.exp, absoluteEnd),
     },
     sessionClaims: payload,
   };

@@ -28,6 +28,15 @@ export class AccountConflictError extends Error {
   }
 }
 
+/** An administrator disabled this user: they may not sign in, and nothing of theirs is updated. */
+export class AccountDisabledError extends Error {
+  readonly code = "account_disabled";
+  constructor() {
+    super("This user of the console is disabled.");
+    this.name = "AccountDisabledError";
+  }
+}
+
 const MAX_ATTEMPTS = 3;
 
 function isUniqueViolation(error: unknown): boolean {
@@ -61,7 +70,8 @@ export async function upsertUserFromOidcProfile(db: Db, signIn: OidcSignIn): Pro
       return await db.$transaction(async (tx) => {
         const now = new Date();
         const key = { provider: signIn.provider, providerAccountId: signIn.subject };
-        const account = await tx.account.findUnique({ where: { provider_providerAccountId: key } });
+        const account = await tx.account.findUnique({ where: { provider_providerAccountId: key }, include: { user: { select: { disabledAt: true } } } });
+        if (account?.user.disabledAt) throw new AccountDisabledError();
         if (signIn.email) {
           const owner = await tx.user.findUnique({ where: { email: signIn.email }, select: { id: true } });
           if (owner && owner.id !== account?.userId) throw new AccountConflictError();

@@ -77,7 +77,7 @@ test("another subject with an existing user's email is refused, not merged", asy
 
   await signInThroughProvider(page, "twin@example.com", "twin");
   await consent(page);
-  await expect(page).toHaveURL(/\/signin\/error\?error=AccountConflict/);
+  await expect(page).toHaveURL(/\/signin\/error\?error=account_conflict&ref=/);
   await expect(page.getByTestId("sign-in-error")).toContainText("already belongs to another account");
   expect((await page.request.get("/api/auth/me")).status()).toBe(401);
 });

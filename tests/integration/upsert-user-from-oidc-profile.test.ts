@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { PrismaAdapter } from "@auth/prisma-adapter";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createDb } from "@/lib/db";
-import { AccountConflictError, upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
+import { AccountConflictError, AccountDisabledError, upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
 
 const db = createDb(inject("databaseUrl"), inject("poolMax"));
 afterAll(() => db.$disconnect());
@@ -79,6 +79,18 @@ describe("upsertUserFromOidcProfile", () => {
     );
     expect(await db.account.count({ where: { providerAccountId: intruder } })).toBe(0);
     expect(await db.user.count({ where: { email } })).toBe(1);
+  });
+
+  it("refuses a disabled user's sign-in and updates nothing of theirs", async () => {
+    const subject = uniqueSubject();
+    const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: uniqueEmail(), name: "Before" });
+    await db.user.update({ where: { id: user.id }, data: { disabledAt: new Date() } });
+    await expect(upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: uniqueEmail(), name: "After" })).rejects.toBeInstanceOf(AccountDisabledError);
+    const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(after).toMatchObject({ name: "Before", email: user.email, lastLoginAt: user.lastLoginAt });
+    // An enabled user is not refused: the check can fail.
+    await db.user.update({ where: { id: user.id }, data: { disabledAt: null } });
+    await expect(upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: user.email, name: "After" })).resolves.toMatchObject({ created: false });
   });
 
   it("leaves rows that Auth.js's Prisma adapter finds by account, with the role", async () => {

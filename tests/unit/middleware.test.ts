@@ -122,6 +122,17 @@ describe("the sliding session", () => {
     }
   });
 
+  it("refuses a cookie past the absolute lifetime on the API, even while its own exp is still ahead", async () => {
+    const thirteenHoursAgo = Math.floor(Date.now() / 1000) - 13 * 3600;
+    const stale = await sessionCookie({ authTime: thirteenHoursAgo });
+    const refused = await middleware(apiRequest({ cookie: `${COOKIE}=${stale}` }, "/api/auth/me"));
+    expect(refused.status).toBe(401);
+    expect((await refused.json()).error).toBe("token_expired");
+    expect(refused.headers.get("set-cookie")).toBeNull();
+    const fresh = await sessionCookie({ authTime: thirteenHoursAgo + 3600 + 60 });
+    expect(passesThrough(await middleware(apiRequest({ cookie: `${COOKIE}=${fresh}` }, "/api/auth/me")))).toBe(true);
+  });
+
   it("never renews an expired or invalid cookie", async () => {
     const expired = await sessionCookie({}, { maxAge: -3600 });
     for (const cookie of [`${COOKIE}=${expired}`, `${COOKIE}=garbage`]) {

@@ -23,7 +23,7 @@ export function apiTokenKeys(signingKey = SIGNING_KEY, previousKeys?: string): P
 }
 
 export async function authenticationOptions(): Promise<AuthenticationOptions> {
-  return { secret: SECRET, secureCookies: false, apiTokens: { ...API_SETTINGS, keys: await apiTokenKeys() } };
+  return { secret: SECRET, secureCookies: false, sessionAbsoluteLifetimeSeconds: 12 * 3600, apiTokens: { ...API_SETTINGS, keys: await apiTokenKeys() } };
 }
 
 /** A session cookie exactly as Auth.js writes it. */

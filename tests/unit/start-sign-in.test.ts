@@ -3,6 +3,7 @@ import { setupServer } from "msw/node";
 import { NextRequest } from "next/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildEdgeAuthConfig } from "@/lib/auth/config";
+import { IdentityProvider } from "@/lib/auth/idp/identity-provider";
 import { startSignIn } from "@/lib/auth/start-sign-in";
 import { loadEnv } from "@/lib/env";
 
@@ -11,15 +12,23 @@ import { loadEnv } from "@/lib/env";
 const ISSUER = "https://idp.test";
 const APP = "http://localhost:3000";
 const env = loadEnv({ AUTH_SECRET: "unit-test-secret-0123456789abcdefghijklmnop", API_TOKEN_SIGNING_KEY: "{}", OIDC_ISSUER: ISSUER });
-const config = buildEdgeAuthConfig(env);
 const discoveryUrl = `${ISSUER}/.well-known/openid-configuration`;
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
+afterEach(() => {
+  server.resetHandlers();
+  vi.restoreAllMocks();
+});
 afterAll(() => server.close());
 
-const login = (query = "callbackUrl=/profile") => startSignIn(new NextRequest(`${APP}/api/auth/login?${query}`), config, APP);
+// A fresh IdP view per call: its discovery cache would otherwise carry one test's answer into the next.
+const login = (query = "callbackUrl=/profile") =>
+  startSignIn(new NextRequest(`${APP}/api/auth/login?${query}`), buildEdgeAuthConfig(env, new IdentityProvider(ISSUER, 1000)), {
+    appUrl: APP,
+    secureCookies: false,
+    requestId: "req-unit-1",
+  });
 
 describe("startSignIn", () => {
   it("redirects to the IdP's authorization endpoint with PKCE S256, state and nonce", async () => {
@@ -41,17 +50,20 @@ describe("startSignIn", () => {
   });
 
   it.each([
-    ["the network fails", () => HttpResponse.error()],
-    ["discovery answers 500", () => new HttpResponse("down", { status: 500 })],
-    ["discovery answers garbage", () => new HttpResponse("<html>", { status: 200, headers: { "content-type": "text/html" } })],
-    ["discovery names another issuer", () => HttpResponse.json({ issuer: "https://other.test", authorization_endpoint: "https://other.test/a" })],
-  ])("sends the user to the error page when %s", async (_label, resolver) => {
-    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    ["the network fails", () => HttpResponse.error(), "idp_unreachable", "network"],
+    ["discovery answers 503", () => new HttpResponse("down", { status: 503 }), "idp_unreachable", "http_503"],
+    ["discovery hangs past OIDC_HTTP_TIMEOUT_MS", () => new Promise<Response>(() => {}), "idp_unreachable", "timeout"],
+    ["discovery answers garbage", () => new HttpResponse("<html>", { status: 200, headers: { "content-type": "text/html" } }), "idp_error", "bad_metadata"],
+    ["discovery names another issuer", () => HttpResponse.json({ issuer: "https://other.test", authorization_endpoint: "https://other.test/a" }), "idp_error", "bad_metadata"],
+  ])("sends the user to the error page with a reason when %s", async (_label, resolver, code, reason) => {
+    const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
     server.use(http.get(discoveryUrl, resolver));
     const response = await login();
     expect(response.status).toBe(302);
-    expect(response.headers.get("location")).toBe(`${APP}/signin/error?error=IdpUnreachable`);
+    expect(response.headers.get("location")).toBe(`${APP}/signin/error?error=${code}&reason=${reason}&ref=req-unit-1`);
     expect(response.cookies.getAll()).toHaveLength(0);
-    errors.mockRestore();
+    // Logged once, for the operator, with the same code and the request id.
+    expect(warnings).toHaveBeenCalledTimes(1);
+    expect(JSON.parse(String(warnings.mock.calls[0]![0]))).toMatchObject({ event: "sign_in_refused", stage: "login", code, reason, requestId: "req-unit-1" });
   });
 });

@@ -2,15 +2,16 @@ import Link from "next/link";
 import { SignInErrorExplanation } from "@/components/sign-in-error-explanation";
 import { SignInLink } from "@/components/sign-in-link";
 
-type Props = { searchParams: Promise<{ error?: string | string[] }> };
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 export default async function SignInErrorPage({ searchParams }: Props) {
-  const { error: errors } = await searchParams;
-  const error = Array.isArray(errors) ? errors[0] : errors;
+  const query = await searchParams;
   return (
     <section className="space-y-6">
       <h1 className="text-2xl font-bold tracking-tight">Sign-in did not complete</h1>
-      <SignInErrorExplanation code={error ?? ""} />
+      <SignInErrorExplanation code={first(query.error) ?? ""} reason={first(query.reason)} reference={first(query.ref)} />
       <div className="flex flex-wrap items-center gap-4">
         <SignInLink callbackUrl="/profile" />
         <Link href="/" className="text-indigo-700 underline underline-offset-4">

@@ -1,0 +1,147 @@
+import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from "jose";
+
+export type IdpMetadata = {
+  issuer: string;
+  authorization_endpoint?: string;
+  token_endpoint?: string;
+  userinfo_endpoint?: string;
+  jwks_uri?: string;
+  end_session_endpoint?: string;
+  id_token_signing_alg_values_supported?: unknown;
+  [parameter: string]: unknown;
+};
+
+/** The discovery document and the signing keys are reused this long, by every sign-in and logout. */
+export const IDP_METADATA_TTL_MS = 10 * 60 * 1000;
+/** An unknown `kid` refetches the JWKS at most this often: a flood of forged tokens cannot hammer the IdP. */
+export const JWKS_REFETCH_COOLDOWN_MS = 30 * 1000;
+
+/**
+ * The signature algorithms an ID token may use: asymmetric only. `none` and HMAC (signed
+ * with the client secret, which an attacker who learnt it could forge) are never accepted.
+ */
+export const ASYMMETRIC_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519"];
+
+/** Issuer identifiers compared as URLs, as Auth.js does ("https://idp" equals "https://idp/"). */
+export function sameIssuer(a: string, b: string): boolean {
+  try {
+    return new URL(a).href === new URL(b).href;
+  } catch {
+    return false;
+  }
+}
+
+export function discoveryUrl(issuer: string): string {
+  return `${issuer.replace(/\/$/, "")}/.well-known/openid-configuration`;
+}
+
+/** The IdP sent something other than what OpenID Connect Discovery requires. */
+export class IdpMetadataError extends Error {
+  /** The HTTP status of the discovery answer, when that was the problem. */
+  constructor(message: string, readonly status?: number) {
+    super(message);
+    this.name = "IdpMetadataError";
+  }
+}
+
+/**
+ * This app's view of its identity provider, one per process and issuer:
+ * - `fetch` is the only way the app calls the IdP (Auth.js's own calls included, through its
+ *   provider `[customFetch]`): every call is aborted after OIDC_HTTP_TIMEOUT_MS, and requests
+ *   for the discovery document are answered from the cache;
+ * - the discovery document is fetched at most once per IDP_METADATA_TTL_MS (only successes
+ *   are kept; concurrent callers share one request);
+ * - the JWKS is jose's remote key set: cached, refetched when a token names an unknown `kid`
+ *   (at most once per JWKS_REFETCH_COOLDOWN_MS), so keys the IdP rotates in are picked up
+ *   without a restart. Sign-in and back-channel logout share it.
+ */
+export class IdentityProvider {
+  private metadataEntry: { metadata: IdpMetadata; fetchedAtMs: number } | undefined;
+  private pendingMetadata: Promise<IdpMetadata> | undefined;
+  private keySet: { jwksUri: string; keys: JWTVerifyGetKey } | undefined;
+
+  constructor(
+    readonly issuer: string,
+    readonly timeoutMs: number,
+    private readonly transport: typeof fetch = (input, init) => fetch(input, init),
+  ) {}
+
+  /** fetch, bounded by the timeout; the discovery document comes from the cache. */
+  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (sameIssuer(url, discoveryUrl(this.issuer))) return Response.json(await this.metadata());
+    return this.boundedFetch(input, init);
+  };
+
+  private boundedFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return this.transport(input, { ...init, signal });
+  }
+
+  /** The discovery document (OpenID Connect Discovery 1.0), checked to name this issuer. */
+  async metadata(nowMs = Date.now()): Promise<IdpMetadata> {
+    if (this.metadataEntry && nowMs - this.metadataEntry.fetchedAtMs < IDP_METADATA_TTL_MS) return this.metadataEntry.metadata;
+    this.pendingMetadata ??= this.fetchMetadata().finally(() => {
+      this.pendingMetadata = undefined;
+    });
+    return this.pendingMetadata;
+  }
+
+  /** When the discovery document was last fetched successfully (readiness), or undefined. */
+  get metadataFetchedAtMs(): number | undefined {
+    return this.metadataEntry?.fetchedAtMs;
+  }
+
+  private async fetchMetadata(): Promise<IdpMetadata> {
+    const response = await this.boundedFetch(discoveryUrl(this.issuer), { headers: { accept: "application/json" }, redirect: "manual" });
+    if (response.status !== 200) throw new IdpMetadataError(`the discovery document answered HTTP ${response.status}`, response.status);
+    const metadata = (await response.json().catch(() => null)) as IdpMetadata | null;
+    if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) throw new IdpMetadataError("the discovery document is not a JSON object");
+    if (typeof metadata.issuer !== "string" || !sameIssuer(metadata.issuer, this.issuer)) throw new IdpMetadataError("the discovery document names another issuer");
+    this.metadataEntry = { metadata, fetchedAtMs: Date.now() };
+    return metadata;
+  }
+
+  /** The IdP's published signing keys, for jose's jwtVerify. */
+  async keys(): Promise<JWTVerifyGetKey> {
+    const { jwks_uri: jwksUri } = await this.metadata();
+    if (typeof jwksUri !== "string") throw new IdpMetadataError("the discovery document has no jwks_uri");
+    if (this.keySet?.jwksUri !== jwksUri) {
+      const keys = createRemoteJWKSet(new URL(jwksUri), {
+        timeoutDuration: this.timeoutMs,
+        cooldownDuration: JWKS_REFETCH_COOLDOWN_MS,
+        cacheMaxAge: IDP_METADATA_TTL_MS,
+        [customFetch]: (url: string, options: RequestInit) => this.boundedFetch(url, options),
+      });
+      this.keySet = { jwksUri, keys };
+    }
+    return this.keySet.keys;
+  }
+
+  /**
+   * The algorithms an ID token or logout token from this IdP may be signed with: what it says
+   * it uses (RS256 when it does not say, as OpenID Connect Discovery specifies), asymmetric only.
+   */
+  async signingAlgorithms(): Promise<string[]> {
+    const advertised = (await this.metadata()).id_token_signing_alg_values_supported;
+    const supported = Array.isArray(advertised) ? advertised.filter((alg): alg is string => typeof alg === "string") : ["RS256"];
+    return supported.filter((alg) => ASYMMETRIC_ALGORITHMS.includes(alg));
+  }
+}
+
+// One per process and configuration, on globalThis: Next bundles route handlers separately,
+// and each bundle would otherwise keep (and fetch) its own copy.
+const REGISTRY_KEY = Symbol.for("voicesurveyagent.identityProviders");
+const registry = ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] ??= new Map<string, IdentityProvider>()) as Map<string, IdentityProvider>;
+
+/** The configured identity provider (OIDC_ISSUER, bounded by OIDC_HTTP_TIMEOUT_MS). */
+export function getIdentityProvider(env: { oidcIssuer: string; oidcHttpTimeoutMs: number }): IdentityProvider {
+  const key = `${env.oidcIssuer}\u0000${env.oidcHttpTimeoutMs}`;
+  let idp = registry.get(key);
+  if (!idp) {
+    idp = new IdentityProvider(env.oidcIssuer, env.oidcHttpTimeoutMs);
+    registry.set(key, idp);
+  }
+  return idp;
+}

@@ -1,0 +1,46 @@
+import { NextResponse } from "next/server";
+import type { CookieReader } from "../session-cookie";
+import type { SignInFailure } from "./sign-in-failures";
+
+// Auth.js's short-lived cookies that carry a pending sign-in's state, PKCE verifier and nonce.
+const CHECK_COOKIES = ["authjs.state", "authjs.pkce.code_verifier", "authjs.nonce"];
+
+/** IdP-provided text in our log: one line, bounded, no control characters. */
+function loggable(value: string | undefined): string | undefined {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+  return value === undefined ? undefined : value.replace(/[\u0000-\u001f\u007f]+/g, " ").slice(0, 300);
+}
+
+/**
+ * Ends a failed sign-in: one log line for the operator (the code, the reason, what the IdP
+ * said, the request id — never a token, a code or claims), the pending sign-in's cookies
+ * cleared, and the person sent to /signin/error with the code and the reference to quote.
+ * Always a redirect: no sign-in failure answers 5xx to a browser.
+ */
+export function refuseSignIn(
+  failure: SignInFailure,
+  context: { appUrl: string; requestId: string; secureCookies: boolean; cookies: Pick<CookieReader, "get">; stage: "login" | "callback" },
+): NextResponse {
+  console.warn(
+    JSON.stringify({
+      level: "warn",
+      event: "sign_in_refused",
+      stage: context.stage,
+      code: failure.code,
+      reason: failure.reason,
+      idpError: loggable(failure.idpError),
+      idpErrorDescription: loggable(failure.idpErrorDescription),
+      requestId: context.requestId,
+    }),
+  );
+  const query = new URLSearchParams({ error: failure.code });
+  if (failure.reason) query.set("reason", failure.reason.slice(0, 64));
+  query.set("ref", context.requestId);
+  const response = NextResponse.redirect(`${context.appUrl}/signin/error?${query}`, 302);
+  const prefix = context.secureCookies ? "__Secure-" : "";
+  for (const name of CHECK_COOKIES.map((cookie) => `${prefix}${cookie}`)) {
+    if (context.cookies.get(name)) response.cookies.set(name, "", { maxAge: 0, path: "/", httpOnly: true, sameSite: "lax", secure: context.secureCookies });
+  }
+  response.headers.set("Cache-Control", "no-store");
+  return response;
+}
