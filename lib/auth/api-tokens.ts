@@ -4,6 +4,7 @@ import type { Env } from "../env";
 import { mintAccessToken } from "./access-token";
 import { getApiTokenKeys } from "./api-token-keys";
 import { accessTokenSettings } from "./authentication-options";
+import { checkFamily } from "./idp-session-renewal";
 import type { Role } from "./roles";
 import type { SessionIdentity } from "./session-cookie";
 import { revokeFamilies } from "./token-families";
@@ -24,9 +25,29 @@ export function hashRefreshToken(token: string): string {
   return createHash("sha256").update(token).digest("base64url");
 }
 
-async function issueTokenPair(db: Db, env: Env, subject: { userId: string; role: Role; email: string | null; familyId: string }): Promise<IssuedTokens> {
+/** Too many active API tokens: minting one more is refused (409), never an older one silently revoked. */
+export class ApiTokenLimitError extends Error {
+  readonly code = "too_many_api_tokens";
+  constructor(readonly limit: number) {
+    super(
+      `You already have ${limit} active API tokens, the most allowed. Revoke one you no longer use (POST /api/auth/logout with it), sign out everywhere, or wait for one to expire.`,
+    );
+    this.name = "ApiTokenLimitError";
+  }
+}
+
+/** Seconds from now until `end`, at most `ttlSeconds`: nothing issued outlives its family. */
+function lifetimeWithin(ttlSeconds: number, end: Date, now = Date.now()): number {
+  return Math.max(0, Math.min(ttlSeconds, Math.floor((end.getTime() - now) / 1000)));
+}
+
+async function issueTokenPair(
+  db: Db,
+  env: Env,
+  subject: { userId: string; role: Role; email: string | null; familyId: string; familyExpiresAt: Date },
+): Promise<IssuedTokens> {
   const refreshToken = REFRESH_TOKEN_PREFIX + randomBytes(32).toString("base64url"); // 256 bits
-  const refreshTtlSeconds = env.refreshTokenTtlDays * 86_400;
+  const refreshTtlSeconds = lifetimeWithin(env.refreshTokenTtlDays * 86_400, subject.familyExpiresAt);
   await db.refreshToken.create({
     data: {
       tokenHash: hashRefreshToken(refreshToken),
@@ -35,7 +56,7 @@ async function issueTokenPair(db: Db, env: Env, subject: { userId: string; role:
       expiresAt: new Date(Date.now() + refreshTtlSeconds * 1000),
     },
   });
-  const ttlSeconds = env.accessTokenTtlMinutes * 60;
+  const ttlSeconds = lifetimeWithin(env.accessTokenTtlMinutes * 60, subject.familyExpiresAt);
   const { token } = await mintAccessToken(
     { userId: subject.userId, role: subject.role, email: subject.email, sid: subject.familyId },
     await getApiTokenKeys(env),
@@ -44,14 +65,28 @@ async function issueTokenPair(db: Db, env: Env, subject: { userId: string; role:
   return { access_token: token, token_type: "Bearer", expires_in: ttlSeconds, refresh_token: refreshToken, refresh_expires_in: refreshTtlSeconds };
 }
 
-/** A new API token family, a child of the caller's browser sign-in: signing out ends it too. */
+/**
+ * A new API token family, a child of the caller's browser sign-in (signing out ends it too),
+ * ending API_TOKEN_FAMILY_MAX_DAYS from now whatever the refreshes. At most
+ * API_TOKENS_MAX_PER_USER active families per user: the user's row is locked while counting,
+ * so concurrent mints cannot both take the last place.
+ */
 export async function createApiTokens(db: Db, env: Env, caller: SessionIdentity): Promise<IssuedTokens> {
-  const user = await db.user.findUniqueOrThrow({ where: { id: caller.userId }, select: { role: true, email: true } });
-  const family = await db.tokenFamily.create({
-    data: { kind: "api", userId: caller.userId, parentId: caller.sid, expiresAt: new Date(Date.now() + env.apiTokenFamilyMaxDays * 86_400_000) },
-    select: { id: true },
+  const now = new Date();
+  const { user, family } = await db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${caller.userId} FOR UPDATE`;
+    const user = await tx.user.findUniqueOrThrow({ where: { id: caller.userId }, select: { role: true, email: true } });
+    const active = await tx.tokenFamily.count({
+      where: { userId: caller.userId, kind: "api", revokedAt: null, expiresAt: { gt: now }, OR: [{ parentId: null }, { parent: { revokedAt: null } }] },
+    });
+    if (active >= env.apiTokensMaxPerUser) throw new ApiTokenLimitError(env.apiTokensMaxPerUser);
+    const family = await tx.tokenFamily.create({
+      data: { kind: "api", userId: caller.userId, parentId: caller.sid, expiresAt: new Date(now.getTime() + env.apiTokenFamilyMaxDays * 86_400_000) },
+      select: { id: true, expiresAt: true },
+    });
+    return { user, family };
   });
-  return issueTokenPair(db, env, { userId: caller.userId, role: user.role, email: user.email, familyId: family.id });
+  return issueTokenPair(db, env, { userId: caller.userId, role: user.role, email: user.email, familyId: family.id, familyExpiresAt: family.expiresAt });
 }
 
 export type RefreshOutcome =
@@ -62,7 +97,9 @@ export type RefreshOutcome =
  * Rotates a refresh token: the presented one is spent, a new access and refresh token are
  * issued with the user's current role. Presenting a spent token again is treated as theft
  * (RFC 9700 §4.14): the whole family is revoked. Spending is one conditional UPDATE, so of
- * concurrent refreshes with one token, on any number of instances, exactly one wins.
+ * concurrent refreshes with one token, on any number of instances, exactly one wins. The
+ * family is checked first as every request checks it (revoked, past its absolute end, the
+ * IdP still accepting the sign-in behind it), reading the database, not the cache.
  */
 export async function refreshApiTokens(db: Db, env: Env, presented: unknown): Promise<RefreshOutcome> {
   if (typeof presented !== "string" || !presented.startsWith(REFRESH_TOKEN_PREFIX) || presented.length > MAX_REFRESH_TOKEN_LENGTH) {
@@ -76,8 +113,8 @@ export async function refreshApiTokens(db: Db, env: Env, presented: unknown): Pr
       userId: true,
       expiresAt: true,
       spentAt: true,
-      family: { select: { revokedAt: true, parent: { select: { revokedAt: true } } } },
-      user: { select: { role: true, email: true, disabledAt: true } },
+      family: { select: { expiresAt: true } },
+      user: { select: { email: true } },
     },
   });
   if (!stored) return { ok: false, code: "invalid_refresh_token" };
@@ -86,7 +123,13 @@ export async function refreshApiTokens(db: Db, env: Env, presented: unknown): Pr
     return { ok: false, code: "refresh_token_reused" };
   }
   if (stored.expiresAt.getTime() <= Date.now()) return { ok: false, code: "invalid_refresh_token" };
-  if (stored.family.revokedAt || stored.family.parent?.revokedAt || stored.user.disabledAt) return { ok: false, code: "token_revoked" };
+  const family = await checkFamily(db, env, stored.familyId, { fresh: true });
+  if (!family.active) {
+    if (family.reason === "expired") return { ok: false, code: "invalid_refresh_token" };
+    // A concurrent presentation of this very token may have spent it and revoked the family meanwhile.
+    const now = await db.refreshToken.findUnique({ where: { id: stored.id }, select: { spentAt: true } });
+    return { ok: false, code: now?.spentAt ? "refresh_token_reused" : "token_revoked" };
+  }
 
   const { count } = await db.refreshToken.updateMany({ where: { id: stored.id, spentAt: null }, data: { spentAt: new Date() } });
   if (count !== 1) {
@@ -96,6 +139,12 @@ export async function refreshApiTokens(db: Db, env: Env, presented: unknown): Pr
   }
   return {
     ok: true,
-    tokens: await issueTokenPair(db, env, { userId: stored.userId, role: stored.user.role, email: stored.user.email, familyId: stored.familyId }),
+    tokens: await issueTokenPair(db, env, {
+      userId: stored.userId,
+      role: family.role,
+      email: stored.user.email,
+      familyId: stored.familyId,
+      familyExpiresAt: stored.family.expiresAt,
+    }),
   };
 }

@@ -1,30 +1,49 @@
-import { jwtVerify, type JWTVerifyGetKey } from "jose";
+import { Prisma } from "@prisma/client";
+import { errors, jwtVerify, type JWTVerifyGetKey } from "jose";
+import type { Db } from "../db";
+import type { Env } from "../env";
+import { getIdentityProvider } from "./idp/identity-provider";
+import { ID_TOKEN_CLOCK_SKEW_SECONDS } from "./sign-in/verify-id-token";
+import { revokeFamilies } from "./token-families";
 
 const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 
-export type LogoutTokenVerification = { ok: true; sub?: string; sid?: string } | { ok: false; reason: string };
+export type LogoutTokenVerification = { ok: true; sub?: string; sid?: string; jti: string; expiresAt: Date } | { ok: false; reason: string };
+
+/** Messages for the IdP's operator (the response body): what was wrong, never the token. */
+function reasonOf(error: unknown): string {
+  if (error instanceof errors.JWKSMultipleMatchingKeys) return "the logout token names no kid and several published keys fit";
+  if (error instanceof errors.JWKSNoMatchingKey) return "the logout token's kid is not published by the identity provider";
+  if (error instanceof errors.JOSEError) return `the logout token could not be verified (${error.code})`;
+  return "the logout token could not be verified";
+}
 
 /**
- * OpenID Connect Back-Channel Logout 1.0 §2.6: a signed JWT from our issuer, for our client,
- * with iat, jti, the back-channel logout event, a sub and/or sid, and no nonce.
+ * OpenID Connect Back-Channel Logout 1.0 §2.6: a JWT signed by our IdP (a published key, an
+ * asymmetric algorithm it advertises; without `kid`, only when one key fits, as at sign-in),
+ * from our issuer, for our client, with `iat`, `exp`, `jti`, the back-channel logout event, a
+ * `sub` and/or `sid`, no `nonce`, and `typ` logout+jwt when a `typ` is given.
  */
 export async function verifyLogoutToken(
   token: string,
-  options: { issuer: string; clientId: string; keys: JWTVerifyGetKey },
+  options: { issuer: string; clientId: string; keys: JWTVerifyGetKey; algorithms: string[] },
 ): Promise<LogoutTokenVerification> {
-  let payload;
+  let verified;
   try {
-    ({ payload } = await jwtVerify(token, options.keys, {
+    verified = await jwtVerify(token, options.keys, {
       issuer: options.issuer,
       audience: options.clientId,
-      algorithms: ["RS256", "PS256", "ES256", "EdDSA"],
-      requiredClaims: ["iat", "jti"],
+      algorithms: options.algorithms,
+      requiredClaims: ["iat", "exp", "jti"],
       maxTokenAge: "5 minutes",
-      clockTolerance: 5,
-    }));
+      clockTolerance: ID_TOKEN_CLOCK_SKEW_SECONDS,
+    });
   } catch (error) {
-    return { ok: false, reason: error instanceof Error ? error.message : "the logout token could not be verified" };
+    return { ok: false, reason: reasonOf(error) };
   }
+  const { payload, protectedHeader } = verified;
+  const typ = protectedHeader.typ?.toLowerCase();
+  if (typ !== undefined && typ !== "logout+jwt" && typ !== "application/logout+jwt") return { ok: false, reason: "the logout token's typ is not logout+jwt" };
   const events = payload.events as Record<string, unknown> | undefined;
   const event = events?.[BACKCHANNEL_LOGOUT_EVENT];
   if (typeof event !== "object" || event === null) return { ok: false, reason: "the back-channel logout event is missing" };
@@ -32,5 +51,36 @@ export async function verifyLogoutToken(
   const sub = typeof payload.sub === "string" ? payload.sub : undefined;
   const sid = typeof payload.sid === "string" ? payload.sid : undefined;
   if (!sub && !sid) return { ok: false, reason: "the logout token names neither sub nor sid" };
-  return { ok: true, sub, sid };
+  return { ok: true, sub, sid, jti: String(payload.jti), expiresAt: new Date(payload.exp! * 1000) };
+}
+
+export type BackchannelLogoutOutcome = { ok: true; revoked: number } | { ok: false; reason: string };
+
+/**
+ * Acts on a verified logout token once: its `jti` is recorded until the token's `exp`, so a
+ * replayed token is refused instead of acted on again. The record is undone if revoking
+ * fails, so the IdP may retry.
+ */
+export async function acceptLogoutToken(db: Db, env: Env, token: string): Promise<BackchannelLogoutOutcome> {
+  const idp = getIdentityProvider(env);
+  const verified = await verifyLogoutToken(token, {
+    // The issuer exactly as the IdP writes it in its tokens (OIDC_ISSUER may differ by a "/").
+    issuer: (await idp.metadata()).issuer,
+    clientId: env.oidcClientId,
+    keys: await idp.keys(),
+    algorithms: await idp.signingAlgorithms(),
+  });
+  if (!verified.ok) return verified;
+  try {
+    await db.backchannelLogoutToken.create({ data: { jti: verified.jti, expiresAt: verified.expiresAt } });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return { ok: false, reason: "the logout token was already used" };
+    throw error;
+  }
+  try {
+    return { ok: true, revoked: await revokeFamilies(db, { idpSessionId: verified.sid, idpSubject: verified.sub }, "backchannel_logout") };
+  } catch (error) {
+    await db.backchannelLogoutToken.delete({ where: { jti: verified.jti } }).catch(() => undefined);
+    throw error;
+  }
 }

@@ -20,7 +20,7 @@ export async function requireUser(request: NextRequest): Promise<Guarded> {
   const result = await authenticateRequest(request, await authenticationOptions(env));
   if (!result.ok) return { ok: false, response: unauthorizedResponse(result.code) };
   const family = await checkFamily(getDb(), env, result.identity.sid);
-  if (!family.active) return { ok: false, response: unauthorizedResponse("token_revoked") };
+  if (!family.active) return { ok: false, response: unauthorizedResponse(family.reason === "expired" ? "token_expired" : "token_revoked") };
   // The role in a cookie or token is what it was when issued; the database's is current.
   return { ok: true, identity: { ...result.identity, role: family.role } };
 }

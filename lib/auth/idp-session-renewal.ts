@@ -1,24 +1,30 @@
 import * as oauth from "oauth4webapi";
 import type { Db } from "../db";
 import type { Env } from "../env";
-import { getIdpMetadata } from "./oidc-discovery";
+import { getIdentityProvider } from "./idp/identity-provider";
 import type { Role } from "./roles";
 import { getFamilyState, revokeFamilies } from "./token-families";
 
-/** While one instance renews with the IdP, the others keep serving the session this long. */
-const RENEWAL_LEASE_MS = 30_000;
-/** Well inside the lease, so a slow IdP never sees the same refresh token twice. */
-const IDP_REQUEST_TIMEOUT_MS = 5_000;
+/**
+ * While one instance renews with the IdP, the others keep serving the session this long:
+ * 30 s, or twice OIDC_HTTP_TIMEOUT_MS when that is longer, so that a slow IdP never sees one
+ * refresh token twice.
+ */
+export function renewalLeaseMs(env: Pick<Env, "oidcHttpTimeoutMs">): number {
+  return Math.max(30_000, 2 * env.oidcHttpTimeoutMs);
+}
 
 type TokenSet = { refresh_token?: string; expires_in?: number; id_token?: string };
 
 async function refreshAtIdp(env: Env, refreshToken: string): Promise<TokenSet> {
+  const idp = getIdentityProvider(env);
+  // Plain http only ever reaches here for a loopback issuer: lib/env.ts refuses others in production.
   const insecure = env.oidcIssuer.startsWith("http://");
-  const as = (await getIdpMetadata(env.oidcIssuer)) as unknown as oauth.AuthorizationServer;
+  const as = (await idp.metadata()) as unknown as oauth.AuthorizationServer;
   const client: oauth.Client = { client_id: env.oidcClientId };
   const response = await oauth.refreshTokenGrantRequest(as, client, oauth.ClientSecretBasic(env.oidcClientSecret), refreshToken, {
     [oauth.allowInsecureRequests]: insecure,
-    signal: AbortSignal.timeout(IDP_REQUEST_TIMEOUT_MS),
+    [oauth.customFetch]: idp.fetch,
   });
   return oauth.processRefreshTokenResponse(as, client, response);
 }
@@ -50,7 +56,7 @@ export async function renewIdpSession(
   // The lease is conditional on the expiry we read: if another instance renewed meanwhile, it fails.
   const { count } = await db.tokenFamily.updateMany({
     where: { id: familyId, revokedAt: null, idpAccessTokenExpiresAt: family.idpAccessTokenExpiresAt },
-    data: { idpAccessTokenExpiresAt: new Date(now + RENEWAL_LEASE_MS) },
+    data: { idpAccessTokenExpiresAt: new Date(now + renewalLeaseMs(env)) },
   });
   if (count !== 1) return true;
   try {
@@ -74,10 +80,14 @@ export async function renewIdpSession(
 
 export type FamilyCheck = { active: true; role: Role } | { active: false; reason: string | null };
 
-/** Revocation, the current role and IdP renewal, as every protected request and page checks them. */
-export async function checkFamily(db: Db, env: Env, familyId: string): Promise<FamilyCheck> {
-  const state = await getFamilyState(db, familyId);
+/**
+ * Revocation, expiry, the current role and IdP renewal, as every protected request and page
+ * checks them (`reason` "expired" when the family is past its absolute end).
+ */
+export async function checkFamily(db: Db, env: Env, familyId: string, options: { fresh?: boolean } = {}): Promise<FamilyCheck> {
+  const state = await getFamilyState(db, familyId, Date.now(), options);
   if (state.status === "revoked") return { active: false, reason: state.reason };
-  if (state.status === "renewal_due" && !(await renewIdpSession(db, env, familyId, state))) return { active: false, reason: "idp_refresh_failed" };
+  if (state.status === "expired") return { active: false, reason: "expired" };
+  if (state.status === "renewal_due" && !(await renewIdpSession(db, env, state.renewFamilyId, state))) return { active: false, reason: "idp_refresh_failed" };
   return { active: true, role: state.role };
 }

@@ -1,6 +1,6 @@
 import type { Db } from "../db";
 import type { Env } from "../env";
-import { getIdpMetadata } from "./oidc-discovery";
+import { getIdentityProvider } from "./idp/identity-provider";
 
 /**
  * Where to send the browser so the IdP ends its session too (OpenID Connect RP-Initiated
@@ -9,8 +9,8 @@ import { getIdpMetadata } from "./oidc-discovery";
 export async function buildIdpLogoutUrl(env: Env, idToken: string | null): Promise<string | null> {
   let url: URL;
   try {
-    const endSession = (await getIdpMetadata(env.oidcIssuer)).end_session_endpoint;
-    if (!endSession) return null;
+    const endSession = (await getIdentityProvider(env).metadata()).end_session_endpoint;
+    if (typeof endSession !== "string") return null;
     url = new URL(endSession);
   } catch {
     return null;

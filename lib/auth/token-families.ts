@@ -12,8 +12,14 @@ export type RevocationReason = "logout" | "logout_everywhere" | "backchannel_log
 export type FamilyState =
   /** `role`: the user's current role, which wins over the one a token or cookie carries. */
   | { status: "active"; role: Role }
-  /** Active, but the IdP's access token behind this browser sign-in has expired: renew it first. */
-  | { status: "renewal_due"; role: Role; idpRefreshToken: string; idpAccessTokenExpiresAt: Date }
+  /**
+   * Active, but the IdP's access token behind it has expired: ask the IdP first. The grant is
+   * the browser sign-in's (`renewFamilyId`): an API token family is asked through its parent,
+   * so a user the IdP no longer accepts loses their API tokens too.
+   */
+  | { status: "renewal_due"; role: Role; renewFamilyId: string; idpRefreshToken: string; idpAccessTokenExpiresAt: Date }
+  /** Past its server-side absolute end (TokenFamily.expiresAt), whatever was renewed or refreshed. */
+  | { status: "expired" }
   | { status: "revoked"; reason: string | null };
 
 // One cache per process, on globalThis: Next bundles route handlers and pages separately,
@@ -29,42 +35,42 @@ export function clearFamilyStateCache(): void {
   activeFamilies.clear();
 }
 
+const IDP_GRANT = { id: true, revokedAt: true, revokedReason: true, idpRefreshToken: true, idpAccessTokenExpiresAt: true } as const;
+
 /**
  * The state of a session or token family: revoked (itself, its parent sign-in, or its user
- * disabled or deleted), due for IdP renewal, or active. Only "active" is cached, briefly and
- * bounded, so a revocation on any instance takes effect here within FAMILY_STATE_CACHE_MS.
+ * disabled or deleted), expired, due for IdP renewal, or active. Only "active" is cached,
+ * briefly and bounded, so a revocation on any instance takes effect here within
+ * FAMILY_STATE_CACHE_MS; `fresh` skips the cache (minting credentials reads the database).
  */
-export async function getFamilyState(db: Db, familyId: string, now = Date.now()): Promise<FamilyState> {
-  const cachedRole = activeFamilies.get(familyId, now);
+export async function getFamilyState(db: Db, familyId: string, now = Date.now(), options: { fresh?: boolean } = {}): Promise<FamilyState> {
+  const cachedRole = options.fresh ? undefined : activeFamilies.get(familyId, now);
   if (cachedRole !== undefined) return { status: "active", role: cachedRole };
   const family = await db.tokenFamily.findUnique({
     where: { id: familyId },
-    select: {
-      kind: true,
-      revokedAt: true,
-      revokedReason: true,
-      idpRefreshToken: true,
-      idpAccessTokenExpiresAt: true,
-      parent: { select: { revokedAt: true, revokedReason: true } },
-      user: { select: { disabledAt: true, role: true } },
-    },
+    select: { ...IDP_GRANT, kind: true, expiresAt: true, parent: { select: IDP_GRANT }, user: { select: { disabledAt: true, role: true } } },
   });
   if (!family) return { status: "revoked", reason: null };
   if (family.revokedAt) return { status: "revoked", reason: family.revokedReason };
   if (family.parent?.revokedAt) return { status: "revoked", reason: family.parent.revokedReason };
   if (family.user.disabledAt) return { status: "revoked", reason: "user_disabled" };
+  if (family.expiresAt.getTime() <= now) return { status: "expired" };
   const role = family.user.role;
-  const { idpRefreshToken, idpAccessTokenExpiresAt } = family;
-  const renewable = family.kind === "browser" && idpRefreshToken && idpAccessTokenExpiresAt;
-  const idpExpiry = renewable ? idpAccessTokenExpiresAt.getTime() : undefined;
-  if (renewable && idpAccessTokenExpiresAt.getTime() <= now) return { status: "renewal_due", role, idpRefreshToken, idpAccessTokenExpiresAt };
-  activeFamilies.set(familyId, role, Math.min(now + FAMILY_STATE_CACHE_MS, idpExpiry ?? Infinity), now);
+  // The IdP grant this family stands on: a browser sign-in's own, an API token's parent's.
+  const grant = family.kind === "browser" ? family : family.parent;
+  const { idpRefreshToken, idpAccessTokenExpiresAt } = grant ?? {};
+  const idpExpiry = idpRefreshToken && idpAccessTokenExpiresAt ? idpAccessTokenExpiresAt.getTime() : Infinity;
+  if (grant && idpRefreshToken && idpAccessTokenExpiresAt && idpExpiry <= now) {
+    return { status: "renewal_due", role, renewFamilyId: grant.id, idpRefreshToken, idpAccessTokenExpiresAt };
+  }
+  activeFamilies.set(familyId, role, Math.min(now + FAMILY_STATE_CACHE_MS, idpExpiry, family.expiresAt.getTime()), now);
   return { status: "active", role };
 }
 
-/** Not revoked (a family due for IdP renewal still counts as active here). */
+/** Neither revoked nor expired (a family due for IdP renewal still counts as active here). */
 export async function isFamilyActive(db: Db, familyId: string, now = Date.now()): Promise<boolean> {
-  return (await getFamilyState(db, familyId, now)).status !== "revoked";
+  const { status } = await getFamilyState(db, familyId, now);
+  return status === "active" || status === "renewal_due";
 }
 
 /** A browser sign-in: the family of its cookie session and of the API tokens created from it. */

@@ -43,3 +43,25 @@ test("when the IdP refuses to renew, the session ends and the page says why", as
   await page.goto("/profile");
   await expect(page.getByTestId("sign-in-error")).toContainText("no longer accepts this sign-in");
 });
+
+test("a user the IdP no longer accepts loses the API tokens of that sign-in, even when only the tokens are used", async ({ page, playwright }) => {
+  const family = await signInAndFindSignIn(page);
+  const minted = await page.request.post("/api/auth/token", { headers: { Origin: E2E.appUrl } });
+  expect(minted.status()).toBe(200);
+  const { access_token: accessToken } = await minted.json();
+  const api = await playwright.request.newContext({ baseURL: E2E.appUrl });
+  const me = () => api.get("/api/auth/me", { headers: { Authorization: `Bearer ${accessToken}` } });
+  expect((await me()).status()).toBe(200);
+
+  // The IdP revokes the sign-in (no back-channel logout): its refresh token no longer works.
+  await db.tokenFamily.update({
+    where: { id: family.id },
+    data: { idpRefreshToken: "revoked-at-the-idp", idpAccessTokenExpiresAt: new Date(Date.now() - 1000) },
+  });
+  // The browser is never used again; the API token's own check asks the IdP through its parent.
+  await expect.poll(async () => (await (await me()).json()).error, { timeout: 10_000 }).toBe("token_revoked");
+  const apiFamily = await db.tokenFamily.findFirstOrThrow({ where: { parentId: family.id } });
+  expect(apiFamily.revokedReason).toBe("idp_refresh_failed");
+  expect((await db.tokenFamily.findUniqueOrThrow({ where: { id: family.id } })).revokedReason).toBe("idp_refresh_failed");
+  await api.dispose();
+});

@@ -3,10 +3,10 @@ import { exportJWK, generateKeyPair } from "jose";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { verifyAccessToken } from "@/lib/auth/access-token";
 import { getApiTokenKeys } from "@/lib/auth/api-token-keys";
-import { createApiTokens, hashRefreshToken, refreshApiTokens } from "@/lib/auth/api-tokens";
+import { ApiTokenLimitError, createApiTokens, hashRefreshToken, refreshApiTokens } from "@/lib/auth/api-tokens";
 import { accessTokenSettings } from "@/lib/auth/authentication-options";
 import type { SessionIdentity } from "@/lib/auth/session-cookie";
-import { FAMILY_STATE_CACHE_MS, clearFamilyStateCache, createBrowserFamily, isFamilyActive, revokeFamilies } from "@/lib/auth/token-families";
+import { FAMILY_STATE_CACHE_MS, clearFamilyStateCache, createBrowserFamily, getFamilyState, isFamilyActive, revokeFamilies } from "@/lib/auth/token-families";
 import { createDb } from "@/lib/db";
 import { loadEnv } from "@/lib/env";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
@@ -111,6 +111,78 @@ describe("API tokens against the database", () => {
     const { refresh_token } = await createApiTokens(db, env, await signedInUser());
     await db.refreshToken.update({ where: { tokenHash: hashRefreshToken(refresh_token) }, data: { expiresAt: new Date(Date.now() - 1000) } });
     expect(await refreshApiTokens(db, env, refresh_token)).toEqual({ ok: false, code: "invalid_refresh_token" });
+  });
+});
+
+describe("lifetimes and limits", () => {
+  const limited = (overrides: Record<string, string>) => loadEnv({ AUTH_SECRET: env.authSecret, API_TOKEN_SIGNING_KEY: env.apiTokenSigningKey, DATABASE_URL: databaseUrl, ...overrides });
+
+  it("an API token family never outlives API_TOKEN_FAMILY_MAX_DAYS, whatever the refresh token's own lifetime", async () => {
+    const oneDay = limited({ API_TOKEN_FAMILY_MAX_DAYS: "1", REFRESH_TOKEN_TTL_DAYS: "30" });
+    const tokens = await createApiTokens(db, oneDay, await signedInUser());
+    expect(tokens.refresh_expires_in).toBeLessThanOrEqual(86_400);
+    expect(tokens.refresh_expires_in).toBeGreaterThan(86_400 - 60);
+    const familyId = (await verify(tokens.access_token)).ok ? ((await verify(tokens.access_token)) as { claims: { sid: string } }).claims.sid : "";
+    const family = await db.tokenFamily.findUniqueOrThrow({ where: { id: familyId } });
+    expect(family.expiresAt.getTime() - family.createdAt.getTime()).toBeLessThanOrEqual(86_400_000 + 1000);
+
+    // Refreshing keeps the family's end: the new pair is cut at it too.
+    await db.tokenFamily.update({ where: { id: familyId }, data: { expiresAt: new Date(Date.now() + 120_000) } });
+    const refreshed = await refreshApiTokens(db, oneDay, tokens.refresh_token);
+    expect(refreshed.ok).toBe(true);
+    if (!refreshed.ok) return;
+    expect(refreshed.tokens.refresh_expires_in).toBeLessThanOrEqual(120);
+    expect(refreshed.tokens.expires_in).toBeLessThanOrEqual(120);
+    const access = await verify(refreshed.tokens.access_token);
+    expect(access.ok && access.claims.expiresAt).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 121);
+
+    // Past its end, the family is over: refresh refused, state expired.
+    await db.tokenFamily.update({ where: { id: familyId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    clearFamilyStateCache();
+    expect(await getFamilyState(db, familyId)).toEqual({ status: "expired" });
+    expect(await isFamilyActive(db, familyId)).toBe(false);
+    expect(await refreshApiTokens(db, oneDay, refreshed.tokens.refresh_token)).toEqual({ ok: false, code: "invalid_refresh_token" });
+  });
+
+  it("a browser sign-in past its absolute end is over, and its expiry does not end the API tokens made from it", async () => {
+    const caller = await signedInUser();
+    const tokens = await createApiTokens(db, env, caller);
+    await db.tokenFamily.update({ where: { id: caller.sid }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    clearFamilyStateCache();
+    expect(await getFamilyState(db, caller.sid)).toEqual({ status: "expired" });
+    // The API token lives on (its own end is API_TOKEN_FAMILY_MAX_DAYS): expiry is not revocation.
+    const refreshed = await refreshApiTokens(db, env, tokens.refresh_token);
+    expect(refreshed.ok).toBe(true);
+  });
+
+  it("caps the active API tokens per user: one more is refused (409), until one ends", async () => {
+    const capped = limited({ API_TOKENS_MAX_PER_USER: "3" });
+    const caller = await signedInUser();
+    const minted = [];
+    for (let i = 0; i < 3; i++) minted.push(await createApiTokens(db, capped, caller));
+    await expect(createApiTokens(db, capped, caller)).rejects.toBeInstanceOf(ApiTokenLimitError);
+    expect(await db.tokenFamily.count({ where: { userId: caller.userId, kind: "api" } })).toBe(3);
+    // Another user is not affected.
+    await expect(createApiTokens(db, capped, await signedInUser())).resolves.toMatchObject({ token_type: "Bearer" });
+    // Revoking one frees its place.
+    const first = await verify(minted[0]!.access_token);
+    await revokeFamilies(db, { ids: [first.ok ? first.claims.sid : ""] }, "logout");
+    await expect(createApiTokens(db, capped, caller)).resolves.toMatchObject({ token_type: "Bearer" });
+  });
+
+  it("holds the cap against concurrent mints, across instances", async () => {
+    const capped = limited({ API_TOKENS_MAX_PER_USER: "2" });
+    const caller = await signedInUser();
+    await createApiTokens(db, capped, caller);
+    const otherInstance = inject("multipleInstances") ? createDb(databaseUrl) : db;
+    try {
+      const outcomes = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => createApiTokens(i % 2 ? otherInstance : db, capped, caller)));
+      expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
+      for (const outcome of outcomes.filter((o) => o.status === "rejected")) expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(ApiTokenLimitError);
+      expect(await db.tokenFamily.count({ where: { userId: caller.userId, kind: "api" } })).toBe(2);
+    } finally {
+      if (otherInstance !== db) await otherInstance.$disconnect();
+    }
   });
 });
 

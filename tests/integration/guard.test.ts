@@ -57,6 +57,19 @@ describe("requireUser, the guard every protected handler calls itself", () => {
     expect(demoted.ok && demoted.identity.role).toBe("viewer");
   });
 
+  it("refuses with token_expired once the token's family is past its absolute end, though the token itself is not", async () => {
+    const { clearFamilyStateCache } = await import("@/lib/auth/token-families");
+    const apiFamily = await db.tokenFamily.findFirstOrThrow({ where: { parentId: familyId } });
+    await db.tokenFamily.update({ where: { id: apiFamily.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    clearFamilyStateCache();
+    const guarded = await requireUser(callerRequest(""));
+    expect(guarded.ok).toBe(false);
+    if (!guarded.ok) expect(await guarded.response.json()).toMatchObject({ error: "token_expired" });
+    await db.tokenFamily.update({ where: { id: apiFamily.id }, data: { expiresAt: apiFamily.expiresAt } });
+    clearFamilyStateCache();
+    expect((await requireUser(callerRequest(""))).ok).toBe(true);
+  });
+
   it("refuses with token_revoked once the sign-in behind the token is revoked, though its signature is still valid", async () => {
     const { revokeFamilies } = await import("@/lib/auth/token-families");
     await revokeFamilies(db, { ids: [familyId] }, "logout");

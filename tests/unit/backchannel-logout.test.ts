@@ -17,12 +17,12 @@ function logoutToken(claims: Record<string, unknown> = {}, key: CryptoKey = idp.
     .sign(key);
 }
 
-const verify = async (token: string) => verifyLogoutToken(token, { issuer: ISSUER, clientId: CLIENT, keys });
+const verify = async (token: string, verifyKeys = keys) => verifyLogoutToken(token, { issuer: ISSUER, clientId: CLIENT, keys: verifyKeys, algorithms: ["RS256", "ES256"] });
 
 describe("verifyLogoutToken", () => {
   it("accepts a logout token from our IdP and returns its sub and sid", async () => {
-    expect(await verify(await logoutToken())).toEqual({ ok: true, sub: "dev-alice", sid: "idp-session" });
-    expect(await verify(await logoutToken({ sub: undefined }))).toEqual({ ok: true, sub: undefined, sid: "idp-session" });
+    expect(await verify(await logoutToken())).toMatchObject({ ok: true, sub: "dev-alice", sid: "idp-session", jti: "j1" });
+    expect(await verify(await logoutToken({ sub: undefined }))).toMatchObject({ ok: true, sub: undefined, sid: "idp-session" });
   });
 
   it.each([
@@ -31,6 +31,8 @@ describe("verifyLogoutToken", () => {
     ["for another client", { aud: "someone-else" }, false],
     ["without iat", { iat: undefined }, false],
     ["without jti", { jti: undefined }, false],
+    ["without exp", { exp: undefined }, false],
+    ["expired", { iat: Math.floor(Date.now() / 1000) - 240, exp: Math.floor(Date.now() / 1000) - 120 }, false],
     ["issued long ago", { iat: Math.floor(Date.now() / 1000) - 3600 }, false],
     ["without the back-channel event", { events: undefined }, false],
     ["with another event", { events: { "http://example.com/other": {} } }, false],
@@ -39,5 +41,31 @@ describe("verifyLogoutToken", () => {
   ])("refuses a token %s", async (_label, claims, foreignKey) => {
     const token = await logoutToken(claims, foreignKey ? stranger.privateKey : idp.privateKey);
     expect((await verify(token)).ok).toBe(false);
+  });
+});
+
+describe("verifyLogoutToken's header rules", () => {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: ISSUER, aud: CLIENT, iat: now, exp: now + 120, jti: "j2", sid: "s", events: { [EVENT]: {} } };
+  const signWith = (header: Record<string, unknown>, key: CryptoKey = idp.privateKey) => new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(key);
+
+  it("accepts typ logout+jwt or no typ, and refuses another typ", async () => {
+    expect((await verify(await signWith({ alg: "RS256", kid: "idp" }))).ok).toBe(true);
+    expect(await verify(await signWith({ alg: "RS256", kid: "idp", typ: "JWT" }))).toEqual({ ok: false, reason: "the logout token's typ is not logout+jwt" });
+  });
+
+  it("applies the sign-in's kid rule: without kid, only when exactly one published key fits", async () => {
+    const noKid = await signWith({ alg: "RS256" });
+    expect((await verify(noKid)).ok).toBe(true);
+    const second = await generateKeyPair("RS256", { extractable: true });
+    const twoKeys = createLocalJWKSet({ keys: [{ ...(await exportJWK(idp.publicKey)), kid: "idp", alg: "RS256" }, { ...(await exportJWK(second.publicKey)), kid: "other", alg: "RS256" }] });
+    expect(await verify(noKid, twoKeys)).toEqual({ ok: false, reason: "the logout token names no kid and several published keys fit" });
+  });
+
+  it("refuses HMAC and unsigned tokens", async () => {
+    const hmac = await new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).sign(new TextEncoder().encode("c".repeat(32)));
+    expect((await verify(hmac)).ok).toBe(false);
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: "none" })).toString("base64url")}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.`;
+    expect((await verify(unsigned)).ok).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/api-route";
 import type { NextRequest } from "next/server";
-import { createApiTokens } from "@/lib/auth/api-tokens";
+import { ApiTokenLimitError, createApiTokens } from "@/lib/auth/api-tokens";
 import { forbiddenResponse } from "@/lib/auth/errors";
 import { requireUser } from "@/lib/auth/guard";
 import { isSameOriginRequest } from "@/lib/auth/same-origin";
@@ -13,6 +13,11 @@ export const POST = apiRoute(async (request: NextRequest) => {
   const env = getEnv();
   if (guard.identity.via !== "cookie") return forbiddenResponse("API tokens are created from a signed-in browser session, not with another token.");
   if (!isSameOriginRequest(request, env.authUrl)) return forbiddenResponse("Cross-origin request refused: create API tokens from the console itself.");
-  const tokens = await createApiTokens(getDb(), env, guard.identity);
-  return Response.json(tokens, { headers: { "Cache-Control": "no-store", Pragma: "no-cache" } });
+  try {
+    const tokens = await createApiTokens(getDb(), env, guard.identity);
+    return Response.json(tokens, { headers: { "Cache-Control": "no-store", Pragma: "no-cache" } });
+  } catch (error) {
+    if (!(error instanceof ApiTokenLimitError)) throw error;
+    return Response.json({ error: error.code, message: error.message }, { status: 409, headers: { "Cache-Control": "no-store" } });
+  }
 });
