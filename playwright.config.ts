@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
-import { E2E } from "./tests/e2e/e2e-settings";
+import { E2E, HOSTILE_APP_ENV } from "./tests/e2e/e2e-settings";
 
 // Debian's Chromium where it exists (no browser download is possible on the CI machines);
 // CHROMIUM_PATH overrides; otherwise Playwright's own browser (`npx playwright install`).
@@ -51,6 +51,26 @@ export default defineConfig({
       reuseExistingServer: false,
       timeout: 240_000,
       stdout: "pipe",
+    },
+    // Started after the build above (Playwright starts web servers one after another).
+    {
+      command: "node tests/e2e/support/hostile-oidc-provider.mjs",
+      url: `${E2E.hostile.issuer}/.well-known/openid-configuration`,
+      env: {
+        HOSTILE_OIDC_PORT: String(E2E.hostile.oidcPort),
+        HOSTILE_OIDC_CLIENT_ID: E2E.hostile.clientId,
+        HOSTILE_OIDC_CLIENT_SECRET: E2E.hostile.clientSecret,
+        HOSTILE_OIDC_REDIRECT_URI: `${E2E.hostile.appUrl}/api/auth/callback/oidc`,
+      },
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      command: `mkdir -p reports && exec node node_modules/next/dist/bin/next start --port ${E2E.hostile.appPort} > ${E2E.hostile.logFile} 2>&1`,
+      url: `${E2E.hostile.appUrl}/api/health`,
+      env: { ...HOSTILE_APP_ENV, DATABASE_URL: process.env.DATABASE_URL },
+      reuseExistingServer: false,
+      timeout: 60_000,
     },
   ],
 });

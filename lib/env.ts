@@ -27,6 +27,8 @@ const HOW_TO_FIX: Record<string, string> = {
   ACCESS_TOKEN_TTL_MINUTES: "set it to a whole number of minutes between 1 and 1440, e.g. 15",
   REFRESH_TOKEN_TTL_DAYS: "set it to a whole number of days between 1 and 365, e.g. 30",
   OIDC_HTTP_TIMEOUT_MS: "set it to the milliseconds any call to the identity provider may take, 500 to 60000, e.g. 5000",
+  OIDC_METADATA_TTL_SECONDS: "set it to how many seconds the IdP's discovery document and keys are reused, 1 to 86400, e.g. 600",
+  OIDC_JWKS_REFETCH_COOLDOWN_SECONDS: "set it to the least seconds between two fetches of the IdP's keys caused by an unknown kid, 1 to 3600, e.g. 30",
   API_TOKEN_FAMILY_MAX_DAYS: "set it to the most days an API token may be refreshed for, 1 to 3650, e.g. 90",
   API_TOKENS_MAX_PER_USER: "set it to how many active API tokens one user may hold, 1 to 1000, e.g. 20",
   TRUSTED_PROXY_COUNT:
@@ -94,6 +96,8 @@ const schema = z.object({
   ACCESS_TOKEN_TTL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   OIDC_HTTP_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(5000),
+  OIDC_METADATA_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  OIDC_JWKS_REFETCH_COOLDOWN_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   API_TOKEN_FAMILY_MAX_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   API_TOKENS_MAX_PER_USER: z.coerce.number().int().min(1).max(1000).default(20),
   TRUSTED_PROXY_COUNT: z.coerce.number().int().min(0).max(10).default(0),
@@ -197,6 +201,10 @@ export function loadEnv(source: Record<string, string | undefined>) {
     refreshTokenTtlDays: raw.REFRESH_TOKEN_TTL_DAYS,
     /** Every call to the IdP (discovery, JWKS, token, userinfo, refresh) is aborted after this. */
     oidcHttpTimeoutMs: raw.OIDC_HTTP_TIMEOUT_MS,
+    /** Discovery and the JWKS are reused this long before they are fetched again. */
+    oidcMetadataTtlSeconds: raw.OIDC_METADATA_TTL_SECONDS,
+    /** An unknown `kid` refetches the IdP's keys at most this often: a flood of forged tokens cannot hammer the IdP. */
+    oidcJwksRefetchCooldownSeconds: raw.OIDC_JWKS_REFETCH_COOLDOWN_SECONDS,
     apiTokenFamilyMaxDays: raw.API_TOKEN_FAMILY_MAX_DAYS,
     apiTokensMaxPerUser: raw.API_TOKENS_MAX_PER_USER,
     /** How many X-Forwarded-For entries, counted from the right, proxies we trust appended. */
@@ -238,6 +246,8 @@ export function getEnv(): Env {
     ACCESS_TOKEN_TTL_MINUTES: process.env.ACCESS_TOKEN_TTL_MINUTES,
     REFRESH_TOKEN_TTL_DAYS: process.env.REFRESH_TOKEN_TTL_DAYS,
     OIDC_HTTP_TIMEOUT_MS: process.env.OIDC_HTTP_TIMEOUT_MS,
+    OIDC_METADATA_TTL_SECONDS: process.env.OIDC_METADATA_TTL_SECONDS,
+    OIDC_JWKS_REFETCH_COOLDOWN_SECONDS: process.env.OIDC_JWKS_REFETCH_COOLDOWN_SECONDS,
     API_TOKEN_FAMILY_MAX_DAYS: process.env.API_TOKEN_FAMILY_MAX_DAYS,
     API_TOKENS_MAX_PER_USER: process.env.API_TOKENS_MAX_PER_USER,
     TRUSTED_PROXY_COUNT: process.env.TRUSTED_PROXY_COUNT,

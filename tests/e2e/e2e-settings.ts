@@ -4,6 +4,9 @@ import { devIssuer } from "../../lib/dev-defaults.mjs";
 // E2E_APP_PORT / E2E_OIDC_PORT move them (two checkouts testing side by side).
 const appPort = Number(process.env.E2E_APP_PORT ?? 3100);
 const oidcPort = Number(process.env.E2E_OIDC_PORT ?? 9410);
+// The hostile-provider suite: a second instance of the same build, against a misbehaving IdP.
+const hostileAppPort = Number(process.env.E2E_HOSTILE_APP_PORT ?? 3110);
+const hostileOidcPort = Number(process.env.E2E_HOSTILE_OIDC_PORT ?? 9430);
 
 export const E2E = {
   appPort,
@@ -24,4 +27,32 @@ export const E2E = {
     // A test-only key, generated for this suite and used nowhere else.
     API_TOKEN_SIGNING_KEY: '{"kty":"EC","x":"sLLDCKcKxVZ_SQHWwBzXrCAxoeUdqy6tLTlPnqYlaGI","y":"acuGxqy2YsQ-2Hz6poUFniPx2wTSKHZO-nymKKldsuA","crv":"P-256","d":"f0HeJTQdZmpQIK1s-hH1Fl3HtRTzHeIlusWwD_TlS8Y","kid":"e2e-test-key","alg":"ES256"}',
   },
+  hostile: {
+    appPort: hostileAppPort,
+    oidcPort: hostileOidcPort,
+    appUrl: `http://localhost:${hostileAppPort}`,
+    issuer: `http://127.0.0.1:${hostileOidcPort}`,
+    /** Everything the instance prints goes here; the suite scans it for leaked secrets. */
+    logFile: "reports/hostile-app.log",
+    clientId: "hostile-suite-client",
+    clientSecret: "hostile-suite-secret-0123456789",
+  },
 } as const;
+
+/** The hostile-provider suite's instance: same build and database, another IdP, short timeouts. */
+export const HOSTILE_APP_ENV = {
+  ...E2E.appEnv,
+  PORT: String(E2E.hostile.appPort),
+  AUTH_URL: E2E.hostile.appUrl,
+  OIDC_ISSUER: E2E.hostile.issuer,
+  OIDC_CLIENT_ID: E2E.hostile.clientId,
+  OIDC_CLIENT_SECRET: E2E.hostile.clientSecret,
+  // A hanging IdP is given up on after 1.5 s, and a rotated key is looked for after 1 s.
+  OIDC_HTTP_TIMEOUT_MS: "1500",
+  // Discovery and keys are fetched again after 1 s, so a scenario that changes them is seen.
+  OIDC_METADATA_TTL_SECONDS: "1",
+  OIDC_JWKS_REFETCH_COOLDOWN_SECONDS: "1",
+  // The fuzzer sends thousands of callbacks from one address.
+  RATE_LIMIT_LOGIN: "off",
+  RATE_LIMIT_CALLBACK: "off",
+};

@@ -2,7 +2,7 @@ import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK } from "jose";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { IDP_METADATA_TTL_MS, IdentityProvider, JWKS_REFETCH_COOLDOWN_MS } from "@/lib/auth/idp/identity-provider";
+import { DEFAULT_JWKS_REFETCH_COOLDOWN_MS, DEFAULT_METADATA_TTL_MS, IdentityProvider } from "@/lib/auth/idp/identity-provider";
 
 // msw stands in for the IdP's HTTP answers (counted); the real flow runs in the e2e suites.
 const ISSUER = "https://idp.test";
@@ -47,40 +47,40 @@ function healthyIdp() {
 describe("IdentityProvider", () => {
   it("fetches discovery once per TTL for every caller, Auth.js's requests through `fetch` included", async () => {
     healthyIdp();
-    const idp = new IdentityProvider(ISSUER, 1000);
+    const idp = new IdentityProvider(ISSUER, { timeoutMs: 1000 });
     await Promise.all([idp.metadata(), idp.metadata(), idp.fetch(DISCOVERY), idp.fetch(new URL(DISCOVERY))]);
     const served = await (await idp.fetch(DISCOVERY)).json();
     expect(served).toEqual(metadata);
     expect(hits.discovery).toBe(1);
-    await idp.metadata(Date.now() + IDP_METADATA_TTL_MS + 1);
+    await idp.metadata(Date.now() + DEFAULT_METADATA_TTL_MS + 1);
     expect(hits.discovery).toBe(2);
   });
 
   it("never caches a failure, and refuses a document naming another issuer", async () => {
     server.use(http.get(DISCOVERY, () => new HttpResponse("down", { status: 503 }), { once: true }));
-    const idp = new IdentityProvider(ISSUER, 1000);
+    const idp = new IdentityProvider(ISSUER, { timeoutMs: 1000 });
     await expect(idp.metadata()).rejects.toMatchObject({ name: "IdpMetadataError", status: 503 });
     healthyIdp();
     await expect(idp.metadata()).resolves.toMatchObject({ issuer: ISSUER });
     server.use(http.get(`https://other.test/.well-known/openid-configuration`, () => HttpResponse.json(metadata)));
-    await expect(new IdentityProvider("https://other.test", 1000).metadata()).rejects.toThrow("names another issuer");
+    await expect(new IdentityProvider("https://other.test", { timeoutMs: 1000 }).metadata()).rejects.toThrow("names another issuer");
   });
 
   it("bounds every call by the timeout, even when the IdP accepts the connection and never answers", async () => {
     server.use(http.post(`${ISSUER}/token`, () => new Promise<Response>(() => {})));
-    const idp = new IdentityProvider(ISSUER, 500);
+    const idp = new IdentityProvider(ISSUER, { timeoutMs: 500 });
     await expect(idp.fetch(`${ISSUER}/token`, { method: "POST" })).rejects.toMatchObject({ name: "TimeoutError" });
   });
 
   it("accepts only asymmetric algorithms the IdP advertises", async () => {
     healthyIdp();
-    expect(await new IdentityProvider(ISSUER, 1000).signingAlgorithms()).toEqual(["RS256"]);
+    expect(await new IdentityProvider(ISSUER, { timeoutMs: 1000 }).signingAlgorithms()).toEqual(["RS256"]);
   });
 
   it("picks up a key the IdP rotates in without a restart, refetching on an unknown kid at most once per cooldown", async () => {
     healthyIdp();
     vi.useFakeTimers({ toFake: ["Date"], now: new Date("2026-11-27T10:00:00Z") });
-    const idp = new IdentityProvider(ISSUER, 1000);
+    const idp = new IdentityProvider(ISSUER, { timeoutMs: 1000 });
     const keys = await idp.keys();
     await expect(jwtVerify(await token(first, "k1"), keys)).resolves.toBeTruthy();
     expect(hits.jwks).toBe(1);
@@ -92,7 +92,7 @@ describe("IdentityProvider", () => {
 
     // The IdP rotates k2 in; after the cooldown, one refetch finds it.
     publishedKeys = [first.jwk, rotated.jwk];
-    vi.setSystemTime(Date.now() + JWKS_REFETCH_COOLDOWN_MS);
+    vi.setSystemTime(Date.now() + DEFAULT_JWKS_REFETCH_COOLDOWN_MS);
     await expect(jwtVerify(await token(rotated, "k2"), keys)).resolves.toBeTruthy();
     expect(hits.jwks).toBe(2);
   });

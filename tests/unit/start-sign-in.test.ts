@@ -24,7 +24,7 @@ afterAll(() => server.close());
 
 // A fresh IdP view per call: its discovery cache would otherwise carry one test's answer into the next.
 const login = (query = "callbackUrl=/profile") =>
-  startSignIn(new NextRequest(`${APP}/api/auth/login?${query}`), buildEdgeAuthConfig(env, new IdentityProvider(ISSUER, 1000)), {
+  startSignIn(new NextRequest(`${APP}/api/auth/login?${query}`), buildEdgeAuthConfig(env, new IdentityProvider(ISSUER, { timeoutMs: 1000 })), {
     appUrl: APP,
     secureCookies: false,
     requestId: "req-unit-1",

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from "jose";
+import type { Env } from "../../env";
 
 export type IdpMetadata = {
   issuer: string;
@@ -11,10 +12,18 @@ export type IdpMetadata = {
   [parameter: string]: unknown;
 };
 
-/** The discovery document and the signing keys are reused this long, by every sign-in and logout. */
-export const IDP_METADATA_TTL_MS = 10 * 60 * 1000;
-/** An unknown `kid` refetches the JWKS at most this often: a flood of forged tokens cannot hammer the IdP. */
-export const JWKS_REFETCH_COOLDOWN_MS = 30 * 1000;
+export type IdentityProviderOptions = {
+  /** Every call to the IdP is aborted after this (OIDC_HTTP_TIMEOUT_MS). */
+  timeoutMs: number;
+  /** Discovery and the JWKS are reused this long, by every sign-in and logout (OIDC_METADATA_TTL_SECONDS). */
+  metadataTtlMs?: number;
+  /** An unknown `kid` refetches the JWKS at most this often (OIDC_JWKS_REFETCH_COOLDOWN_SECONDS). */
+  jwksCooldownMs?: number;
+  transport?: typeof fetch;
+};
+
+export const DEFAULT_METADATA_TTL_MS = 10 * 60 * 1000;
+export const DEFAULT_JWKS_REFETCH_COOLDOWN_MS = 30 * 1000;
 
 /**
  * The signature algorithms an ID token may use: asymmetric only. `none` and HMAC (signed
@@ -49,22 +58,30 @@ export class IdpMetadataError extends Error {
  * - `fetch` is the only way the app calls the IdP (Auth.js's own calls included, through its
  *   provider `[customFetch]`): every call is aborted after OIDC_HTTP_TIMEOUT_MS, and requests
  *   for the discovery document are answered from the cache;
- * - the discovery document is fetched at most once per IDP_METADATA_TTL_MS (only successes
+ * - the discovery document is fetched at most once per TTL (only successes
  *   are kept; concurrent callers share one request);
  * - the JWKS is jose's remote key set: cached, refetched when a token names an unknown `kid`
- *   (at most once per JWKS_REFETCH_COOLDOWN_MS), so keys the IdP rotates in are picked up
+ *   (at most once per cooldown), so keys the IdP rotates in are picked up
  *   without a restart. Sign-in and back-channel logout share it.
  */
 export class IdentityProvider {
   private metadataEntry: { metadata: IdpMetadata; fetchedAtMs: number } | undefined;
   private pendingMetadata: Promise<IdpMetadata> | undefined;
   private keySet: { jwksUri: string; keys: JWTVerifyGetKey } | undefined;
+  private readonly timeoutMs: number;
+  private readonly metadataTtlMs: number;
+  private readonly jwksCooldownMs: number;
+  private readonly transport: typeof fetch;
 
   constructor(
     readonly issuer: string,
-    readonly timeoutMs: number,
-    private readonly transport: typeof fetch = (input, init) => fetch(input, init),
-  ) {}
+    options: IdentityProviderOptions,
+  ) {
+    this.timeoutMs = options.timeoutMs;
+    this.metadataTtlMs = options.metadataTtlMs ?? DEFAULT_METADATA_TTL_MS;
+    this.jwksCooldownMs = options.jwksCooldownMs ?? DEFAULT_JWKS_REFETCH_COOLDOWN_MS;
+    this.transport = options.transport ?? ((input, init) => fetch(input, init));
+  }
 
   /** fetch, bounded by the timeout; the discovery document comes from the cache. */
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
@@ -81,7 +98,7 @@ export class IdentityProvider {
 
   /** The discovery document (OpenID Connect Discovery 1.0), checked to name this issuer. */
   async metadata(nowMs = Date.now()): Promise<IdpMetadata> {
-    if (this.metadataEntry && nowMs - this.metadataEntry.fetchedAtMs < IDP_METADATA_TTL_MS) return this.metadataEntry.metadata;
+    if (this.metadataEntry && nowMs - this.metadataEntry.fetchedAtMs < this.metadataTtlMs) return this.metadataEntry.metadata;
     this.pendingMetadata ??= this.fetchMetadata().finally(() => {
       this.pendingMetadata = undefined;
     });
@@ -110,8 +127,8 @@ export class IdentityProvider {
     if (this.keySet?.jwksUri !== jwksUri) {
       const keys = createRemoteJWKSet(new URL(jwksUri), {
         timeoutDuration: this.timeoutMs,
-        cooldownDuration: JWKS_REFETCH_COOLDOWN_MS,
-        cacheMaxAge: IDP_METADATA_TTL_MS,
+        cooldownDuration: this.jwksCooldownMs,
+        cacheMaxAge: this.metadataTtlMs,
         [customFetch]: (url: string, options: RequestInit) => this.boundedFetch(url, options),
       });
       this.keySet = { jwksUri, keys };
@@ -135,12 +152,18 @@ export class IdentityProvider {
 const REGISTRY_KEY = Symbol.for("voicesurveyagent.identityProviders");
 const registry = ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] ??= new Map<string, IdentityProvider>()) as Map<string, IdentityProvider>;
 
-/** The configured identity provider (OIDC_ISSUER, bounded by OIDC_HTTP_TIMEOUT_MS). */
-export function getIdentityProvider(env: { oidcIssuer: string; oidcHttpTimeoutMs: number }): IdentityProvider {
-  const key = `${env.oidcIssuer}\u0000${env.oidcHttpTimeoutMs}`;
+type IdpSettings = Pick<Env, "oidcIssuer" | "oidcHttpTimeoutMs" | "oidcMetadataTtlSeconds" | "oidcJwksRefetchCooldownSeconds">;
+
+/** The configured identity provider (OIDC_ISSUER and the OIDC_* timing settings). */
+export function getIdentityProvider(env: IdpSettings): IdentityProvider {
+  const key = [env.oidcIssuer, env.oidcHttpTimeoutMs, env.oidcMetadataTtlSeconds, env.oidcJwksRefetchCooldownSeconds].join("\u0000");
   let idp = registry.get(key);
   if (!idp) {
-    idp = new IdentityProvider(env.oidcIssuer, env.oidcHttpTimeoutMs);
+    idp = new IdentityProvider(env.oidcIssuer, {
+      timeoutMs: env.oidcHttpTimeoutMs,
+      metadataTtlMs: env.oidcMetadataTtlSeconds * 1000,
+      jwksCooldownMs: env.oidcJwksRefetchCooldownSeconds * 1000,
+    });
     registry.set(key, idp);
   }
   return idp;
