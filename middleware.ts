@@ -5,26 +5,51 @@ import { unauthorizedResponse } from "./lib/auth/errors";
 import { isPublicApiPath } from "./lib/auth/public-api-paths";
 import { sessionCookieName } from "./lib/auth/session-cookie";
 import { renewSessionCookie, sessionNeedsRenewal } from "./lib/auth/sliding-session";
-import { getEnv } from "./lib/env";
+import { getEnv, type Env } from "./lib/env";
+import { NONCE_REQUEST_HEADER, createNonce, pageContentSecurityPolicy, strictTransportSecurity } from "./lib/security-headers.mjs";
+
+/**
+ * A page request goes on with a fresh nonce in its Content-Security-Policy request header:
+ * Next.js reads it there and puts it on the scripts it renders. The browser gets the same
+ * policy. (API responses get their constant policy from next.config.mjs.)
+ */
+function nextWithPagePolicy(request: NextRequest, env: Env): NextResponse {
+  const nonce = createNonce();
+  const policy = pageContentSecurityPolicy(nonce, { https: env.secureCookies, development: env.nodeEnv === "development" });
+  const headers = new Headers(request.headers);
+  headers.set("Content-Security-Policy", policy);
+  headers.set(NONCE_REQUEST_HEADER, nonce);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("Content-Security-Policy", policy);
+  return response;
+}
+
+/** HSTS depends on AUTH_URL at run time, so it cannot come from next.config.mjs (built once). */
+function withTransportSecurity<R extends Response>(response: R, env: Env): R {
+  const hsts = strictTransportSecurity({ https: env.secureCookies });
+  if (hsts) response.headers.set("Strict-Transport-Security", hsts);
+  return response;
+}
 
 /**
  * The Edge gate: decides "who is it?" from the cookie or the Bearer header with no database
  * or network call. Refuses unauthenticated /api/* calls (route handlers check again,
- * including revocation); on pages it only slides the session. It sets a cookie only when it
- * renews a session, at most once per SESSION_RENEWAL_INTERVAL_SECONDS.
+ * including revocation); on pages it only slides the session and sets the nonce-based
+ * Content-Security-Policy. It sets a cookie only when it renews a session, at most once per
+ * SESSION_RENEWAL_INTERVAL_SECONDS, and never on a public /api route.
  */
 export async function middleware(request: NextRequest) {
   const { pathname } = request.nextUrl;
-  const isApi = pathname === "/api" || pathname.startsWith("/api/");
-  if (isApi && isPublicApiPath(pathname)) return NextResponse.next();
-
   const env = getEnv();
-  const result = await authenticateRequest(request, await authenticationOptions(env));
-  if (!result.ok) return isApi ? unauthorizedResponse(result.code) : NextResponse.next();
+  const isApi = pathname === "/api" || pathname.startsWith("/api/");
+  if (isApi && isPublicApiPath(pathname)) return withTransportSecurity(NextResponse.next(), env);
 
-  const response = NextResponse.next();
+  const result = await authenticateRequest(request, await authenticationOptions(env));
+  if (isApi && !result.ok) return withTransportSecurity(unauthorizedResponse(result.code), env);
+
+  const response = isApi ? NextResponse.next() : nextWithPagePolicy(request, env);
   const lifetimes = { maxAgeSeconds: env.jwtExpirationMinutes * 60, absoluteLifetimeSeconds: env.sessionAbsoluteLifetimeHours * 3600 };
-  if (result.sessionClaims && sessionNeedsRenewal(result.sessionClaims, lifetimes)) {
+  if (result.ok && result.sessionClaims && sessionNeedsRenewal(result.sessionClaims, lifetimes)) {
     await renewSessionCookie(response, result.sessionClaims, {
       ...lifetimes,
       secret: env.authSecret,
@@ -32,10 +57,12 @@ export async function middleware(request: NextRequest) {
       secure: env.secureCookies,
     });
   }
-  return response;
+  return withTransportSecurity(response, env);
 }
 
 export const config = {
-  // Pages too (to slide sessions), but not static assets or Auth.js's own endpoints' assets.
-  matcher: ["/api/:path*", "/((?!_next/|favicon.ico|.*\\.(?:png|jpg|svg|ico|css|js)$).*)"],
+  // Pages too (to slide sessions and give each page its nonce), but not static assets, and not
+  // /.well-known/ (the JWKS is public and cacheable: a renewed session cookie must never ride
+  // on it, so the middleware does not see it at all).
+  matcher: ["/api/:path*", "/((?!_next/|\\.well-known/|favicon.ico|.*\\.(?:png|jpg|svg|ico|css|js)$).*)"],
 };

@@ -1,19 +1,20 @@
+import { API_CONTENT_SECURITY_POLICY, CONSTANT_SECURITY_HEADERS } from "./lib/security-headers.mjs";
+
+const apiContentSecurityPolicy = [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Loaded by Node at run time, never bundled: Prisma's client and the pg driver.
   serverExternalPackages: ["@prisma/client", "@prisma/adapter-pg", "pg"],
+  // Evaluated at build time: only what never changes. The pages' nonce-based policy and HSTS
+  // (which depends on AUTH_URL at run time) come from the middleware (middleware.ts).
   async headers() {
     return [
-      {
-        source: "/:path*",
-        headers: [
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-          { key: "X-Frame-Options", value: "DENY" },
-        ],
-      },
+      { source: "/:path*", headers: [...CONSTANT_SECURITY_HEADERS] },
+      { source: "/api/:path*", headers: apiContentSecurityPolicy },
+      { source: "/.well-known/:path*", headers: apiContentSecurityPolicy },
     ];
   },
 };

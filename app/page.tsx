@@ -1,9 +1,11 @@
 import Link from "next/link";
 import { SignInLink } from "@/components/sign-in-link";
 import { getCurrentSession } from "@/lib/auth/current-session";
+import { showServiceUnavailable } from "@/lib/service-unavailable";
 
 export default async function HomePage() {
   const session = await getCurrentSession();
+  if (session.status === "unavailable") showServiceUnavailable("/");
   return (
     <section className="space-y-6">
       <h1 className="text-3xl font-bold tracking-tight">VoiceSurveyAgent console</h1>

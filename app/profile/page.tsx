@@ -4,6 +4,7 @@ import { SignOutButton } from "@/components/sign-out-button";
 import { getCurrentSession } from "@/lib/auth/current-session";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { showServiceUnavailable } from "@/lib/service-unavailable";
 import { findUserProfile } from "@/lib/users/find-user-profile";
 
 export const dynamic = "force-dynamic";
@@ -17,12 +18,18 @@ function formatDate(date: Date | null): string {
 
 export default async function ProfilePage() {
   const session = await getCurrentSession();
+  if (session.status === "unavailable") showServiceUnavailable("/profile");
   if (session.status === "ended") {
     const error = session.reason === "idp_refresh_failed" ? "idp_renewal_failed" : session.reason === "expired" ? "session_expired" : "session_ended";
     redirect(`/signin?error=${error}&callbackUrl=/profile`);
   }
   if (session.status !== "signed-in") redirect("/signin?callbackUrl=/profile");
-  const profile = await findUserProfile(getDb(), session.user.id);
+  // The session check may have come from its short cache while the database has just gone away.
+  const profile = await findUserProfile(getDb(), session.user.id).catch((error: unknown) => {
+    console.error("[pages] the profile could not be read:", error instanceof Error ? error.message : error);
+    return "unavailable" as const;
+  });
+  if (profile === "unavailable") showServiceUnavailable("/profile");
   if (!profile) redirect("/signin?error=session_ended&callbackUrl=/profile");
 
   const rows: [string, string, string][] = [
