@@ -9,13 +9,18 @@ export function apiRoute<Args extends unknown[]>(handler: (...args: Args) => Pro
       return await handler(...args);
     } catch (error) {
       console.error("[api] request failed:", error instanceof Error ? error.message : error);
-      return Response.json(
-        {
-          error: "service_unavailable",
-          message: "The console could not complete this request: a service it depends on (database or identity provider) is unavailable. Try again shortly.",
-        },
-        { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": "5" } },
-      );
+      return serviceUnavailableResponse();
     }
   };
+}
+
+/** 503 JSON: a service the console depends on (database or identity provider) is down. */
+export function serviceUnavailableResponse(): Response {
+  return Response.json(
+    {
+      error: "service_unavailable",
+      message: "The console could not complete this request: a service it depends on (database or identity provider) is unavailable. Try again shortly.",
+    },
+    { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": "5" } },
+  );
 }

@@ -72,6 +72,7 @@ test("the API answers 503 JSON wherever it needs the database, and nothing answe
   const needTheDatabase: [string, RequestInit?][] = [
     ["/api/auth/me"],
     ["/api/auth/verify"],
+    ["/api/auth/session"],
     ["/api/auth/token", { method: "POST" }],
     ["/api/auth/logout", { method: "POST", body: "{}" }],
     ["/api/auth/refresh", { method: "POST", body: JSON.stringify({ refresh_token: "vsa_rt_unknown" }) }],

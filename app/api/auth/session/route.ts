@@ -1,4 +1,4 @@
-import { apiRoute } from "@/lib/api-route";
+import { apiRoute, serviceUnavailableResponse } from "@/lib/api-route";
 import { getCurrentSession } from "@/lib/auth/current-session";
 
 /**
@@ -8,6 +8,7 @@ import { getCurrentSession } from "@/lib/auth/current-session";
  */
 export const GET = apiRoute(async () => {
   const session = await getCurrentSession();
+  if (session.status === "unavailable") return serviceUnavailableResponse();
   if (session.status !== "signed-in") return Response.json(null, { headers: { "Cache-Control": "no-store" } });
   const { id, name, email, role } = session.user;
   return Response.json({ user: { id, name, email, role }, expires: new Date(session.expiresAt * 1000).toISOString() }, { headers: { "Cache-Control": "no-store" } });
