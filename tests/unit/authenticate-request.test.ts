@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { authenticateRequest } from "@/lib/auth/authenticate-request";
-import { COOKIE, apiRequest, authenticationOptions, sessionCookie } from "./session-tokens";
+import { COOKIE, SECRET, apiRequest, authenticationOptions, sessionCookie } from "./session-tokens";
 
 const options = await authenticationOptions();
 const codeOf = async (headers: Record<string, string>) => {
@@ -55,6 +55,23 @@ describe("authenticateRequest", () => {
 
   it("reads only the cookie name that matches the deployment (no __Secure- cookie over http)", async () => {
     expect(await codeOf({ cookie: `__Secure-${COOKIE}=${await sessionCookie()}` })).toBe("missing_token");
+  });
+
+  it("on https, the session cookie is __Host- (Secure, Path=/, no Domain), for Auth.js and for the gate alike", async () => {
+    const { buildEdgeAuthConfig } = await import("@/lib/auth/config");
+    const { loadEnv } = await import("@/lib/env");
+    const { sessionCookieName } = await import("@/lib/auth/session-cookie");
+    const https = loadEnv({ AUTH_SECRET: SECRET, API_TOKEN_SIGNING_KEY: "{}", AUTH_URL: "https://console.example" });
+    expect(sessionCookieName(https.secureCookies)).toBe("__Host-authjs.session-token");
+    expect(buildEdgeAuthConfig(https).cookies?.sessionToken?.name).toBe("__Host-authjs.session-token");
+    expect(buildEdgeAuthConfig(https).useSecureCookies).toBe(true);
+    const http = loadEnv({ AUTH_SECRET: SECRET, API_TOKEN_SIGNING_KEY: "{}" });
+    expect(buildEdgeAuthConfig(http).cookies?.sessionToken?.name).toBe(COOKIE);
+    // The gate reads the __Host- name on https and nothing else.
+    const options = { ...(await authenticationOptions()), secureCookies: true };
+    const cookie = await sessionCookie({}, { salt: "__Host-authjs.session-token" });
+    expect((await authenticateRequest(apiRequest({ cookie: `__Host-authjs.session-token=${cookie}` }), options)).ok).toBe(true);
+    expect((await authenticateRequest(apiRequest({ cookie: `__Secure-authjs.session-token=${cookie}` }), options)).ok).toBe(false);
   });
 
   it("is invalid_authorization_header for a header that is not Bearer <token>", async () => {
