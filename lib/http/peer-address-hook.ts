@@ -42,7 +42,7 @@ export function installPeerAddressHook(trustedProxyCount: number): void {
       }
       request.headers[PEER_CHECKED_HEADER] = proof;
     }
-    return emit.call(this, event, ...args);
+    return Reflect.apply(emit, this, [event, ...args]) as boolean;
   };
 }
 
