@@ -21,12 +21,12 @@ const processGlobals = globalThis as Record<symbol, string | undefined>;
  *   (`req.headers['x-forwarded-for'] ??= socket.remoteAddress`, next/dist/server/base-server.js),
  *   so a client-sent value would survive, the socket's address would be lost, and every
  *   forged value would get a fresh rate-limit bucket. Route handlers never see the socket.
- * - It marks each request it saw with PEER_CHECKED_HEADER. The server listens before Next
- *   runs instrumentation, so requests that arrive during start-up are never hooked; they
- *   lack the mark and their address counts as unknown instead of as whatever they claim.
+ * - It marks each request it saw with PEER_CHECKED_HEADER. `next start` listens before it
+ *   runs instrumentation (next/dist/server/lib/start-server.js), so a request that reaches
+ *   the server in between passes unhooked: without the mark, its address counts as unknown
+ *   instead of as whatever it claims.
  *
- * It wraps http.Server's `emit` because that is the one place every request passes, before
- * Next reads it, in `next start`, `next dev` and the standalone server alike.
+ * It wraps http.Server's `emit` because every request passes there before Next reads it.
  */
 export function installPeerAddressHook(trustedProxyCount: number): void {
   if (processGlobals[PROOF_KEY]) return;
