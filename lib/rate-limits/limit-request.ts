@@ -28,10 +28,13 @@ async function limitByKey(request: Request, bucket: RateLimitBucket, key: string
  * navigation), or null to go on. Never throws: a database failure lets the request through.
  */
 export async function limitRequest(request: Request, bucket: AddressBucket, env: Env): Promise<Response | null> {
+  if (!env.rateLimits[bucket]) return null;
   const address = clientAddress(request, env.trustedProxyCount);
   if (!address && !unknownClientLogged) {
     unknownClientLogged = true;
-    console.error("[rate-limit] a request came without a usable client address (a request during start-up, or TRUSTED_PROXY_COUNT larger than the proxies in front); such requests share one limit");
+    console.error(
+      "[rate-limit] a request came without a usable client address (it reached the server before the peer-address hook was installed, or the X-Forwarded-For entry of the last trusted proxy is not an address: check TRUSTED_PROXY_COUNT); such requests share one limit",
+    );
   }
   return limitByKey(request, bucket, address ? clientNetwork(address) : UNKNOWN_CLIENT, env);
 }
