@@ -69,7 +69,7 @@ export async function readLimitedJson(request: Request, maxBytes?: number): Prom
  * readLimitedBody, then the same request around the bytes read, for code that reads the
  * body itself (Auth.js's handlers, `request.formData()`).
  */
-export async function withLimitedBody(request: NextRequest, maxBytes?: number): Promise<{ ok: true; request: NextRequest } | { ok: false; response: Response }> {
+export async function withLimitedBody(request: Request, maxBytes?: number): Promise<{ ok: true; request: NextRequest } | { ok: false; response: Response }> {
   const body = await readLimitedBody(request, maxBytes);
   if (!body.ok) return body;
   return { ok: true, request: new NextRequest(request.url, { method: request.method, headers: request.headers, body: body.bytes }) };

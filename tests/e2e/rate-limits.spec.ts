@@ -79,9 +79,16 @@ test("an unauthenticated POST body over 16 KiB is refused with 413, with or with
   expect(small.status).toBe(401);
   expect(small.json()).toMatchObject({ error: "invalid_refresh_token" });
 
-  // Auth.js's own POSTs are capped too.
-  const authJs = await requestFrom("127.0.0.4", "/api/auth/signout", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, chunks: [`csrfToken=${"x".repeat(17 * 1024)}`] });
+  // Auth.js's own POSTs are capped too, and one under the limit reaches Auth.js intact.
+  const form = { "content-type": "application/x-www-form-urlencoded" };
+  const authJs = await requestFrom("127.0.0.4", "/api/auth/signout", { method: "POST", headers: form, chunks: [`csrfToken=${"x".repeat(17 * 1024)}`] });
   expect(authJs.status).toBe(413);
+  const csrf = await requestFrom("127.0.0.4", "/api/auth/csrf");
+  const { csrfToken } = csrf.json() as { csrfToken: string };
+  const cookie = (csrf.headers["set-cookie"] ?? []).map((setCookie) => setCookie.split(";")[0]).join("; ");
+  const signIn = await requestFrom("127.0.0.4", "/api/auth/signin/oidc", { method: "POST", headers: { ...form, cookie }, chunks: [new URLSearchParams({ csrfToken, callbackUrl: "/profile" }).toString()] });
+  expect(signIn.status).toBe(302);
+  expect(signIn.headers.location).toMatch(new RegExp(`^${E2E.issuer}/`));
 });
 
 test("a signed-in user mints API tokens until the per-user limit answers 429", async ({ page }) => {
