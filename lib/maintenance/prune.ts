@@ -1,4 +1,5 @@
 import { Prisma } from "@prisma/client";
+import { ID_TOKEN_CLOCK_SKEW_SECONDS } from "../auth/sign-in/verify-id-token";
 import type { Db } from "../db";
 
 /** The "MaintenanceRun" row of this task. */
@@ -29,7 +30,8 @@ export type PruneOptions = {
  *   API tokens;
  * - refresh tokens that expired more than the retention ago, except spent ones of a family
  *   still alive: presenting a spent token revokes its family, and that check needs the row;
- * - back-channel logout `jti`s past their token's expiry, when a replay fails on `exp` anyway;
+ * - back-channel logout `jti`s once their token is past `exp` and the clock tolerance its
+ *   verification allows, when a replay fails on `exp` anyway;
  * - rate-limit counters whose window has ended.
  */
 export async function pruneExpiredData(db: Db, { retentionDays, force = false, now = new Date() }: PruneOptions): Promise<PruneOutcome> {
@@ -57,7 +59,8 @@ export async function pruneExpiredData(db: Db, { retentionDays, force = false, n
           SELECT family."parentId" FROM "TokenFamily" family JOIN kept ON family.id = kept.id WHERE family."parentId" IS NOT NULL
         )
         DELETE FROM "TokenFamily" WHERE ${endedBeforeCutoff} AND id NOT IN (SELECT id FROM kept)`;
-      const backchannelLogoutTokens = await tx.backchannelLogoutToken.deleteMany({ where: { expiresAt: { lt: now } } });
+      const logoutTokensRefusedFrom = new Date(now.getTime() - ID_TOKEN_CLOCK_SKEW_SECONDS * 1000);
+      const backchannelLogoutTokens = await tx.backchannelLogoutToken.deleteMany({ where: { expiresAt: { lt: logoutTokensRefusedFrom } } });
       const rateLimitCounters = await tx.rateLimit.deleteMany({ where: { expire: { lt: BigInt(now.getTime()) } } });
 
       await tx.maintenanceRun.upsert({ where: { task: PRUNE_TASK }, create: { task: PRUNE_TASK, lastRunAt: now }, update: { lastRunAt: now } });

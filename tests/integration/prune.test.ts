@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { ID_TOKEN_CLOCK_SKEW_SECONDS } from "@/lib/auth/sign-in/verify-id-token";
 import { createDb } from "@/lib/db";
 import { PRUNE_LOCK_ID, pruneExpiredData } from "@/lib/maintenance/prune";
 
@@ -59,8 +60,16 @@ describe("pruneExpiredData", () => {
     const expiredRecentlyToken = await refreshToken(userId, live, { expiresAt: daysFromNow(-29) });
     const liveToken = await refreshToken(userId, live, { expiresAt: daysFromNow(29) });
 
-    const logoutJti = { expired: `jti-${randomUUID()}`, live: `jti-${randomUUID()}` };
-    await db.backchannelLogoutToken.createMany({ data: [{ jti: logoutJti.expired, expiresAt: new Date(Date.now() - 1000) }, { jti: logoutJti.live, expiresAt: daysFromNow(1) }] });
+    // A logout token is still accepted for the verification's clock tolerance past its exp:
+    // its jti must outlive that, or a replay in between would be acted on again.
+    const logoutJti = { expired: `jti-${randomUUID()}`, withinTolerance: `jti-${randomUUID()}`, live: `jti-${randomUUID()}` };
+    await db.backchannelLogoutToken.createMany({
+      data: [
+        { jti: logoutJti.expired, expiresAt: new Date(Date.now() - (ID_TOKEN_CLOCK_SKEW_SECONDS + 60) * 1000) },
+        { jti: logoutJti.withinTolerance, expiresAt: new Date(Date.now() - 1000) },
+        { jti: logoutJti.live, expiresAt: daysFromNow(1) },
+      ],
+    });
     const counter = { ended: `login:${randomUUID()}`, running: `login:${randomUUID()}` };
     await db.rateLimit.createMany({ data: [{ key: counter.ended, points: 3, expire: BigInt(Date.now() - 1) }, { key: counter.running, points: 3, expire: BigInt(Date.now() + 60_000) }] });
 
@@ -74,7 +83,8 @@ describe("pruneExpiredData", () => {
     expect(await refreshTokenExists(unspentExpiredLongAgo)).toBe(false);
     expect(await refreshTokenExists(spentOfEndedFamily)).toBe(false);
     for (const kept of [spentOfLiveFamily, expiredRecentlyToken, liveToken]) expect(await refreshTokenExists(kept)).toBe(true);
-    expect(await db.backchannelLogoutToken.findMany({ where: { jti: { in: Object.values(logoutJti) } }, select: { jti: true } })).toEqual([{ jti: logoutJti.live }]);
+    const keptJtis = await db.backchannelLogoutToken.findMany({ where: { jti: { in: Object.values(logoutJti) } }, select: { jti: true } });
+    expect(keptJtis.map(({ jti }) => jti).sort()).toEqual([logoutJti.withinTolerance, logoutJti.live].sort());
     expect(await db.rateLimit.findMany({ where: { key: { in: Object.values(counter) } }, select: { key: true } })).toEqual([{ key: counter.running }]);
   });
 
