@@ -20,6 +20,7 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   reporter: [["list"], ["json", { outputFile: "reports/playwright.json" }]],
   timeout: 30_000,
+  globalSetup: "./tests/e2e/global-setup.ts",
   use: {
     baseURL: E2E.appUrl,
     trace: "retain-on-failure",

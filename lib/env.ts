@@ -125,8 +125,6 @@ export class ConfigurationError extends Error {
   }
 }
 
-const KEYS = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
-
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** https, or plain http to this machine only: nothing else protects tokens and cookies in transit. */
@@ -150,14 +148,14 @@ function productionProblems(raw: z.infer<typeof schema>): { variable: string; pr
   return problems;
 }
 
-/** Reads and validates the configuration from `source` (pure: tests pass their own). */
-export function loadEnv(source: Record<string, string | undefined>) {
+/** The variables of `subset` from `source`, blank as unset, or a ConfigurationError naming each bad one. */
+function parseVariables<Shape extends z.ZodRawShape>(subset: z.ZodObject<Shape>, source: Record<string, string | undefined>): z.infer<z.ZodObject<Shape>> {
   const input: Record<string, string | undefined> = {};
-  for (const key of KEYS) {
+  for (const key of Object.keys(subset.shape)) {
     const value = source[key];
     input[key] = value === undefined || value.trim() === "" ? undefined : value.trim();
   }
-  const parsed = schema.safeParse(input);
+  const parsed = subset.safeParse(input);
   if (!parsed.success) {
     throw new ConfigurationError(
       parsed.error.issues.map((issue) => ({
@@ -166,7 +164,12 @@ export function loadEnv(source: Record<string, string | undefined>) {
       })),
     );
   }
-  const raw = parsed.data;
+  return parsed.data;
+}
+
+/** Reads and validates the configuration from `source` (pure: tests pass their own). */
+export function loadEnv(source: Record<string, string | undefined>) {
+  const raw = parseVariables(schema, source);
   const production = raw.NODE_ENV === "production";
   const problems: { variable: string; problem: string }[] = [];
   const requiredInProduction = ["AUTH_URL", "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "DATABASE_URL"] as const;
@@ -221,6 +224,16 @@ export function loadEnv(source: Record<string, string | undefined>) {
     /** True when the app is served over https: cookies get the Secure flag and __Host-/__Secure- names. */
     secureCookies: authUrl.startsWith("https://"),
   };
+}
+
+/**
+ * The little that operator commands touching only the database read (`npm run db:prune`):
+ * they need no secrets, and DATABASE_URL is required even in development.
+ */
+export function loadDatabaseEnv(source: Record<string, string | undefined>) {
+  const raw = parseVariables(schema.pick({ DATABASE_URL: true, DATABASE_POOL_MAX: true, DATA_RETENTION_DAYS: true }), source);
+  if (!raw.DATABASE_URL) throw new ConfigurationError([{ variable: "DATABASE_URL", problem: "is required" }]);
+  return { databaseUrl: raw.DATABASE_URL, databasePoolMax: raw.DATABASE_POOL_MAX, dataRetentionDays: raw.DATA_RETENTION_DAYS };
 }
 
 let cached: Env | undefined;

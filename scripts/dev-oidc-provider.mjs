@@ -19,11 +19,15 @@ import { DEV_DEFAULTS, devIssuer } from "../lib/dev-defaults.mjs";
 // start` listens on IPv4 here; Node 20 would otherwise try ::1 first for back-channel calls.
 dns.setDefaultResultOrder("ipv4first");
 
-/** Login is the email; `claims.email` is what the IdP asserts (the twin shows an email conflict). */
+/**
+ * Login is the email; `claims.email` is what the IdP asserts (the twin shows an email
+ * conflict). Carol is the end-to-end suite's rate-limit user: it spends her token budget.
+ */
 export const DEV_ACCOUNTS = [
   { sub: "dev-alice", login: "alice@example.com", password: "alice", claims: { email: "alice@example.com", name: "Alice Example" } },
   { sub: "dev-bob", login: "bob@example.com", password: "bob", claims: { email: "bob@example.com", name: "Bob Example" } },
   { sub: "dev-alice-twin", login: "twin@example.com", password: "twin", claims: { email: "alice@example.com", name: "Alice's Twin" } },
+  { sub: "dev-carol", login: "carol@example.com", password: "carol", claims: { email: "carol@example.com", name: "Carol Example" } },
 ];
 
 const escapeHtml = (value) =>

@@ -24,6 +24,12 @@ export const E2E = {
     // Production refuses the development client, so the suite registers its own.
     OIDC_CLIENT_ID: "voicesurveyagent-e2e",
     OIDC_CLIENT_SECRET: "e2e-client-secret-0123456789",
+    // The defaults, written out because rate-limits.spec.ts counts against them. The rest of
+    // the suite signs in from 127.0.0.1 well under 60 times a minute; the limit tests use
+    // other loopback addresses and their own user.
+    TRUSTED_PROXY_COUNT: "0",
+    RATE_LIMIT_LOGIN: "60/1m",
+    RATE_LIMIT_TOKEN: "20/1h",
     // A test-only key, generated for this suite and used nowhere else.
     API_TOKEN_SIGNING_KEY: '{"kty":"EC","x":"sLLDCKcKxVZ_SQHWwBzXrCAxoeUdqy6tLTlPnqYlaGI","y":"acuGxqy2YsQ-2Hz6poUFniPx2wTSKHZO-nymKKldsuA","crv":"P-256","d":"f0HeJTQdZmpQIK1s-hH1Fl3HtRTzHeIlusWwD_TlS8Y","kid":"e2e-test-key","alg":"ES256"}',
   },

@@ -3,8 +3,12 @@ import { buildEdgeAuthConfig } from "@/lib/auth/config";
 import { signInContextOf } from "@/lib/auth/sign-in/complete-sign-in";
 import { startSignIn } from "@/lib/auth/start-sign-in";
 import { getEnv } from "@/lib/env";
+import { limitRequest } from "@/lib/rate-limits/limit-request";
 
 export async function GET(request: NextRequest) {
   const env = getEnv();
+  // Each sign-in start costs a round of work at the IdP: count them per client address.
+  const refusal = await limitRequest(request, "login", env);
+  if (refusal) return refusal;
   return startSignIn(request, buildEdgeAuthConfig(env), signInContextOf(request, env));
 }

@@ -6,6 +6,7 @@ import { requireUser } from "@/lib/auth/guard";
 import { isSameOriginRequest } from "@/lib/auth/same-origin";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { limitRequestByUser } from "@/lib/rate-limits/limit-request";
 
 export const POST = apiRoute(async (request: NextRequest) => {
   const guard = await requireUser(request);
@@ -13,6 +14,8 @@ export const POST = apiRoute(async (request: NextRequest) => {
   const env = getEnv();
   if (guard.identity.via !== "cookie") return forbiddenResponse("API tokens are created from a signed-in browser session, not with another token.");
   if (!isSameOriginRequest(request, env.authUrl)) return forbiddenResponse("Cross-origin request refused: create API tokens from the console itself.");
+  const refusal = await limitRequestByUser(request, "token", guard.identity.userId, env);
+  if (refusal) return refusal;
   try {
     const tokens = await createApiTokens(getDb(), env, guard.identity);
     return Response.json(tokens, { headers: { "Cache-Control": "no-store", Pragma: "no-cache" } });

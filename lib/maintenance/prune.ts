@@ -1,0 +1,79 @@
+import { Prisma } from "@prisma/client";
+import { ID_TOKEN_CLOCK_SKEW_SECONDS } from "../auth/sign-in/verify-id-token";
+import type { Db } from "../db";
+
+/** The "MaintenanceRun" row of this task. */
+const PRUNE_TASK = "prune";
+const PRUNE_AT_MOST_EVERY_MS = 3_600_000;
+/** pg_try_advisory_xact_lock key: the same constant on every instance, used for nothing else. */
+export const PRUNE_LOCK_ID = 7_316_020_001;
+
+export type PruneCounts = { tokenFamilies: number; refreshTokens: number; backchannelLogoutTokens: number; rateLimitCounters: number };
+
+export type PruneOutcome = { ok: true; deleted: PruneCounts } | { ok: false; code: "already_running" | "ran_recently" };
+
+export type PruneOptions = {
+  /** DATA_RETENTION_DAYS: how long ended families and expired refresh tokens are kept. */
+  retentionDays: number;
+  /** Run even if a prune ran within the hour (npm run db:prune); the lock still applies. */
+  force?: boolean;
+  now?: Date;
+};
+
+/**
+ * Deletes what no check needs any more, in one transaction, on one instance at a time (an
+ * advisory lock that ends with the transaction) and at most hourly across all instances
+ * (the "MaintenanceRun" row), unless forced:
+ * - token families that ended (revoked, or past their absolute expiry) more than the
+ *   retention ago, except those with a descendant that has not: deleting a family cascades
+ *   to the families created from it, and an expired browser sign-in may still have live
+ *   API tokens;
+ * - refresh tokens that expired more than the retention ago, except spent ones of a family
+ *   still alive: presenting a spent token revokes its family, and that check needs the row;
+ * - back-channel logout `jti`s once their token is past `exp` and the clock tolerance its
+ *   verification allows, when a replay fails on `exp` anyway;
+ * - rate-limit counters whose window has ended.
+ */
+export async function pruneExpiredData(db: Db, { retentionDays, force = false, now = new Date() }: PruneOptions): Promise<PruneOutcome> {
+  const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
+  return db.$transaction(
+    async (tx): Promise<PruneOutcome> => {
+      const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${PRUNE_LOCK_ID}::bigint) AS locked`;
+      if (!lock?.locked) return { ok: false, code: "already_running" };
+      const lastRun = await tx.maintenanceRun.findUnique({ where: { task: PRUNE_TASK } });
+      if (!force && lastRun && now.getTime() - lastRun.lastRunAt.getTime() < PRUNE_AT_MOST_EVERY_MS) return { ok: false, code: "ran_recently" };
+
+      const refreshTokens = await tx.refreshToken.deleteMany({
+        where: {
+          expiresAt: { lt: cutoff },
+          OR: [{ spentAt: null }, { family: { OR: [{ revokedAt: { not: null } }, { expiresAt: { lte: now } }] } }],
+        },
+      });
+      // Timestamps are stored as UTC without a zone; the cutoff goes in as epoch milliseconds.
+      const cutoffTimestamp = Prisma.sql`(to_timestamp(${cutoff.getTime()}::double precision / 1000) AT TIME ZONE 'UTC')`;
+      const endedBeforeCutoff = Prisma.sql`(("revokedAt" IS NOT NULL AND "revokedAt" < ${cutoffTimestamp}) OR "expiresAt" < ${cutoffTimestamp})`;
+      const tokenFamilies = await tx.$executeRaw`
+        WITH RECURSIVE kept(id) AS (
+          SELECT "parentId" FROM "TokenFamily" WHERE "parentId" IS NOT NULL AND NOT ${endedBeforeCutoff}
+          UNION
+          SELECT family."parentId" FROM "TokenFamily" family JOIN kept ON family.id = kept.id WHERE family."parentId" IS NOT NULL
+        )
+        DELETE FROM "TokenFamily" WHERE ${endedBeforeCutoff} AND id NOT IN (SELECT id FROM kept)`;
+      const logoutTokensRefusedFrom = new Date(now.getTime() - ID_TOKEN_CLOCK_SKEW_SECONDS * 1000);
+      const backchannelLogoutTokens = await tx.backchannelLogoutToken.deleteMany({ where: { expiresAt: { lt: logoutTokensRefusedFrom } } });
+      const rateLimitCounters = await tx.rateLimit.deleteMany({ where: { expire: { lt: BigInt(now.getTime()) } } });
+
+      await tx.maintenanceRun.upsert({ where: { task: PRUNE_TASK }, create: { task: PRUNE_TASK, lastRunAt: now }, update: { lastRunAt: now } });
+      return {
+        ok: true,
+        deleted: { tokenFamilies, refreshTokens: refreshTokens.count, backchannelLogoutTokens: backchannelLogoutTokens.count, rateLimitCounters: rateLimitCounters.count },
+      };
+    },
+    // A first prune of a large backlog may take a while; the default 5 s would abort it.
+    { maxWait: 10_000, timeout: 300_000 },
+  );
+}
+
+export function formatPruneCounts({ tokenFamilies, refreshTokens, backchannelLogoutTokens, rateLimitCounters }: PruneCounts): string {
+  return `${tokenFamilies} token families, ${refreshTokens} refresh tokens, ${backchannelLogoutTokens} back-channel logout tokens, ${rateLimitCounters} rate-limit counters`;
+}
