@@ -29,6 +29,8 @@ export const E2E = {
     // other loopback addresses and their own user.
     TRUSTED_PROXY_COUNT: "0",
     RATE_LIMIT_LOGIN: "60/1m",
+    RATE_LIMIT_CALLBACK: "60/1m",
+    RATE_LIMIT_BACKCHANNEL_LOGOUT: "30/1m",
     RATE_LIMIT_TOKEN: "20/1h",
     // A test-only key, generated for this suite and used nowhere else.
     API_TOKEN_SIGNING_KEY: '{"kty":"EC","x":"sLLDCKcKxVZ_SQHWwBzXrCAxoeUdqy6tLTlPnqYlaGI","y":"acuGxqy2YsQ-2Hz6poUFniPx2wTSKHZO-nymKKldsuA","crv":"P-256","d":"f0HeJTQdZmpQIK1s-hH1Fl3HtRTzHeIlusWwD_TlS8Y","kid":"e2e-test-key","alg":"ES256"}',

@@ -110,3 +110,34 @@ test("a signed-in user mints API tokens until the per-user limit answers 429", a
     await page.request.post("/api/auth/logout", { ...sameOrigin, data: { everywhere: true } });
   }
 });
+
+test("the IdP's redirect back and back-channel logout are limited per client address; their bodies are capped", async () => {
+  const callbackPoints = pointsOf(E2E.appEnv.RATE_LIMIT_CALLBACK);
+  for (let i = 0; i < callbackPoints; i++) {
+    const refusedSignIn = await requestFrom("127.0.0.5", "/api/auth/callback/oidc?code=forged&state=forged");
+    expect(refusedSignIn.status).toBe(302);
+    expect(refusedSignIn.headers.location).toMatch(/\/signin\/error\?error=state_mismatch/);
+  }
+  const overCallback = await requestFrom("127.0.0.5", "/api/auth/callback/oidc?code=forged&state=forged");
+  expect(overCallback.status).toBe(429);
+  expect(overCallback.json()).toMatchObject({ error: "rate_limited" });
+  const navigation = await requestFrom("127.0.0.5", "/api/auth/callback/oidc?code=forged&state=forged", { headers: { "Sec-Fetch-Mode": "navigate", Accept: "text/html" } });
+  expect(navigation.status).toBe(303);
+  expect(navigation.headers.location).toBe(`${E2E.appUrl}/signin/error?error=rate_limited`);
+
+  const backchannelPoints = pointsOf(E2E.appEnv.RATE_LIMIT_BACKCHANNEL_LOGOUT);
+  const logout = { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, chunks: ["logout_token=not.a.jwt"] };
+  for (let i = 0; i < backchannelPoints; i++) expect((await requestFrom("127.0.0.6", "/api/auth/backchannel-logout", logout)).status).toBe(400);
+  const overBackchannel = await requestFrom("127.0.0.6", "/api/auth/backchannel-logout", logout);
+  expect(overBackchannel.status).toBe(429);
+  expect(overBackchannel.json()).toMatchObject({ error: "rate_limited" });
+
+  // Bodies over 16 KiB: 413 JSON for the IdP's back channel, the explained error page for a browser's form_post.
+  const big = "logout_token=" + "a".repeat(17 * 1024);
+  const tooLarge = await requestFrom("127.0.0.7", "/api/auth/backchannel-logout", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, chunks: [big] });
+  expect(tooLarge.status).toBe(413);
+  expect(tooLarge.json()).toMatchObject({ error: "payload_too_large" });
+  const bigCallback = await requestFrom("127.0.0.7", "/api/auth/callback/oidc", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, chunks: ["code=x&state=" + "s".repeat(17 * 1024)] });
+  expect(bigCallback.status).toBe(302);
+  expect(bigCallback.headers.location).toMatch(/\/signin\/error\?error=invalid_callback&reason=too_large/);
+});

@@ -1,13 +1,25 @@
 import type { NextRequest } from "next/server";
 import { buildAuthConfig } from "@/lib/auth";
 import { completeSignIn, signInContextOf } from "@/lib/auth/sign-in/complete-sign-in";
+import { refuseSignIn } from "@/lib/auth/sign-in/refuse-sign-in";
 import { getEnv } from "@/lib/env";
+import { readLimitedBody } from "@/lib/http/body-limit";
+import { limitRequest } from "@/lib/rate-limits/limit-request";
 
 /** The IdP's redirect back (authorization code flow); a form_post answer arrives as POST. */
 async function callback(request: NextRequest) {
   const env = getEnv();
-  const body = request.method === "POST" ? await request.text() : undefined;
-  return completeSignIn(request, body, () => buildAuthConfig(env), signInContextOf(request, env));
+  const refusal = await limitRequest(request, "callback", env);
+  if (refusal) return refusal;
+  const context = signInContextOf(request, env);
+  let body: string | undefined;
+  if (request.method === "POST") {
+    const read = await readLimitedBody(request);
+    // A browser lands here: it gets the explained error page, not JSON.
+    if (!read.ok) return refuseSignIn({ code: "invalid_callback", reason: "too_large" }, { ...context, cookies: request.cookies, stage: "callback" });
+    body = new TextDecoder().decode(read.bytes);
+  }
+  return completeSignIn(request, body, () => buildAuthConfig(env), context);
 }
 
 export const GET = callback;
