@@ -8,7 +8,8 @@
 // /api/health/live (the floor: a public route through the middleware) against
 // /api/auth/verify and /api/auth/me with the cookie and with the token, and a 401 path.
 // Then RSS before and after 100,000 gated requests with distinct valid tokens and with
-// garbage tokens. Prints a table; writes JSON under bench-results/.
+// garbage tokens, and how long a sign-in takes to fail against an IdP that hangs (a second
+// instance against the hostile test provider). Prints a table; writes JSON under bench-results/.
 //
 // Flags: --smoke (short: CI keeps it working), --rounds N, --duration SECONDS,
 // --connections N, --memory-requests N, --no-build.
@@ -22,6 +23,7 @@ import { chromium } from "@playwright/test";
 import autocannon from "autocannon";
 import { SignJWT, decodeJwt, importJWK } from "jose";
 import { devIssuer } from "../lib/dev-defaults.mjs";
+import { measureHangingIdp } from "./bench-hanging-idp.mjs";
 import { treeRss } from "./process-tree-rss.mjs";
 import { portOpen, waitFor } from "./wait-for.mjs";
 
@@ -304,6 +306,9 @@ async function main() {
     growthTotalPercent: Number((((rssAfterGarbage - rssBefore) / rssBefore) * 100).toFixed(1)),
   };
 
+  log("a hanging identity provider: sign-ins whose token endpoint holds its answer for 30 s");
+  const hanging = await measureHangingIdp({ start, env, appPort: APP_PORT + 1, oidcPort: OIDC_PORT + 1, runs: smoke ? 1 : 3 });
+
   console.log("");
   console.log("| route | requests/s | p50 ms | p99 ms | ratio to floor | p99 added ms | Set-Cookie |");
   console.log("|---|---:|---:|---:|---:|---:|---|");
@@ -318,7 +323,12 @@ async function main() {
   console.log("");
   console.log(`RSS: ${memory.rssBeforeMiB} MiB before; ${memory.rssAfterValidMiB} MiB after ${memory.requestsEach} distinct valid tokens (${memory.growthAfterValidPercent} %); ${memory.rssAfterGarbageMiB} MiB after as many garbage tokens (${memory.growthAfterGarbagePercent} %); total ${memory.growthTotalPercent} %`);
 
-  const report = { date: new Date().toISOString(), smoke, settings, machine: { cpus: os.cpus().length, node: process.version }, database: process.env.DATABASE_URL ? "postgresql" : "embedded", summary, fixedRate, memory };
+  const hangingMs = hanging.samples.map((sample) => sample.elapsedMs);
+  console.log(
+    `Hanging IdP (OIDC_HTTP_TIMEOUT_MS ${hanging.timeoutMs}, token endpoint holding ${hanging.hangMs / 1000} s): the callback answered in ${hangingMs.join(", ")} ms (median ${median(hangingMs)} ms) → ${[...new Set(hanging.samples.map((sample) => `${sample.status} ${sample.verdict}`))].join("; ")}`,
+  );
+
+  const report = { date: new Date().toISOString(), smoke, settings, machine: { cpus: os.cpus().length, node: process.version }, database: process.env.DATABASE_URL ? "postgresql" : "embedded", summary, fixedRate, memory, hanging };
   const outDir = path.join(root, "bench-results");
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `bench-${report.date.replace(/[:.]/g, "-")}${smoke ? "-smoke" : ""}.json`);
