@@ -1,10 +1,10 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { authenticateRequest } from "./lib/auth/authenticate-request";
-import { authenticationOptions } from "./lib/auth/authentication-options";
-import { unauthorizedResponse } from "./lib/auth/errors";
-import { isPublicApiPath } from "./lib/auth/public-api-paths";
-import { sessionCookieName } from "./lib/auth/session-cookie";
-import { renewSessionCookie, sessionNeedsRenewal } from "./lib/auth/sliding-session";
+import { authenticateRequest } from "./lib/auth/edge/authenticate-request";
+import { authenticationOptions } from "./lib/auth/edge/authentication-options";
+import { unauthorizedResponse } from "./lib/auth/edge/errors";
+import { isPublicApiPath } from "./lib/auth/edge/public-api-paths";
+import { sessionCookieName } from "./lib/auth/edge/session-cookie";
+import { renewSessionCookie, sessionNeedsRenewal } from "./lib/auth/edge/sliding-session";
 import { getEnv, type Env } from "./lib/env";
 import { NONCE_REQUEST_HEADER, createNonce, pageContentSecurityPolicy, strictTransportSecurity } from "./lib/security-headers.mjs";
 

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { SignInLink } from "@/components/sign-in-link";
-import { getCurrentSession } from "@/lib/auth/current-session";
+import { getCurrentSession } from "@/lib/auth/policy/current-session";
 import { showServiceUnavailable } from "@/lib/service-unavailable";
 
 export default async function HomePage() {

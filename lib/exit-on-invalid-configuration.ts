@@ -1,4 +1,4 @@
-import { getApiTokenKeys } from "./auth/api-token-keys";
+import { getApiTokenKeys } from "./auth/edge/api-token-keys";
 import { ConfigurationError, getEnv } from "./env";
 
 /** Node.js only: stops the server at startup when the configuration (keys included) is invalid. */

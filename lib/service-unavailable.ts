@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { safeCallbackPath } from "./auth/callback-url";
+import { safeCallbackPath } from "./auth/sign-in/callback-url";
 
 /**
  * What a page shows when the database is down: a 503, not Next's 500. The App Router cannot

@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { CreateApiToken } from "@/components/create-api-token";
 import { SignOutButton } from "@/components/sign-out-button";
-import { getCurrentSession } from "@/lib/auth/current-session";
+import { getCurrentSession } from "@/lib/auth/policy/current-session";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { showServiceUnavailable } from "@/lib/service-unavailable";

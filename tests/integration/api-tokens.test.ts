@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { exportJWK, generateKeyPair } from "jose";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { verifyAccessToken } from "@/lib/auth/access-token";
-import { getApiTokenKeys } from "@/lib/auth/api-token-keys";
-import { ApiTokenLimitError, createApiTokens, hashRefreshToken, refreshApiTokens } from "@/lib/auth/api-tokens";
-import { accessTokenSettings } from "@/lib/auth/authentication-options";
-import type { SessionIdentity } from "@/lib/auth/session-cookie";
-import { FAMILY_STATE_CACHE_MS, clearFamilyStateCache, createBrowserFamily, getFamilyState, isFamilyActive, revokeFamilies } from "@/lib/auth/token-families";
+import { verifyAccessToken } from "@/lib/auth/edge/access-token";
+import { getApiTokenKeys } from "@/lib/auth/edge/api-token-keys";
+import { ApiTokenLimitError, createApiTokens, hashRefreshToken, refreshApiTokens } from "@/lib/auth/sessions/api-tokens";
+import { accessTokenSettings } from "@/lib/auth/edge/authentication-options";
+import type { SessionIdentity } from "@/lib/auth/edge/session-cookie";
+import { FAMILY_STATE_CACHE_MS, clearFamilyStateCache, createBrowserFamily, getFamilyState, isFamilyActive, revokeFamilies } from "@/lib/auth/sessions/token-families";
 import { createDb } from "@/lib/db";
 import { loadEnv } from "@/lib/env";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { exportJWK, generateKeyPair } from "jose";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { requireUser as RequireUser } from "@/lib/auth/guard";
+import type { requireUser as RequireUser } from "@/lib/auth/policy/guard";
 import { createDb } from "@/lib/db";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
 
@@ -21,9 +21,9 @@ let familyId: string;
 let userId: string;
 
 beforeAll(async () => {
-  ({ requireUser } = await import("@/lib/auth/guard"));
-  const { createApiTokens } = await import("@/lib/auth/api-tokens");
-  const { createBrowserFamily } = await import("@/lib/auth/token-families");
+  ({ requireUser } = await import("@/lib/auth/policy/guard"));
+  const { createApiTokens } = await import("@/lib/auth/sessions/api-tokens");
+  const { createBrowserFamily } = await import("@/lib/auth/sessions/token-families");
   const { getEnv } = await import("@/lib/env");
   const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject: `sub-${randomUUID()}`, email: `${randomUUID()}@example.test`, name: null });
   const family = await createBrowserFamily(db, { userId: user.id, idpSubject: "s", idpSessionId: null, idToken: null, expiresAt: inHours(12) });
@@ -46,7 +46,7 @@ describe("requireUser, the guard every protected handler calls itself", () => {
   });
 
   it("takes the role from the database, not from the token, once the short cache has passed", async () => {
-    const { clearFamilyStateCache } = await import("@/lib/auth/token-families");
+    const { clearFamilyStateCache } = await import("@/lib/auth/sessions/token-families");
     await db.user.update({ where: { id: userId }, data: { role: "admin" } });
     clearFamilyStateCache();
     const guarded = await requireUser(callerRequest(""));
@@ -58,7 +58,7 @@ describe("requireUser, the guard every protected handler calls itself", () => {
   });
 
   it("refuses with token_expired once the token's family is past its absolute end, though the token itself is not", async () => {
-    const { clearFamilyStateCache } = await import("@/lib/auth/token-families");
+    const { clearFamilyStateCache } = await import("@/lib/auth/sessions/token-families");
     const apiFamily = await db.tokenFamily.findFirstOrThrow({ where: { parentId: familyId } });
     await db.tokenFamily.update({ where: { id: apiFamily.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     clearFamilyStateCache();
@@ -71,7 +71,7 @@ describe("requireUser, the guard every protected handler calls itself", () => {
   });
 
   it("refuses with token_revoked once the sign-in behind the token is revoked, though its signature is still valid", async () => {
-    const { revokeFamilies } = await import("@/lib/auth/token-families");
+    const { revokeFamilies } = await import("@/lib/auth/sessions/token-families");
     await revokeFamilies(db, { ids: [familyId] }, "logout");
     const guarded = await requireUser(callerRequest(""));
     expect(guarded.ok).toBe(false);

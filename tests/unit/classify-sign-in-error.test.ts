@@ -1,7 +1,7 @@
 import { AccessDenied, CallbackRouteError, InvalidCheck, OAuthCallbackError } from "@auth/core/errors";
 import * as oauth from "oauth4webapi";
 import { describe, expect, it } from "vitest";
-import { IdpMetadataError } from "@/lib/auth/idp/identity-provider";
+import { IdpMetadataError } from "@/lib/auth/sign-in/identity-provider";
 import { classifySignInError } from "@/lib/auth/sign-in/classify-sign-in-error";
 import { SignInRefusal } from "@/lib/auth/sign-in/sign-in-failures";
 import { AccountConflictError, AccountDisabledError } from "@/lib/users/upsert-user-from-oidc-profile";

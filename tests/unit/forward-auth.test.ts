@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { forwardAuthResponse } from "@/lib/auth/forward-auth";
-import type { SessionIdentity } from "@/lib/auth/session-cookie";
+import { forwardAuthResponse } from "@/lib/auth/policy/forward-auth";
+import type { SessionIdentity } from "@/lib/auth/edge/session-cookie";
 
 const caller = (role: SessionIdentity["role"]): SessionIdentity => ({
   userId: "user-1", role, sid: "f", via: "bearer", email: "a@example.com", name: null, expiresAt: 0,

@@ -2,9 +2,9 @@ import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { NextRequest } from "next/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildEdgeAuthConfig } from "@/lib/auth/config";
-import { IdentityProvider } from "@/lib/auth/idp/identity-provider";
-import { startSignIn } from "@/lib/auth/start-sign-in";
+import { buildEdgeAuthConfig } from "@/lib/auth/sign-in/auth-config";
+import { IdentityProvider } from "@/lib/auth/sign-in/identity-provider";
+import { startSignIn } from "@/lib/auth/sign-in/start-sign-in";
 import { loadEnv } from "@/lib/env";
 
 // msw fakes only the identity provider's failures (and one healthy discovery document to

@@ -1,5 +1,5 @@
 import { apiRoute } from "@/lib/api-route";
-import { getApiTokenKeys } from "@/lib/auth/api-token-keys";
+import { getApiTokenKeys } from "@/lib/auth/edge/api-token-keys";
 import { getEnv } from "@/lib/env";
 
 export const dynamic = "force-dynamic";

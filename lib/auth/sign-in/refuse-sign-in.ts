@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import type { CookieReader } from "../session-cookie";
+import type { CookieReader } from "../edge/session-cookie";
 import type { SignInFailure } from "./sign-in-failures";
 
 // Auth.js's short-lived cookies that carry a pending sign-in's state, PKCE verifier and nonce.

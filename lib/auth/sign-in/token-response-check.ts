@@ -1,4 +1,4 @@
-import type { IdentityProvider } from "../idp/identity-provider";
+import type { IdentityProvider } from "./identity-provider";
 import { SignInRefusal } from "./sign-in-failures";
 import { verifyIdToken } from "./verify-id-token";
 

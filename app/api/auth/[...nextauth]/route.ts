@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
-import { handlers } from "@/lib/auth";
-import { AUTH_BASE_PATH } from "@/lib/auth/config";
+import { handlers } from "@/lib/auth/sign-in/auth-instance";
+import { AUTH_BASE_PATH } from "@/lib/auth/sign-in/auth-config";
 import { getEnv } from "@/lib/env";
 import { withLimitedBody } from "@/lib/http/body-limit";
 import { limitRequest } from "@/lib/rate-limits/limit-request";

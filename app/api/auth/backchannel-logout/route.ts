@@ -1,5 +1,5 @@
 import { apiRoute } from "@/lib/api-route";
-import { acceptLogoutToken } from "@/lib/auth/backchannel-logout";
+import { acceptLogoutToken } from "@/lib/auth/sessions/backchannel-logout";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { withLimitedBody } from "@/lib/http/body-limit";

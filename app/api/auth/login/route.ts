@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
-import { buildEdgeAuthConfig } from "@/lib/auth/config";
+import { buildEdgeAuthConfig } from "@/lib/auth/sign-in/auth-config";
 import { signInContextOf } from "@/lib/auth/sign-in/complete-sign-in";
-import { startSignIn } from "@/lib/auth/start-sign-in";
+import { startSignIn } from "@/lib/auth/sign-in/start-sign-in";
 import { getEnv } from "@/lib/env";
 import { limitRequest } from "@/lib/rate-limits/limit-request";
 

@@ -1,13 +1,13 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { apiRoute } from "@/lib/api-route";
-import { authenticateRequest } from "@/lib/auth/authenticate-request";
-import { authenticationOptions } from "@/lib/auth/authentication-options";
-import { forbiddenResponse, unauthorizedResponse } from "@/lib/auth/errors";
-import { checkFamily } from "@/lib/auth/idp-session-renewal";
-import { buildIdpLogoutUrl, idTokenOfFamily } from "@/lib/auth/logout";
-import { isSameOriginRequest } from "@/lib/auth/same-origin";
-import { clearSessionCookies } from "@/lib/auth/session-cookie";
-import { revokeFamilies } from "@/lib/auth/token-families";
+import { authenticateRequest } from "@/lib/auth/edge/authenticate-request";
+import { authenticationOptions } from "@/lib/auth/edge/authentication-options";
+import { forbiddenResponse, unauthorizedResponse } from "@/lib/auth/edge/errors";
+import { checkFamily } from "@/lib/auth/sessions/idp-session-renewal";
+import { buildIdpLogoutUrl, idTokenOfFamily } from "@/lib/auth/sessions/logout";
+import { isSameOriginRequest } from "@/lib/auth/policy/same-origin";
+import { clearSessionCookies } from "@/lib/auth/edge/session-cookie";
+import { revokeFamilies } from "@/lib/auth/sessions/token-families";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 

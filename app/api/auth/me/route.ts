@@ -1,7 +1,7 @@
 import { apiRoute } from "@/lib/api-route";
 import type { NextRequest } from "next/server";
-import { unauthorizedResponse } from "@/lib/auth/errors";
-import { requireUser } from "@/lib/auth/guard";
+import { unauthorizedResponse } from "@/lib/auth/edge/errors";
+import { requireUser } from "@/lib/auth/policy/guard";
 import { getDb } from "@/lib/db";
 import { findUserProfileCached } from "@/lib/users/cached-user-profile";
 

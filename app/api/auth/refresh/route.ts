@@ -1,6 +1,6 @@
 import { apiRoute } from "@/lib/api-route";
-import { refreshApiTokens } from "@/lib/auth/api-tokens";
-import { unauthorizedResponse } from "@/lib/auth/errors";
+import { refreshApiTokens } from "@/lib/auth/sessions/api-tokens";
+import { unauthorizedResponse } from "@/lib/auth/edge/errors";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { readLimitedJson } from "@/lib/http/body-limit";

@@ -1,9 +1,9 @@
 import { apiRoute } from "@/lib/api-route";
 import type { NextRequest } from "next/server";
-import { ApiTokenLimitError, createApiTokens } from "@/lib/auth/api-tokens";
-import { forbiddenResponse } from "@/lib/auth/errors";
-import { requireUser } from "@/lib/auth/guard";
-import { isSameOriginRequest } from "@/lib/auth/same-origin";
+import { ApiTokenLimitError, createApiTokens } from "@/lib/auth/sessions/api-tokens";
+import { forbiddenResponse } from "@/lib/auth/edge/errors";
+import { requireUser } from "@/lib/auth/policy/guard";
+import { isSameOriginRequest } from "@/lib/auth/policy/same-origin";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { limitRequestByUser } from "@/lib/rate-limits/limit-request";

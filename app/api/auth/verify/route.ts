@@ -1,7 +1,7 @@
 import { apiRoute } from "@/lib/api-route";
 import type { NextRequest } from "next/server";
-import { forwardAuthResponse } from "@/lib/auth/forward-auth";
-import { requireUser } from "@/lib/auth/guard";
+import { forwardAuthResponse } from "@/lib/auth/policy/forward-auth";
+import { requireUser } from "@/lib/auth/policy/guard";
 
 export const GET = apiRoute(async (request: NextRequest) => {
   const guard = await requireUser(request);

@@ -1,5 +1,5 @@
 import type { NextRequest } from "next/server";
-import { buildAuthConfig } from "@/lib/auth";
+import { buildAuthConfig } from "@/lib/auth/sign-in/auth-instance";
 import { completeSignIn, signInContextOf } from "@/lib/auth/sign-in/complete-sign-in";
 import { refuseSignIn } from "@/lib/auth/sign-in/refuse-sign-in";
 import { getEnv } from "@/lib/env";

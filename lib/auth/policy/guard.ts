@@ -1,12 +1,12 @@
 import type { NextRequest } from "next/server";
-import { getDb } from "../db";
-import { getEnv } from "../env";
-import { authenticateRequest } from "./authenticate-request";
-import { authenticationOptions } from "./authentication-options";
-import { forbiddenResponse, unauthorizedResponse } from "./errors";
-import type { Role } from "./roles";
-import type { SessionIdentity } from "./session-cookie";
-import { checkFamily } from "./idp-session-renewal";
+import { getDb } from "../../db";
+import { getEnv } from "../../env";
+import { authenticateRequest } from "../edge/authenticate-request";
+import { authenticationOptions } from "../edge/authentication-options";
+import { forbiddenResponse, unauthorizedResponse } from "../edge/errors";
+import type { Role } from "../edge/roles";
+import type { SessionIdentity } from "../edge/session-cookie";
+import { checkFamily } from "../sessions/idp-session-renewal";
 
 export type Guarded = { ok: true; identity: SessionIdentity } | { ok: false; response: Response };
 

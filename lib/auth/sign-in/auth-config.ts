@@ -1,12 +1,12 @@
 import { customFetch } from "@auth/core";
 import type { NextAuthConfig } from "next-auth";
-import type { Env } from "../env";
-import { getIdentityProvider, type IdentityProvider } from "./idp/identity-provider";
-import { isRole } from "./roles";
-import { sessionCookieName } from "./session-cookie";
-import { authLogger } from "./sign-in/auth-logger";
-import { checkTokenResponse } from "./sign-in/token-response-check";
-import "./types";
+import type { Env } from "../../env";
+import { getIdentityProvider, type IdentityProvider } from "./identity-provider";
+import { isRole } from "../edge/roles";
+import { sessionCookieName } from "../edge/session-cookie";
+import { authLogger } from "./auth-logger";
+import { checkTokenResponse } from "./token-response-check";
+import "./auth-types";
 
 export const AUTH_BASE_PATH = "/api/auth";
 export const OIDC_PROVIDER_ID = "oidc";

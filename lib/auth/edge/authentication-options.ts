@@ -1,7 +1,7 @@
-import type { Env } from "../env";
+import type { Env } from "../../env";
 import { getApiTokenKeys } from "./api-token-keys";
 import type { AuthenticationOptions } from "./authenticate-request";
-import { ExpiringCache } from "../expiring-cache";
+import { ExpiringCache } from "../../expiring-cache";
 
 /**
  * Bounds the memory of the verified-token cache (about 1 KB an entry, one cache in the

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Db } from "../db";
-import type { Env } from "../env";
-import { mintAccessToken } from "./access-token";
-import { getApiTokenKeys } from "./api-token-keys";
-import { accessTokenSettings } from "./authentication-options";
+import type { Db } from "../../db";
+import type { Env } from "../../env";
+import { mintAccessToken } from "../edge/access-token";
+import { getApiTokenKeys } from "../edge/api-token-keys";
+import { accessTokenSettings } from "../edge/authentication-options";
 import { checkFamily } from "./idp-session-renewal";
-import type { Role } from "./roles";
-import type { SessionIdentity } from "./session-cookie";
+import type { Role } from "../edge/roles";
+import type { SessionIdentity } from "../edge/session-cookie";
 import { revokeFamilies } from "./token-families";
 
 export type IssuedTokens = {

@@ -1,5 +1,5 @@
 import { calculateJwkThumbprint, exportJWK, importJWK, importPKCS8, type CryptoKey, type JWK } from "jose";
-import { ConfigurationError } from "../env";
+import { ConfigurationError } from "../../env";
 
 /** The only signature algorithms access tokens may use: asymmetric, no `none`, no HMAC. */
 export const ACCESS_TOKEN_ALGORITHMS = ["ES256", "EdDSA"] as const;

@@ -1,5 +1,5 @@
 import type { DefaultSession } from "next-auth";
-import type { Role } from "./roles";
+import type { Role } from "../edge/roles";
 
 // Typed once here so `session.user.role` and `token.role` are checked everywhere.
 declare module "next-auth" {

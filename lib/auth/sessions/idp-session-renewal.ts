@@ -1,8 +1,8 @@
 import * as oauth from "oauth4webapi";
-import type { Db } from "../db";
-import type { Env } from "../env";
-import { getIdentityProvider } from "./idp/identity-provider";
-import type { Role } from "./roles";
+import type { Db } from "../../db";
+import type { Env } from "../../env";
+import { getIdentityProvider } from "../sign-in/identity-provider";
+import type { Role } from "../edge/roles";
 import { getFamilyState, revokeFamilies } from "./token-families";
 
 /**

@@ -1,10 +1,10 @@
 import { PrismaAdapter } from "@auth/prisma-adapter";
 import NextAuth, { type NextAuthConfig } from "next-auth";
-import { getDb } from "../db";
-import { getEnv, type Env } from "../env";
-import { upsertUserFromOidcProfile } from "../users/upsert-user-from-oidc-profile";
-import { buildEdgeAuthConfig } from "./config";
-import { createBrowserFamily, revokeFamilies } from "./token-families";
+import { getDb } from "../../db";
+import { getEnv, type Env } from "../../env";
+import { upsertUserFromOidcProfile } from "../../users/upsert-user-from-oidc-profile";
+import { buildEdgeAuthConfig } from "./auth-config";
+import { createBrowserFamily, revokeFamilies } from "../sessions/token-families";
 
 /**
  * The full Auth.js configuration (Node.js runtime): the Edge-safe config plus the database.

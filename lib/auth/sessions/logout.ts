@@ -1,6 +1,6 @@
-import type { Db } from "../db";
-import type { Env } from "../env";
-import { getIdentityProvider } from "./idp/identity-provider";
+import type { Db } from "../../db";
+import type { Env } from "../../env";
+import { getIdentityProvider } from "../sign-in/identity-provider";
 
 /**
  * Where to send the browser so the IdP ends its session too (OpenID Connect RP-Initiated

@@ -1,7 +1,7 @@
 import type { Prisma } from "@prisma/client";
-import type { Db } from "../db";
-import { ExpiringCache } from "../expiring-cache";
-import type { Role } from "./roles";
+import type { Db } from "../../db";
+import { ExpiringCache } from "../../expiring-cache";
+import type { Role } from "../edge/roles";
 
 /** How long an instance may trust a "still active" answer: revocation shows within this. */
 export const FAMILY_STATE_CACHE_MS = 2000;

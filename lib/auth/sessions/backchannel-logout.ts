@@ -1,9 +1,9 @@
 import { Prisma } from "@prisma/client";
 import { errors, jwtVerify, type JWTVerifyGetKey } from "jose";
-import type { Db } from "../db";
-import type { Env } from "../env";
-import { getIdentityProvider } from "./idp/identity-provider";
-import { ID_TOKEN_CLOCK_SKEW_SECONDS } from "./sign-in/verify-id-token";
+import type { Db } from "../../db";
+import type { Env } from "../../env";
+import { getIdentityProvider } from "../sign-in/identity-provider";
+import { ID_TOKEN_CLOCK_SKEW_SECONDS } from "../sign-in/verify-id-token";
 import { revokeFamilies } from "./token-families";
 
 const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";

@@ -1,6 +1,6 @@
-import { forbiddenResponse } from "./errors";
-import { isRole, roleSatisfies, type Role } from "./roles";
-import type { SessionIdentity } from "./session-cookie";
+import { forbiddenResponse } from "../edge/errors";
+import { isRole, roleSatisfies, type Role } from "../edge/roles";
+import type { SessionIdentity } from "../edge/session-cookie";
 
 /** Header values are bytes: printable ASCII as is, anything else percent-encoded (RFC 3986). */
 function headerSafe(value: string): string {

@@ -1,12 +1,12 @@
 import type { AuthConfig } from "@auth/core";
 import type { NextRequest, NextResponse } from "next/server";
 import { safeCallbackPath } from "./callback-url";
-import { AUTH_BASE_PATH, OIDC_PROVIDER_ID } from "./config";
-import { clearSessionCookies } from "./session-cookie";
-import { classifySignInError } from "./sign-in/classify-sign-in-error";
-import type { SignInContext } from "./sign-in/complete-sign-in";
-import { refuseSignIn } from "./sign-in/refuse-sign-in";
-import { relayAuthRedirect, runAuthAction } from "./sign-in/run-auth-action";
+import { AUTH_BASE_PATH, OIDC_PROVIDER_ID } from "./auth-config";
+import { clearSessionCookies } from "../edge/session-cookie";
+import { classifySignInError } from "./classify-sign-in-error";
+import type { SignInContext } from "./complete-sign-in";
+import { refuseSignIn } from "./refuse-sign-in";
+import { relayAuthRedirect, runAuthAction } from "./run-auth-action";
 
 /**
  * GET /api/auth/login?callbackUrl=/path: starts the authorization code flow at the IdP.

@@ -1,11 +1,11 @@
 import type { Session } from "next-auth";
 import { cookies } from "next/headers";
 import { cache } from "react";
-import { getDb } from "../db";
-import { getEnv } from "../env";
-import { authenticateRequest } from "./authenticate-request";
-import { authenticationOptions } from "./authentication-options";
-import { checkFamily, type FamilyCheck } from "./idp-session-renewal";
+import { getDb } from "../../db";
+import { getEnv } from "../../env";
+import { authenticateRequest } from "../edge/authenticate-request";
+import { authenticationOptions } from "../edge/authentication-options";
+import { checkFamily, type FamilyCheck } from "../sessions/idp-session-renewal";
 
 export type CurrentSession =
   /** `expiresAt`: seconds since the epoch, the earlier of the cookie's expiry and its absolute end. */

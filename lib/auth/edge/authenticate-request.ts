@@ -1,7 +1,7 @@
 import { verifyAccessToken, type AccessTokenSettings } from "./access-token";
 import type { ApiTokenKeys } from "./api-token-keys";
 import { readSessionCookie, sessionCookieName, verifySessionCookie, type CookieReader, type SessionVerification } from "./session-cookie";
-import type { ExpiringCache } from "../expiring-cache";
+import type { ExpiringCache } from "../../expiring-cache";
 
 type Verified = Extract<SessionVerification, { ok: true }>;
 
