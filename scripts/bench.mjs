@@ -250,14 +250,14 @@ async function main() {
   for (const row of fixedRate) row.p99AddedMs = Number((row.p99Ms - fixedRate[0].p99Ms).toFixed(2));
 
   log(`memory: ${settings.memoryRequests} gated requests with distinct valid tokens, then with garbage tokens`);
-  const { sid, email } = decodeJwt(accessToken);
+  const { familyId, email } = decodeJwt(accessToken);
   const userId = decodeJwt(accessToken).sub;
   const key = await importJWK(signingJwk, "ES256");
   const now = Math.floor(Date.now() / 1000);
   const distinct = [];
   for (let i = 0; i < settings.memoryRequests; i++) {
     distinct.push(
-      await new SignJWT({ role: "viewer", sid, email })
+      await new SignJWT({ role: "viewer", familyId, email })
         .setProtectedHeader({ alg: "ES256", kid: "bench", typ: "at+jwt" })
         .setIssuer(appUrl)
         .setAudience(`${appUrl}/api`)

@@ -23,7 +23,7 @@ test.beforeAll(async () => {
   outage = await startAppInstance(E2E.appPort + 1, { DATABASE_URL: `postgresql://vsa:vsa@127.0.0.1:${await closedPort()}/vsa?sslmode=disable` });
   // A valid session cookie (the app only learns whether its sign-in is still active from the
   // database), so the pages really ask the database instead of treating the visitor as signed out.
-  cookie = await forgeSessionCookie({ sub: randomUUID(), role: "viewer", sid: randomUUID(), authTime: Math.floor(Date.now() / 1000), email: "outage@example.com", name: "Outage" });
+  cookie = await forgeSessionCookie({ sub: randomUUID(), role: "viewer", familyId: randomUUID(), authTime: Math.floor(Date.now() / 1000), email: "outage@example.com", name: "Outage" });
 });
 test.afterAll(() => outage?.stop());
 

@@ -6,7 +6,8 @@ import { getApiTokenKeys } from "@/lib/auth/edge/api-token-keys";
 import { ApiTokenLimitError, createApiTokens, hashRefreshToken, refreshApiTokens } from "@/lib/auth/sessions/api-tokens";
 import { accessTokenSettings } from "@/lib/auth/edge/authentication-options";
 import type { SessionIdentity } from "@/lib/auth/edge/session-cookie";
-import { FAMILY_STATE_CACHE_MS, clearFamilyStateCache, createBrowserFamily, getFamilyState, isFamilyActive, revokeFamilies } from "@/lib/auth/sessions/token-families";
+import { revokeFamilies } from "@/lib/auth/sessions/revocation";
+import { FAMILY_STATE_CACHE_MS, clearFamilyStateCache, createBrowserFamily, getFamilyState, isFamilyActive } from "@/lib/auth/sessions/token-families";
 import { createDb } from "@/lib/db";
 import { loadEnv } from "@/lib/env";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
@@ -29,7 +30,7 @@ async function signedInUser(): Promise<SessionIdentity> {
   const subject = `sub-${randomUUID()}`;
   const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: `${randomUUID()}@example.test`, name: "Token User" });
   const family = await createBrowserFamily(db, { userId: user.id, idpSubject: subject, idpSessionId: `idp-${randomUUID()}`, idToken: "id-token", expiresAt: inHours(12) });
-  return { userId: user.id, role: user.role, sid: family.id, via: "cookie", email: user.email, name: user.name, expiresAt: 0 };
+  return { userId: user.id, role: user.role, familyId: family.id, via: "cookie", email: user.email, name: user.name, expiresAt: 0 };
 }
 
 const verify = (token: string) => verifyAccessToken(token, keys, accessTokenSettings(env));
@@ -43,8 +44,8 @@ describe("API tokens against the database", () => {
 
     const used = await verify(first.access_token);
     expect(used).toMatchObject({ ok: true, claims: { userId: caller.userId, role: "viewer" } });
-    const familyId = used.ok ? used.claims.sid : "";
-    expect(familyId).not.toBe(caller.sid);
+    const familyId = used.ok ? used.claims.familyId : "";
+    expect(familyId).not.toBe(caller.familyId);
     expect(await isFamilyActive(db, familyId)).toBe(true);
 
     // Stored hashed, never as presented.
@@ -54,13 +55,13 @@ describe("API tokens against the database", () => {
     expect(second.ok).toBe(true);
     if (!second.ok) return;
     expect(second.tokens.refresh_token).not.toBe(first.refresh_token);
-    expect(await verify(second.tokens.access_token)).toMatchObject({ ok: true, claims: { sid: familyId } });
+    expect(await verify(second.tokens.access_token)).toMatchObject({ ok: true, claims: { familyId: familyId } });
 
     expect(await refreshApiTokens(db, env, first.refresh_token)).toEqual({ ok: false, code: "refresh_token_reused" });
     expect(await isFamilyActive(db, familyId)).toBe(false);
     expect(await refreshApiTokens(db, env, second.tokens.refresh_token)).toEqual({ ok: false, code: "token_revoked" });
     // The browser sign-in it came from is not the thief's family: it stays.
-    expect(await isFamilyActive(db, caller.sid)).toBe(true);
+    expect(await isFamilyActive(db, caller.familyId)).toBe(true);
   });
 
   it("gives exactly one winner to concurrent refreshes with one token", async () => {
@@ -96,7 +97,7 @@ describe("API tokens against the database", () => {
     const disabledTokens = await createApiTokens(db, env, disabled);
     await db.user.update({ where: { id: disabled.userId }, data: { disabledAt: new Date() } });
     expect(await refreshApiTokens(db, env, disabledTokens.refresh_token)).toEqual({ ok: false, code: "token_revoked" });
-    expect(await isFamilyActive(db, disabled.sid)).toBe(false);
+    expect(await isFamilyActive(db, disabled.familyId)).toBe(false);
 
     const deleted = await signedInUser();
     const deletedTokens = await createApiTokens(db, env, deleted);
@@ -122,7 +123,7 @@ describe("lifetimes and limits", () => {
     const tokens = await createApiTokens(db, oneDay, await signedInUser());
     expect(tokens.refresh_expires_in).toBeLessThanOrEqual(86_400);
     expect(tokens.refresh_expires_in).toBeGreaterThan(86_400 - 60);
-    const familyId = (await verify(tokens.access_token)).ok ? ((await verify(tokens.access_token)) as { claims: { sid: string } }).claims.sid : "";
+    const familyId = (await verify(tokens.access_token)).ok ? ((await verify(tokens.access_token)) as { claims: { familyId: string } }).claims.familyId : "";
     const family = await db.tokenFamily.findUniqueOrThrow({ where: { id: familyId } });
     expect(family.expiresAt.getTime() - family.createdAt.getTime()).toBeLessThanOrEqual(86_400_000 + 1000);
 
@@ -147,9 +148,9 @@ describe("lifetimes and limits", () => {
   it("a browser sign-in past its absolute end is over, and its expiry does not end the API tokens made from it", async () => {
     const caller = await signedInUser();
     const tokens = await createApiTokens(db, env, caller);
-    await db.tokenFamily.update({ where: { id: caller.sid }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await db.tokenFamily.update({ where: { id: caller.familyId }, data: { expiresAt: new Date(Date.now() - 1000) } });
     clearFamilyStateCache();
-    expect(await getFamilyState(db, caller.sid)).toEqual({ status: "expired" });
+    expect(await getFamilyState(db, caller.familyId)).toEqual({ status: "expired" });
     // The API token lives on (its own end is API_TOKEN_FAMILY_MAX_DAYS): expiry is not revocation.
     const refreshed = await refreshApiTokens(db, env, tokens.refresh_token);
     expect(refreshed.ok).toBe(true);
@@ -166,7 +167,7 @@ describe("lifetimes and limits", () => {
     await expect(createApiTokens(db, capped, await signedInUser())).resolves.toMatchObject({ token_type: "Bearer" });
     // Revoking one frees its place.
     const first = await verify(minted[0]!.access_token);
-    await revokeFamilies(db, { ids: [first.ok ? first.claims.sid : ""] }, "logout");
+    await revokeFamilies(db, { ids: [first.ok ? first.claims.familyId : ""] }, "logout");
     await expect(createApiTokens(db, capped, caller)).resolves.toMatchObject({ token_type: "Bearer" });
   });
 
@@ -191,9 +192,9 @@ describe("revocation", () => {
     const caller = await signedInUser();
     const tokens = await createApiTokens(db, env, caller);
     const verified = await verify(tokens.access_token);
-    const apiFamily = verified.ok ? verified.claims.sid : "";
-    await revokeFamilies(db, { ids: [caller.sid] }, "logout");
-    expect(await isFamilyActive(db, caller.sid)).toBe(false);
+    const apiFamily = verified.ok ? verified.claims.familyId : "";
+    await revokeFamilies(db, { ids: [caller.familyId] }, "logout");
+    expect(await isFamilyActive(db, caller.familyId)).toBe(false);
     expect(await isFamilyActive(db, apiFamily)).toBe(false);
     expect(await refreshApiTokens(db, env, tokens.refresh_token)).toEqual({ ok: false, code: "token_revoked" });
   });
@@ -203,21 +204,21 @@ describe("revocation", () => {
     const otherDevice = await createBrowserFamily(db, { userId: caller.userId, idpSubject: "s", idpSessionId: null, idToken: null, expiresAt: inHours(12) });
     const bystander = await signedInUser();
     await revokeFamilies(db, { userId: caller.userId }, "logout_everywhere");
-    expect(await isFamilyActive(db, caller.sid)).toBe(false);
+    expect(await isFamilyActive(db, caller.familyId)).toBe(false);
     expect(await isFamilyActive(db, otherDevice.id)).toBe(false);
-    expect(await isFamilyActive(db, bystander.sid)).toBe(true);
+    expect(await isFamilyActive(db, bystander.familyId)).toBe(true);
   });
 
   it("back-channel logout revokes the sign-in with that IdP session id, or all of that IdP subject", async () => {
     const caller = await signedInUser();
-    const family = await db.tokenFamily.findUniqueOrThrow({ where: { id: caller.sid } });
+    const family = await db.tokenFamily.findUniqueOrThrow({ where: { id: caller.familyId } });
     const tokens = await createApiTokens(db, env, caller);
-    const apiFamily = (await verify(tokens.access_token)) as { ok: true; claims: { sid: string } };
+    const apiFamily = (await verify(tokens.access_token)) as { ok: true; claims: { familyId: string } };
     const sameSubjectOtherSession = await createBrowserFamily(db, { userId: caller.userId, idpSubject: family.idpSubject!, idpSessionId: "other", idToken: null, expiresAt: inHours(12) });
 
     await revokeFamilies(db, { idpSessionId: family.idpSessionId!, idpSubject: family.idpSubject! }, "backchannel_logout");
-    expect(await isFamilyActive(db, caller.sid)).toBe(false);
-    expect(await isFamilyActive(db, apiFamily.claims.sid)).toBe(false);
+    expect(await isFamilyActive(db, caller.familyId)).toBe(false);
+    expect(await isFamilyActive(db, apiFamily.claims.familyId)).toBe(false);
     expect(await isFamilyActive(db, sameSubjectOtherSession.id)).toBe(true);
 
     await revokeFamilies(db, { idpSubject: family.idpSubject! }, "backchannel_logout");
@@ -226,12 +227,12 @@ describe("revocation", () => {
 
   it("back-channel logout with sid and sub also ends a sign-in recorded without a sid (matched by sub)", async () => {
     const caller = await signedInUser();
-    const family = await db.tokenFamily.findUniqueOrThrow({ where: { id: caller.sid } });
+    const family = await db.tokenFamily.findUniqueOrThrow({ where: { id: caller.familyId } });
     const withoutSid = await createBrowserFamily(db, { userId: caller.userId, idpSubject: family.idpSubject!, idpSessionId: null, idToken: null, expiresAt: inHours(12) });
     const revoked = await revokeFamilies(db, { idpSessionId: "some-other-sid", idpSubject: family.idpSubject! }, "backchannel_logout");
     expect(revoked).toBe(1);
     expect(await isFamilyActive(db, withoutSid.id)).toBe(false);
-    expect(await isFamilyActive(db, caller.sid)).toBe(true);
+    expect(await isFamilyActive(db, caller.familyId)).toBe(true);
   });
 
   it("a revocation made by another instance is seen within the cache window (≤ 5 s), with the cache on", async () => {
@@ -239,11 +240,11 @@ describe("revocation", () => {
     const caller = await signedInUser();
     clearFamilyStateCache();
     const t0 = Date.now();
-    expect(await isFamilyActive(db, caller.sid, t0)).toBe(true);
+    expect(await isFamilyActive(db, caller.familyId, t0)).toBe(true);
     // Another instance revokes: straight to the database, this instance's cache untouched.
-    await db.tokenFamily.update({ where: { id: caller.sid }, data: { revokedAt: new Date(), revokedReason: "logout" } });
+    await db.tokenFamily.update({ where: { id: caller.familyId }, data: { revokedAt: new Date(), revokedReason: "logout" } });
     // Within the window the cached verdict may still stand; past it, the revocation shows.
-    expect(await isFamilyActive(db, caller.sid, t0 + 1)).toBe(true);
-    expect(await isFamilyActive(db, caller.sid, t0 + FAMILY_STATE_CACHE_MS + 1)).toBe(false);
+    expect(await isFamilyActive(db, caller.familyId, t0 + 1)).toBe(true);
+    expect(await isFamilyActive(db, caller.familyId, t0 + FAMILY_STATE_CACHE_MS + 1)).toBe(false);
   });
 });

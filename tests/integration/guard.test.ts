@@ -29,7 +29,7 @@ beforeAll(async () => {
   const family = await createBrowserFamily(db, { userId: user.id, idpSubject: "s", idpSessionId: null, idToken: null, expiresAt: inHours(12) });
   familyId = family.id;
   userId = user.id;
-  const tokens = await createApiTokens(db, getEnv(), { userId: user.id, role: user.role, sid: family.id, via: "cookie", email: null, name: null, expiresAt: 0 });
+  const tokens = await createApiTokens(db, getEnv(), { userId: user.id, role: user.role, familyId: family.id, via: "cookie", email: null, name: null, expiresAt: 0 });
   callerRequest = () => new NextRequest("http://localhost:3000/api/auth/me", { headers: { authorization: `Bearer ${tokens.access_token}` } });
 });
 
@@ -71,7 +71,7 @@ describe("requireUser, the guard every protected handler calls itself", () => {
   });
 
   it("refuses with token_revoked once the sign-in behind the token is revoked, though its signature is still valid", async () => {
-    const { revokeFamilies } = await import("@/lib/auth/sessions/token-families");
+    const { revokeFamilies } = await import("@/lib/auth/sessions/revocation");
     await revokeFamilies(db, { ids: [familyId] }, "logout");
     const guarded = await requireUser(callerRequest(""));
     expect(guarded.ok).toBe(false);

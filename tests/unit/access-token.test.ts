@@ -18,7 +18,7 @@ function craft({
   const payload = {
     sub: "user-1",
     role: "viewer",
-    sid: "family-1",
+    familyId: "family-1",
     iss: API_SETTINGS.issuer,
     aud: API_SETTINGS.audience,
     iat: now(),
@@ -39,10 +39,19 @@ const verify = async (token: string, withKeys = keys) => {
 
 describe("access tokens", () => {
   it("verifies what it mints, with every claim the API relies on", async () => {
-    const { token, expiresAt } = await mintAccessToken({ userId: "user-1", role: "admin", sid: "family-1", email: "a@example.com" }, keys, { ...API_SETTINGS, ttlSeconds: 900 });
+    const { token, expiresAt } = await mintAccessToken({ userId: "user-1", role: "admin", familyId: "family-1", email: "a@example.com" }, keys, { ...API_SETTINGS, ttlSeconds: 900 });
     const result = await verifyAccessToken(token, keys, API_SETTINGS);
-    expect(result).toMatchObject({ ok: true, claims: { userId: "user-1", role: "admin", sid: "family-1", email: "a@example.com", expiresAt } });
+    expect(result).toMatchObject({ ok: true, claims: { userId: "user-1", role: "admin", familyId: "family-1", email: "a@example.com", expiresAt } });
     expect(expiresAt - now()).toBeGreaterThan(890);
+  });
+
+  it("names the token family familyId (sid is the IdP's session id), and still reads tokens minted as sid before the rename", async () => {
+    const { token } = await mintAccessToken({ userId: "user-1", role: "viewer", familyId: "family-1", email: null }, keys, { ...API_SETTINGS, ttlSeconds: 60 });
+    const payload = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString());
+    expect(payload).toMatchObject({ familyId: "family-1" });
+    expect(payload).not.toHaveProperty("sid");
+    const legacy = await craft({ claims: { familyId: undefined, sid: "family-legacy" } });
+    expect(await verifyAccessToken(legacy, keys, API_SETTINGS)).toMatchObject({ ok: true, claims: { familyId: "family-legacy" } });
   });
 
   it("accepts a well-formed hand-made token (so the refusals below are about their one defect)", async () => {
@@ -60,7 +69,7 @@ describe("access tokens", () => {
     ["an unknown kid", { header: { kid: "nobody" } }],
     ["no kid", { header: { kid: undefined } }],
     ["another typ (an ID token, say)", { header: { typ: "JWT" } }],
-    ["no sid", { claims: { sid: undefined } }],
+    ["no familyId", { claims: { familyId: undefined } }],
     ["an unknown role", { claims: { role: "root" } }],
   ])("is invalid_token with %s", async (_label, options) => {
     expect(await verify(await craft(options))).toBe("invalid_token");
@@ -74,7 +83,7 @@ describe("access tokens", () => {
   it("refuses alg none", async () => {
     const encode = (value: object) => base64url.encode(JSON.stringify(value));
     const unsecured = `${encode({ alg: "none", typ: "at+jwt", kid: SIGNING_JWK.kid })}.${encode({
-      sub: "user-1", role: "admin", sid: "family-1", iss: API_SETTINGS.issuer, aud: API_SETTINGS.audience, iat: now(), exp: now() + 300, jti: "x",
+      sub: "user-1", role: "admin", familyId: "family-1", iss: API_SETTINGS.issuer, aud: API_SETTINGS.audience, iat: now(), exp: now() + 300, jti: "x",
     })}.`;
     expect(await verify(unsecured)).toBe("invalid_token");
   });
@@ -96,7 +105,7 @@ describe("access tokens", () => {
 
   it("signs with EdDSA when the configured key is Ed25519", async () => {
     const edKeys = await apiTokenKeys(JSON.stringify(await privateJwk("EdDSA")));
-    const { token } = await mintAccessToken({ userId: "u", role: "viewer", sid: "f", email: null }, edKeys, { ...API_SETTINGS, ttlSeconds: 60 });
+    const { token } = await mintAccessToken({ userId: "u", role: "viewer", familyId: "f", email: null }, edKeys, { ...API_SETTINGS, ttlSeconds: 60 });
     expect(JSON.parse(new TextDecoder().decode(base64url.decode(token.split(".")[0]!))).alg).toBe("EdDSA");
     expect(await verify(token, edKeys)).toBe("ok");
   });
@@ -105,7 +114,7 @@ describe("access tokens", () => {
 describe("key rotation and key configuration", () => {
   it("keeps accepting tokens of a previous key listed in API_TOKEN_PREVIOUS_KEYS, and only then", async () => {
     const oldKeys = await apiTokenKeys();
-    const { token } = await mintAccessToken({ userId: "u", role: "viewer", sid: "f", email: null }, oldKeys, { ...API_SETTINGS, ttlSeconds: 60 });
+    const { token } = await mintAccessToken({ userId: "u", role: "viewer", familyId: "f", email: null }, oldKeys, { ...API_SETTINGS, ttlSeconds: 60 });
     const newSigning = JSON.stringify(await privateJwk("ES256", "next-key"));
     const rotated = await apiTokenKeys(newSigning, JSON.stringify(oldKeys.jwks));
     expect(rotated.signing.kid).toBe("next-key");

@@ -11,7 +11,7 @@ const codeOf = async (headers: Record<string, string>) => {
 describe("authenticateRequest", () => {
   it("accepts a session cookie Auth.js wrote and returns the identity", async () => {
     const result = await authenticateRequest(apiRequest({ cookie: `${COOKIE}=${await sessionCookie()}` }), options);
-    expect(result).toMatchObject({ ok: true, identity: { userId: "user-1", role: "viewer", sid: "family-1", via: "cookie", email: "a@example.com" } });
+    expect(result).toMatchObject({ ok: true, identity: { userId: "user-1", role: "viewer", familyId: "family-1", via: "cookie", email: "a@example.com" } });
   });
 
   it("reassembles a session split over numbered cookies", async () => {
@@ -47,10 +47,16 @@ describe("authenticateRequest", () => {
     expect(await codeOf({ cookie: `${COOKIE}=${foreign}` })).toBe("invalid_token");
   });
 
+  it("reads a cookie written before the rename, whose family is called sid", async () => {
+    const legacy = await sessionCookie({ familyId: undefined, sid: "family-legacy" });
+    const result = await authenticateRequest(apiRequest({ cookie: `${COOKIE}=${legacy}` }), options);
+    expect(result).toMatchObject({ ok: true, identity: { familyId: "family-legacy" } });
+  });
+
   it("is invalid_token for a session without a known role or subject", async () => {
     expect(await codeOf({ cookie: `${COOKIE}=${await sessionCookie({ role: "superuser" })}` })).toBe("invalid_token");
     expect(await codeOf({ cookie: `${COOKIE}=${await sessionCookie({ sub: undefined })}` })).toBe("invalid_token");
-    expect(await codeOf({ cookie: `${COOKIE}=${await sessionCookie({ sid: undefined })}` })).toBe("invalid_token");
+    expect(await codeOf({ cookie: `${COOKIE}=${await sessionCookie({ familyId: undefined })}` })).toBe("invalid_token");
   });
 
   it("reads only the cookie name that matches the deployment (no __Secure- cookie over http)", async () => {

@@ -3,7 +3,7 @@ import { forwardAuthResponse } from "@/lib/auth/policy/forward-auth";
 import type { SessionIdentity } from "@/lib/auth/edge/session-cookie";
 
 const caller = (role: SessionIdentity["role"]): SessionIdentity => ({
-  userId: "user-1", role, sid: "f", via: "bearer", email: "a@example.com", name: null, expiresAt: 0,
+  userId: "user-1", role, familyId: "f", via: "bearer", email: "a@example.com", name: null, expiresAt: 0,
 });
 
 describe("forwardAuthResponse", () => {

@@ -72,7 +72,7 @@ describe("the sliding session", () => {
         expect(response.headers.get("set-cookie")).toMatch(/HttpOnly/i);
         const before = await decode({ token: old, secret: SECRET, salt: COOKIE });
         const after = await decode({ token: renewed!, secret: SECRET, salt: COOKIE });
-        expect(after).toMatchObject({ sub: before!.sub, sid: before!.sid, role: before!.role });
+        expect(after).toMatchObject({ sub: before!.sub, familyId: before!.familyId, role: before!.role });
         expect(after!.exp!).toBe(before!.exp! + 6 * 60);
       }
     } finally {
@@ -148,12 +148,12 @@ describe("Bearer access tokens at the gate", () => {
     const { mintAccessToken } = await import("@/lib/auth/edge/access-token");
     const keys = await apiTokenKeys();
     const settings = { issuer: "http://localhost:3000", audience: "http://localhost:3000/api", ttlSeconds: 60 };
-    const { token } = await mintAccessToken({ userId: "u", role: "viewer", sid: "f", email: null }, keys, settings);
+    const { token } = await mintAccessToken({ userId: "u", role: "viewer", familyId: "f", email: null }, keys, settings);
     const ok = await middleware(apiRequest({ authorization: `Bearer ${token}` }));
     expect(passesThrough(ok)).toBe(true);
     expect(ok.headers.get("set-cookie")).toBeNull();
 
-    const foreign = await mintAccessToken({ userId: "u", role: "viewer", sid: "f", email: null }, keys, { ...settings, audience: "https://elsewhere/api" });
+    const foreign = await mintAccessToken({ userId: "u", role: "viewer", familyId: "f", email: null }, keys, { ...settings, audience: "https://elsewhere/api" });
     const refused = await middleware(apiRequest({ authorization: `Bearer ${foreign.token}` }));
     expect(refused.status).toBe(401);
     expect((await refused.json()).error).toBe("invalid_token");

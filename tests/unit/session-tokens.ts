@@ -29,7 +29,7 @@ export async function authenticationOptions(): Promise<AuthenticationOptions> {
 /** A session cookie exactly as Auth.js writes it. */
 export function sessionCookie(claims: Record<string, unknown> = {}, { secret = SECRET, maxAge = 3600, salt = COOKIE } = {}) {
   return encode({
-    token: { sub: "user-1", role: "viewer", sid: "family-1", authTime: Math.floor(Date.now() / 1000), email: "a@example.com", name: "A", ...claims },
+    token: { sub: "user-1", role: "viewer", familyId: "family-1", authTime: Math.floor(Date.now() / 1000), email: "a@example.com", name: "A", ...claims },
     secret,
     salt,
     maxAge,

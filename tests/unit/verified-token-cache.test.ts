@@ -10,7 +10,7 @@ async function cachedOptions(): Promise<AuthenticationOptions & { cache: Expirin
 }
 
 const mint = async (options: AuthenticationOptions, ttlSeconds = 300) =>
-  (await mintAccessToken({ userId: "u", role: "viewer", sid: "f", email: null }, options.apiTokens.keys, { ...API_SETTINGS, ttlSeconds })).token;
+  (await mintAccessToken({ userId: "u", role: "viewer", familyId: "f", email: null }, options.apiTokens.keys, { ...API_SETTINGS, ttlSeconds })).token;
 
 const bearer = (token: string) => apiRequest({ authorization: `Bearer ${token}` });
 const outcome = async (request: ReturnType<typeof apiRequest>, options: AuthenticationOptions) => {
@@ -65,7 +65,7 @@ describe("the verified-token cache", () => {
 
   it("stores nothing for a flood of garbage, forged or expired tokens", async () => {
     const options = await cachedOptions();
-    const expired = await mintAccessToken({ userId: "u", role: "viewer", sid: "f", email: null }, options.apiTokens.keys, { ...API_SETTINGS, ttlSeconds: -60 });
+    const expired = await mintAccessToken({ userId: "u", role: "viewer", familyId: "f", email: null }, options.apiTokens.keys, { ...API_SETTINGS, ttlSeconds: -60 });
     for (let i = 0; i < 200; i++) {
       await authenticateRequest(bearer(`garbage.${i}.token`), options);
       await authenticateRequest(apiRequest({ cookie: `${COOKIE}=forged-${i}` }), options);

@@ -1,6 +1,7 @@
 import { SignJWT, errors, jwtVerify, type JWTHeaderParameters } from "jose";
 import { ACCESS_TOKEN_ALGORITHMS, type ApiTokenKeys } from "./api-token-keys";
 import type { AuthErrorCode } from "./errors";
+import { familyIdClaim } from "./family-id";
 import { isRole, type Role } from "./roles";
 
 export type AccessTokenSettings = { issuer: string; audience: string };
@@ -9,7 +10,7 @@ export type AccessTokenSettings = { issuer: string; audience: string };
 export const MAX_ACCESS_TOKEN_LENGTH = 4096;
 const ACCESS_TOKEN_TYPE = "at+jwt"; // RFC 9068
 
-export type AccessTokenClaims = { userId: string; role: Role; sid: string; email: string | null };
+export type AccessTokenClaims = { userId: string; role: Role; familyId: string; email: string | null };
 
 export async function mintAccessToken(
   claims: AccessTokenClaims,
@@ -19,7 +20,7 @@ export async function mintAccessToken(
   const jti = crypto.randomUUID();
   const now = Math.floor(Date.now() / 1000);
   const expiresAt = now + settings.ttlSeconds;
-  const token = await new SignJWT({ role: claims.role, sid: claims.sid, ...(claims.email ? { email: claims.email } : {}) })
+  const token = await new SignJWT({ role: claims.role, familyId: claims.familyId, ...(claims.email ? { email: claims.email } : {}) })
     .setProtectedHeader({ alg: keys.signing.alg, kid: keys.signing.kid, typ: ACCESS_TOKEN_TYPE })
     .setIssuer(settings.issuer)
     .setAudience(settings.audience)
@@ -64,9 +65,10 @@ export async function verifyAccessToken(token: string, keys: ApiTokenKeys, setti
   } catch (error) {
     return { ok: false, code: error instanceof errors.JWTExpired ? "token_expired" : "invalid_token" };
   }
-  const { sub, role, sid, jti, exp, email } = payload;
-  if (typeof sub !== "string" || !isRole(role) || typeof sid !== "string" || typeof jti !== "string" || typeof exp !== "number") {
+  const { sub, role, jti, exp, email } = payload;
+  const familyId = familyIdClaim(payload);
+  if (typeof sub !== "string" || !isRole(role) || familyId === undefined || typeof jti !== "string" || typeof exp !== "number") {
     return { ok: false, code: "invalid_token" };
   }
-  return { ok: true, claims: { userId: sub, role, sid, email: typeof email === "string" ? email : null, jti, expiresAt: exp } };
+  return { ok: true, claims: { userId: sub, role, familyId, email: typeof email === "string" ? email : null, jti, expiresAt: exp } };
 }

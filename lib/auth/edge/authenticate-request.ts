@@ -21,8 +21,8 @@ export type AuthenticationOptions = {
 async function verifyBearer(token: string, options: AuthenticationOptions): Promise<SessionVerification> {
   const result = await verifyAccessToken(token, options.apiTokens.keys, options.apiTokens);
   if (!result.ok) return result;
-  const { userId, role, sid, email, expiresAt } = result.claims;
-  return { ok: true, identity: { userId, role, sid, via: "bearer", email, name: null, expiresAt } };
+  const { userId, role, familyId, email, expiresAt } = result.claims;
+  return { ok: true, identity: { userId, role, familyId, via: "bearer", email, name: null, expiresAt } };
 }
 
 /**

@@ -2,6 +2,7 @@ import { decode } from "@auth/core/jwt";
 import { errors } from "jose";
 import type { NextRequest, NextResponse } from "next/server";
 import type { AuthErrorCode } from "./errors";
+import { familyIdClaim } from "./family-id";
 import { isRole, type Role } from "./roles";
 
 /**
@@ -40,8 +41,8 @@ export function clearSessionCookies(request: Pick<NextRequest, "cookies">, respo
 export type SessionIdentity = {
   userId: string;
   role: Role;
-  /** The token family (lib/auth/token-families): revoking it ends this session or token. */
-  sid: string;
+  /** The token family (sessions/token-families.ts): revoking it ends this session or token. */
+  familyId: string;
   via: "cookie" | "bearer";
   email: string | null;
   name: string | null;
@@ -70,10 +71,11 @@ export async function verifySessionCookie(
   } catch (error) {
     return { ok: false, code: error instanceof errors.JWTExpired ? "token_expired" : "invalid_token" };
   }
+  const familyId = payload ? familyIdClaim(payload) : undefined;
   if (
     !payload ||
     typeof payload.sub !== "string" ||
-    typeof payload.sid !== "string" ||
+    familyId === undefined ||
     !isRole(payload.role) ||
     typeof payload.exp !== "number" ||
     typeof payload.authTime !== "number"
@@ -87,7 +89,7 @@ export async function verifySessionCookie(
     identity: {
       userId: payload.sub,
       role: payload.role,
-      sid: payload.sid,
+      familyId,
       via: "cookie",
       email: typeof payload.email === "string" ? payload.email : null,
       name: typeof payload.name === "string" ? payload.name : null,

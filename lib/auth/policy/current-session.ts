@@ -5,7 +5,7 @@ import { getDb } from "../../db";
 import { getEnv } from "../../env";
 import { authenticateRequest } from "../edge/authenticate-request";
 import { authenticationOptions } from "../edge/authentication-options";
-import { checkFamily, type FamilyCheck } from "../sessions/idp-session-renewal";
+import { checkFamily, type FamilyCheck } from "../sessions/family-check";
 
 export type CurrentSession =
   /** `expiresAt`: seconds since the epoch, the earlier of the cookie's expiry and its absolute end. */
@@ -32,7 +32,7 @@ export const getCurrentSession = cache(async (): Promise<CurrentSession> => {
   const { identity } = result;
   let check: FamilyCheck;
   try {
-    check = await checkFamily(getDb(), env, identity.sid);
+    check = await checkFamily(getDb(), env, identity.familyId);
   } catch (error) {
     // The pages decide what an outage looks like (lib/service-unavailable.ts); the header
     // and the sign-in pages still render. Only the message is logged: it never holds a token.
@@ -42,7 +42,7 @@ export const getCurrentSession = cache(async (): Promise<CurrentSession> => {
   if (!check.active) return { status: "ended", reason: check.reason };
   return {
     status: "signed-in",
-    user: { id: identity.userId, sid: identity.sid, role: check.role, name: identity.name, email: identity.email },
+    user: { id: identity.userId, familyId: identity.familyId, role: check.role, name: identity.name, email: identity.email },
     expiresAt: identity.expiresAt,
   };
 });

@@ -6,7 +6,7 @@ import { authenticationOptions } from "../edge/authentication-options";
 import { forbiddenResponse, unauthorizedResponse } from "../edge/errors";
 import type { Role } from "../edge/roles";
 import type { SessionIdentity } from "../edge/session-cookie";
-import { checkFamily } from "../sessions/idp-session-renewal";
+import { checkFamily } from "../sessions/family-check";
 
 export type Guarded = { ok: true; identity: SessionIdentity } | { ok: false; response: Response };
 
@@ -19,7 +19,7 @@ export async function requireUser(request: NextRequest): Promise<Guarded> {
   const env = getEnv();
   const result = await authenticateRequest(request, await authenticationOptions(env));
   if (!result.ok) return { ok: false, response: unauthorizedResponse(result.code) };
-  const family = await checkFamily(getDb(), env, result.identity.sid);
+  const family = await checkFamily(getDb(), env, result.identity.familyId);
   if (!family.active) return { ok: false, response: unauthorizedResponse(family.reason === "expired" ? "token_expired" : "token_revoked") };
   // The role in a cookie or token is what it was when issued; the database's is current.
   return { ok: true, identity: { ...result.identity, role: family.role } };

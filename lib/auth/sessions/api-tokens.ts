@@ -4,10 +4,10 @@ import type { Env } from "../../env";
 import { mintAccessToken } from "../edge/access-token";
 import { getApiTokenKeys } from "../edge/api-token-keys";
 import { accessTokenSettings } from "../edge/authentication-options";
-import { checkFamily } from "./idp-session-renewal";
+import { checkFamily } from "./family-check";
 import type { Role } from "../edge/roles";
 import type { SessionIdentity } from "../edge/session-cookie";
-import { revokeFamilies } from "./token-families";
+import { revokeFamilies } from "./revocation";
 
 export type IssuedTokens = {
   access_token: string;
@@ -58,7 +58,7 @@ async function issueTokenPair(
   });
   const ttlSeconds = lifetimeWithin(env.accessTokenTtlMinutes * 60, subject.familyExpiresAt);
   const { token } = await mintAccessToken(
-    { userId: subject.userId, role: subject.role, email: subject.email, sid: subject.familyId },
+    { userId: subject.userId, role: subject.role, email: subject.email, familyId: subject.familyId },
     await getApiTokenKeys(env),
     { ...accessTokenSettings(env), ttlSeconds },
   );
@@ -81,7 +81,7 @@ export async function createApiTokens(db: Db, env: Env, caller: SessionIdentity)
     });
     if (active >= env.apiTokensMaxPerUser) throw new ApiTokenLimitError(env.apiTokensMaxPerUser);
     const family = await tx.tokenFamily.create({
-      data: { kind: "api", userId: caller.userId, parentId: caller.sid, expiresAt: new Date(now.getTime() + env.apiTokenFamilyMaxDays * 86_400_000) },
+      data: { kind: "api", userId: caller.userId, parentId: caller.familyId, expiresAt: new Date(now.getTime() + env.apiTokenFamilyMaxDays * 86_400_000) },
       select: { id: true, expiresAt: true },
     });
     return { user, family };

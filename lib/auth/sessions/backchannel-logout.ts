@@ -4,7 +4,7 @@ import type { Db } from "../../db";
 import type { Env } from "../../env";
 import { getIdentityProvider } from "../sign-in/identity-provider";
 import { ID_TOKEN_CLOCK_SKEW_SECONDS } from "../sign-in/verify-id-token";
-import { revokeFamilies } from "./token-families";
+import { revokeFamilies } from "./revocation";
 
 const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 

@@ -2,8 +2,7 @@ import * as oauth from "oauth4webapi";
 import type { Db } from "../../db";
 import type { Env } from "../../env";
 import { getIdentityProvider } from "../sign-in/identity-provider";
-import type { Role } from "../edge/roles";
-import { getFamilyState, revokeFamilies } from "./token-families";
+import { revokeFamilies } from "./revocation";
 
 /**
  * While one instance renews with the IdP, the others keep serving the session this long:
@@ -76,18 +75,4 @@ export async function renewIdpSession(
     await revokeFamilies(db, { ids: [familyId] }, "idp_refresh_failed");
     return false;
   }
-}
-
-export type FamilyCheck = { active: true; role: Role } | { active: false; reason: string | null };
-
-/**
- * Revocation, expiry, the current role and IdP renewal, as every protected request and page
- * checks them (`reason` "expired" when the family is past its absolute end).
- */
-export async function checkFamily(db: Db, env: Env, familyId: string, options: { fresh?: boolean } = {}): Promise<FamilyCheck> {
-  const state = await getFamilyState(db, familyId, Date.now(), options);
-  if (state.status === "revoked") return { active: false, reason: state.reason };
-  if (state.status === "expired") return { active: false, reason: "expired" };
-  if (state.status === "renewal_due" && !(await renewIdpSession(db, env, state.renewFamilyId, state))) return { active: false, reason: "idp_refresh_failed" };
-  return { active: true, role: state.role };
 }

@@ -1,4 +1,3 @@
-import type { Prisma } from "@prisma/client";
 import type { Db } from "../../db";
 import { ExpiringCache } from "../../expiring-cache";
 import type { Role } from "../edge/roles";
@@ -6,8 +5,6 @@ import type { Role } from "../edge/roles";
 /** How long an instance may trust a "still active" answer: revocation shows within this. */
 export const FAMILY_STATE_CACHE_MS = 2000;
 const FAMILY_STATE_CACHE_MAX_ENTRIES = 10_000;
-
-export type RevocationReason = "logout" | "logout_everywhere" | "backchannel_logout" | "refresh_token_reused" | "idp_refresh_failed";
 
 export type FamilyState =
   /** `role`: the user's current role, which wins over the one a token or cookie carries. */
@@ -88,28 +85,4 @@ export function createBrowserFamily(
   },
 ) {
   return db.tokenFamily.create({ data: { kind: "browser", ...data }, select: { id: true } });
-}
-
-/** Revokes the given families and every family created from them. Returns how many were revoked. */
-export async function revokeFamilies(db: Db, where: { ids?: string[]; userId?: string; idpSessionId?: string; idpSubject?: string }, reason: RevocationReason) {
-  const filters: Prisma.TokenFamilyWhereInput[] = [];
-  if (where.ids) filters.push({ id: { in: where.ids } }, { parentId: { in: where.ids } });
-  if (where.userId) filters.push({ userId: where.userId });
-  // Back-channel logout: a sid names one IdP session (of that sub, when both are given); a
-  // sign-in recorded without a sid can only be matched by its sub.
-  const idpMatches: Prisma.TokenFamilyWhereInput[] = [];
-  if (where.idpSessionId) {
-    idpMatches.push({ idpSessionId: where.idpSessionId, ...(where.idpSubject ? { idpSubject: where.idpSubject } : {}) });
-    if (where.idpSubject) idpMatches.push({ idpSessionId: null, idpSubject: where.idpSubject });
-  } else if (where.idpSubject) {
-    idpMatches.push({ idpSubject: where.idpSubject });
-  }
-  for (const match of idpMatches) filters.push(match, { parent: match });
-  if (filters.length === 0) return 0;
-  const { count } = await db.tokenFamily.updateMany({
-    where: { revokedAt: null, OR: filters },
-    data: { revokedAt: new Date(), revokedReason: reason },
-  });
-  clearFamilyStateCache();
-  return count;
 }

@@ -55,7 +55,7 @@ export function buildEdgeAuthConfig(env: Env, idp: IdentityProvider = getIdentit
       session({ session, token }) {
         if (token.sub) session.user.id = token.sub;
         if (token.role) session.user.role = token.role;
-        if (token.sid) session.user.sid = token.sid;
+        if (token.familyId) session.user.familyId = token.familyId;
         return session;
       },
     },

@@ -4,7 +4,8 @@ import { getDb } from "../../db";
 import { getEnv, type Env } from "../../env";
 import { upsertUserFromOidcProfile } from "../../users/upsert-user-from-oidc-profile";
 import { buildEdgeAuthConfig } from "./auth-config";
-import { createBrowserFamily, revokeFamilies } from "../sessions/token-families";
+import { revokeFamilies } from "../sessions/revocation";
+import { createBrowserFamily } from "../sessions/token-families";
 
 /**
  * The full Auth.js configuration (Node.js runtime): the Edge-safe config plus the database.
@@ -21,13 +22,13 @@ export function buildAuthConfig(env: Env = getEnv()): NextAuthConfig {
     events: {
       // Auth.js's own POST /api/auth/signout must end the sign-in too, not only the cookie.
       async signOut(message) {
-        const sid = "token" in message ? message.token?.sid : undefined;
-        if (sid) await revokeFamilies(db, { ids: [sid] }, "logout");
+        const familyId = "token" in message ? message.token?.familyId : undefined;
+        if (familyId) await revokeFamilies(db, { ids: [familyId] }, "logout");
       },
     },
     callbacks: {
       ...edge.callbacks,
-      // Each sign-in opens a token family: its id (`sid`) rides in the session cookie, and
+      // Each sign-in opens a token family: its id (`familyId`) rides in the session cookie, and
       // logout, "sign out everywhere" and back-channel logout revoke it.
       async jwt(params) {
         const token = await edge.callbacks!.jwt!(params);
@@ -41,7 +42,7 @@ export function buildAuthConfig(env: Env = getEnv()): NextAuthConfig {
             idpAccessTokenExpiresAt: params.account.expires_at ? new Date(params.account.expires_at * 1000) : null,
             expiresAt: new Date(Date.now() + absoluteLifetimeSeconds * 1000),
           });
-          if (token) token.sid = family.id;
+          if (token) token.familyId = family.id;
           return token;
         }
         // Anything else that re-encodes the cookie (Auth.js's session endpoint, `update`) may

@@ -4,7 +4,7 @@ import type { Role } from "../edge/roles";
 // Typed once here so `session.user.role` and `token.role` are checked everywhere.
 declare module "next-auth" {
   interface Session {
-    user: { id: string; role: Role; sid: string } & DefaultSession["user"];
+    user: { id: string; role: Role; familyId: string } & DefaultSession["user"];
   }
   interface User {
     role?: Role;
@@ -15,7 +15,7 @@ declare module "@auth/core/jwt" {
   interface JWT {
     role?: Role;
     /** The sign-in's token family (lib/auth/token-families). */
-    sid?: string;
+    familyId?: string;
     /** When the user signed in (seconds): bounds the sliding session. */
     authTime?: number;
   }

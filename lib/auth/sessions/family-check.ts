@@ -1,0 +1,19 @@
+import type { Db } from "../../db";
+import type { Env } from "../../env";
+import type { Role } from "../edge/roles";
+import { renewIdpSession } from "./idp-session-renewal";
+import { getFamilyState } from "./token-families";
+
+export type FamilyCheck = { active: true; role: Role } | { active: false; reason: string | null };
+
+/**
+ * Revocation, expiry, the current role and IdP renewal, as every protected request and page
+ * checks them (`reason` "expired" when the family is past its absolute end).
+ */
+export async function checkFamily(db: Db, env: Env, familyId: string, options: { fresh?: boolean } = {}): Promise<FamilyCheck> {
+  const state = await getFamilyState(db, familyId, Date.now(), options);
+  if (state.status === "revoked") return { active: false, reason: state.reason };
+  if (state.status === "expired") return { active: false, reason: "expired" };
+  if (state.status === "renewal_due" && !(await renewIdpSession(db, env, state.renewFamilyId, state))) return { active: false, reason: "idp_refresh_failed" };
+  return { active: true, role: state.role };
+}

@@ -1,0 +1,34 @@
+import type { Prisma } from "@prisma/client";
+import type { Db } from "../../db";
+import { clearFamilyStateCache } from "./token-families";
+
+export type RevocationReason = "logout" | "logout_everywhere" | "backchannel_logout" | "refresh_token_reused" | "idp_refresh_failed";
+
+/**
+ * The one revocation rule: a family ends with every family created from it (an API token
+ * with the browser sign-in it came from), matched by id, by user, or by the IdP's session or
+ * subject (back-channel logout). This instance forgets its cached verdicts at once; others
+ * within FAMILY_STATE_CACHE_MS.
+ */
+export async function revokeFamilies(db: Db, where: { ids?: string[]; userId?: string; idpSessionId?: string; idpSubject?: string }, reason: RevocationReason) {
+  const filters: Prisma.TokenFamilyWhereInput[] = [];
+  if (where.ids) filters.push({ id: { in: where.ids } }, { parentId: { in: where.ids } });
+  if (where.userId) filters.push({ userId: where.userId });
+  // Back-channel logout: a sid names one IdP session (of that sub, when both are given); a
+  // sign-in recorded without a sid can only be matched by its sub.
+  const idpMatches: Prisma.TokenFamilyWhereInput[] = [];
+  if (where.idpSessionId) {
+    idpMatches.push({ idpSessionId: where.idpSessionId, ...(where.idpSubject ? { idpSubject: where.idpSubject } : {}) });
+    if (where.idpSubject) idpMatches.push({ idpSessionId: null, idpSubject: where.idpSubject });
+  } else if (where.idpSubject) {
+    idpMatches.push({ idpSubject: where.idpSubject });
+  }
+  for (const match of idpMatches) filters.push(match, { parent: match });
+  if (filters.length === 0) return 0;
+  const { count } = await db.tokenFamily.updateMany({
+    where: { revokedAt: null, OR: filters },
+    data: { revokedAt: new Date(), revokedReason: reason },
+  });
+  clearFamilyStateCache();
+  return count;
+}
