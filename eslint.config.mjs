@@ -18,6 +18,22 @@ export default tseslint.config(
     },
   },
   {
+    // What the Edge middleware reaches must run on the Edge runtime: no Node-only module.
+    files: ["middleware.ts", "lib/auth/edge/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["node:*"], message: "Node built-ins do not exist on the Edge runtime." },
+            { group: ["@prisma/*", "pg", "server-only", "next/headers", "oauth4webapi"], message: "Node-only (or server-component-only) module: keep it out of lib/auth/edge/ and the middleware." },
+            { group: ["**/db", "**/sessions/*", "**/policy/*", "**/sign-in/*", "**/rate-limits/*", "**/maintenance/*"], message: "Node-only layer: the middleware may reach lib/auth/edge/ only." },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["scripts/**/*.mjs", "*.mjs", "lib/**/*.mjs", "tests/**/*.mjs"],
     languageOptions: { globals: globals.node },
   },

@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { authenticateRequest } from "./lib/auth/edge/authenticate-request";
 import { authenticationOptions } from "./lib/auth/edge/authentication-options";
 import { unauthorizedResponse } from "./lib/auth/edge/errors";
-import { isPublicApiPath } from "./lib/auth/edge/public-api-paths";
+import { isPublicRequest } from "./lib/auth/edge/route-policies";
 import { sessionCookieName } from "./lib/auth/edge/session-cookie";
 import { renewSessionCookie, sessionNeedsRenewal } from "./lib/auth/edge/sliding-session";
 import { getEnv, type Env } from "./lib/env";
@@ -42,7 +42,7 @@ export async function middleware(request: NextRequest) {
   const { pathname } = request.nextUrl;
   const env = getEnv();
   const isApi = pathname === "/api" || pathname.startsWith("/api/");
-  if (isApi && isPublicApiPath(pathname)) return withTransportSecurity(NextResponse.next(), env);
+  if (isApi && isPublicRequest(pathname, request.method)) return withTransportSecurity(NextResponse.next(), env);
 
   const result = await authenticateRequest(request, await authenticationOptions(env));
   if (isApi && !result.ok) return withTransportSecurity(unauthorizedResponse(result.code), env);

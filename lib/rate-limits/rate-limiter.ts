@@ -1,3 +1,4 @@
+import "server-only";
 import type pg from "pg";
 import { RLWrapperTimeouts, RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { getPgPool } from "../db";

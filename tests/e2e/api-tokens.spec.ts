@@ -143,3 +143,17 @@ test("sign out everywhere ends the user's other sign-ins and their API tokens", 
   await api.dispose();
   await otherDevice.close();
 });
+
+test("a path under /api that no route serves: 401 without credentials, 404 JSON for a signed-in caller", async ({ page }) => {
+  const api = await apiClient();
+  const anonymous = await api.get("/api/no/such/route");
+  expect(anonymous.status()).toBe(401);
+  expect(await anonymous.json()).toMatchObject({ error: "missing_token" });
+  await api.dispose();
+  await signIn(page, "bob@example.com", "bob");
+  const missing = await page.request.get("/api/no/such/route");
+  expect(missing.status()).toBe(404);
+  expect(missing.headers()["content-type"]).toContain("application/json");
+  expect(await missing.json()).toMatchObject({ error: "not_found" });
+  expect((await page.request.post("/api/no/such/route", { headers: { Origin: E2E.appUrl } })).status()).toBe(404);
+});

@@ -14,6 +14,7 @@ process.env.DATABASE_URL = inject("databaseUrl");
 process.env.DATABASE_POOL_MAX = String(inject("poolMax"));
 
 const db = createDb(inject("databaseUrl"), inject("poolMax"));
+const VIEWER = { access: "signed-in", role: "viewer" } as const;
 const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000);
 let requireUser: typeof RequireUser;
 let callerRequest: (token: string) => NextRequest;
@@ -41,7 +42,7 @@ afterAll(async () => {
 
 describe("requireUser, the guard every protected handler calls itself", () => {
   it("admits a valid, unrevoked token", async () => {
-    const guarded = await requireUser(callerRequest(""));
+    const guarded = await requireUser(callerRequest(""), VIEWER);
     expect(guarded.ok).toBe(true);
   });
 
@@ -49,12 +50,31 @@ describe("requireUser, the guard every protected handler calls itself", () => {
     const { clearFamilyStateCache } = await import("@/lib/auth/sessions/token-families");
     await db.user.update({ where: { id: userId }, data: { role: "admin" } });
     clearFamilyStateCache();
-    const guarded = await requireUser(callerRequest(""));
+    const guarded = await requireUser(callerRequest(""), VIEWER);
     expect(guarded.ok && guarded.identity.role).toBe("admin");
     await db.user.update({ where: { id: userId }, data: { role: "viewer" } });
     clearFamilyStateCache();
-    const demoted = await requireUser(callerRequest(""));
+    const demoted = await requireUser(callerRequest(""), VIEWER);
     expect(demoted.ok && demoted.identity.role).toBe("viewer");
+  });
+
+  it("applies the route's policy: the role is hierarchical, API tokens may be refused, an ended sign-in may be let through", async () => {
+    const { clearFamilyStateCache } = await import("@/lib/auth/sessions/token-families");
+    await db.user.update({ where: { id: userId }, data: { role: "campaign_manager" } });
+    clearFamilyStateCache();
+    expect((await requireUser(callerRequest(""), { access: "signed-in", role: "viewer" })).ok).toBe(true);
+    expect((await requireUser(callerRequest(""), { access: "signed-in", role: "campaign_manager" })).ok).toBe(true);
+    const tooLow = await requireUser(callerRequest(""), { access: "signed-in", role: "admin" });
+    expect(tooLow.ok).toBe(false);
+    if (!tooLow.ok) {
+      expect(tooLow.response.status).toBe(403);
+      expect(await tooLow.response.json()).toMatchObject({ error: "forbidden", message: "This needs the role admin or higher; you have campaign_manager." });
+    }
+    const cookieOnly = await requireUser(callerRequest(""), { access: "signed-in", role: "viewer", session: "cookie" });
+    expect(cookieOnly.ok).toBe(false);
+    if (!cookieOnly.ok) expect(cookieOnly.response.status).toBe(403);
+    await db.user.update({ where: { id: userId }, data: { role: "viewer" } });
+    clearFamilyStateCache();
   });
 
   it("refuses with token_expired once the token's family is past its absolute end, though the token itself is not", async () => {
@@ -62,27 +82,30 @@ describe("requireUser, the guard every protected handler calls itself", () => {
     const apiFamily = await db.tokenFamily.findFirstOrThrow({ where: { parentId: familyId } });
     await db.tokenFamily.update({ where: { id: apiFamily.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     clearFamilyStateCache();
-    const guarded = await requireUser(callerRequest(""));
+    const guarded = await requireUser(callerRequest(""), VIEWER);
     expect(guarded.ok).toBe(false);
     if (!guarded.ok) expect(await guarded.response.json()).toMatchObject({ error: "token_expired" });
     await db.tokenFamily.update({ where: { id: apiFamily.id }, data: { expiresAt: apiFamily.expiresAt } });
     clearFamilyStateCache();
-    expect((await requireUser(callerRequest(""))).ok).toBe(true);
+    expect((await requireUser(callerRequest(""), VIEWER)).ok).toBe(true);
   });
 
   it("refuses with token_revoked once the sign-in behind the token is revoked, though its signature is still valid", async () => {
     const { revokeFamilies } = await import("@/lib/auth/sessions/revocation");
     await revokeFamilies(db, { ids: [familyId] }, "logout");
-    const guarded = await requireUser(callerRequest(""));
+    const guarded = await requireUser(callerRequest(""), VIEWER);
     expect(guarded.ok).toBe(false);
     if (!guarded.ok) {
       expect(guarded.response.status).toBe(401);
       expect(await guarded.response.json()).toMatchObject({ error: "token_revoked" });
     }
+    // A route that lets an ended sign-in through (logout) gets it, marked as ended.
+    const allowed = await requireUser(callerRequest(""), { access: "signed-in", role: "viewer", ended: "allow" });
+    expect(allowed).toMatchObject({ ok: true, familyActive: false });
   });
 
   it("refuses a request with no credentials, as the middleware would", async () => {
-    const guarded = await requireUser(new NextRequest("http://localhost:3000/api/auth/me"));
+    const guarded = await requireUser(new NextRequest("http://localhost:3000/api/auth/me"), VIEWER);
     expect(guarded.ok).toBe(false);
     if (!guarded.ok) expect(await guarded.response.json()).toMatchObject({ error: "missing_token" });
   });

@@ -14,12 +14,18 @@ beforeAll(async () => {
 const passesThrough = (response: Response) => response.headers.get("x-middleware-next") === "1";
 
 describe("the Edge middleware", () => {
-  it.each(["/api/health", "/api/auth/login", "/api/auth/callback/oidc", "/api/auth/signin/oidc", "/api/auth/csrf", "/api/auth/session", "/api/auth/refresh", "/api/auth/backchannel-logout"])(
-    "lets %s through without credentials",
-    async (path) => {
-      expect(passesThrough(await middleware(apiRequest({}, path)))).toBe(true);
-    },
-  );
+  it.each([
+    ["GET", "/api/health"],
+    ["GET", "/api/auth/login"],
+    ["GET", "/api/auth/callback/oidc"],
+    ["POST", "/api/auth/signin/oidc"],
+    ["GET", "/api/auth/csrf"],
+    ["GET", "/api/auth/session"],
+    ["POST", "/api/auth/refresh"],
+    ["POST", "/api/auth/backchannel-logout"],
+  ])("lets %s %s through without credentials (a public route in the policy table)", async (method, path) => {
+    expect(passesThrough(await middleware(apiRequest({}, path, method)))).toBe(true);
+  });
 
   it.each([
     [{}, "missing_token"],
@@ -47,9 +53,9 @@ describe("the Edge middleware", () => {
     expect(response.headers.get("set-cookie")).toBeNull();
   });
 
-  it("does not treat look-alike paths as public", async () => {
-    for (const path of ["/api/healthz", "/api/auth/me", "/api/auth/loginx", "/api/auth/callbackx"]) {
-      expect((await middleware(apiRequest({}, path))).status).toBe(401);
+  it("does not treat look-alike paths, other methods or unknown paths as public", async () => {
+    for (const [method, path] of [["GET", "/api/healthz"], ["GET", "/api/auth/me"], ["GET", "/api/authx/login"], ["GET", "/api/auth/refresh"], ["POST", "/api/health"], ["GET", "/api/no/such/route"]]) {
+      expect((await middleware(apiRequest({}, path!, method))).status).toBe(401);
     }
   });
 });

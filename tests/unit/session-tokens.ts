@@ -36,6 +36,6 @@ export function sessionCookie(claims: Record<string, unknown> = {}, { secret = S
   });
 }
 
-export function apiRequest(headers: Record<string, string> = {}, path = "/api/auth/me") {
-  return new NextRequest(`${APP_URL}${path}`, { headers });
+export function apiRequest(headers: Record<string, string> = {}, path = "/api/auth/me", method = "GET") {
+  return new NextRequest(`${APP_URL}${path}`, { headers, method });
 }

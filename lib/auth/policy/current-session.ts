@@ -1,3 +1,4 @@
+import "server-only";
 import type { Session } from "next-auth";
 import { cookies } from "next/headers";
 import { cache } from "react";

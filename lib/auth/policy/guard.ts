@@ -1,35 +1,51 @@
+import "server-only";
 import type { NextRequest } from "next/server";
 import { getDb } from "../../db";
 import { getEnv } from "../../env";
 import { authenticateRequest } from "../edge/authenticate-request";
 import { authenticationOptions } from "../edge/authentication-options";
 import { forbiddenResponse, unauthorizedResponse } from "../edge/errors";
-import type { Role } from "../edge/roles";
+import type { RoutePolicy } from "../edge/route-policies";
+import { roleSatisfies } from "../edge/roles";
 import type { SessionIdentity } from "../edge/session-cookie";
 import { checkFamily } from "../sessions/family-check";
+import { isSameOriginRequest } from "./same-origin";
 
-export type Guarded = { ok: true; identity: SessionIdentity } | { ok: false; response: Response };
+export type SignedInPolicy = Extract<RoutePolicy, { access: "signed-in" }>;
+
+export type Guarded =
+  /** `familyActive` is false only for a policy with `ended: "allow"` and a revoked or expired sign-in. */
+  | { ok: true; identity: SessionIdentity; familyActive: boolean }
+  | { ok: false; response: Response };
 
 /**
- * Every protected route handler calls this itself: the middleware is a first gate, not
- * the only one (CVE-2025-29927 skipped Next middleware with a single request header).
- * Here, unlike the middleware, revocation is checked too.
+ * The one authorization point of route handlers, with the route's policy as the argument
+ * (edge/route-policies.ts): who is calling (401 with the gate's codes), from where (403 for a
+ * cross-origin cookie request, or a token where only a browser session may act), whether
+ * their sign-in still stands (revocation, expiry, IdP renewal: 401), and whether their current
+ * role — the database's, not the token's — is at least the policy's (403). Every protected
+ * handler calls it itself: the middleware is a first gate, not the only one (CVE-2025-29927).
  */
-export async function requireUser(request: NextRequest): Promise<Guarded> {
+export async function requireUser(request: Pick<NextRequest, "headers" | "cookies">, policy: SignedInPolicy): Promise<Guarded> {
   const env = getEnv();
   const result = await authenticateRequest(request, await authenticationOptions(env));
   if (!result.ok) return { ok: false, response: unauthorizedResponse(result.code) };
-  const family = await checkFamily(getDb(), env, result.identity.familyId);
-  if (!family.active) return { ok: false, response: unauthorizedResponse(family.reason === "expired" ? "token_expired" : "token_revoked") };
-  // The role in a cookie or token is what it was when issued; the database's is current.
-  return { ok: true, identity: { ...result.identity, role: family.role } };
-}
-
-/** requireUser, then 403 `forbidden` unless the caller has one of `roles`. */
-export async function requireRole(request: NextRequest, roles: readonly Role[]): Promise<Guarded> {
-  const guarded = await requireUser(request);
-  if (guarded.ok && !roles.includes(guarded.identity.role)) {
-    return { ok: false, response: forbiddenResponse(`This needs one of the roles: ${roles.join(", ")}.`) };
+  const { identity } = result;
+  if (policy.session === "cookie" && identity.via !== "cookie") {
+    return { ok: false, response: forbiddenResponse("This is done from a signed-in browser session, not with an API token.") };
   }
-  return guarded;
+  if (policy.sameOrigin && identity.via === "cookie" && !isSameOriginRequest(request, env.authUrl)) {
+    return { ok: false, response: forbiddenResponse("Cross-origin request refused: use the console itself.") };
+  }
+  const family = await checkFamily(getDb(), env, identity.familyId);
+  if (!family.active) {
+    if (policy.ended === "allow") return { ok: true, identity, familyActive: false };
+    return { ok: false, response: unauthorizedResponse(family.reason === "expired" ? "token_expired" : "token_revoked") };
+  }
+  // The role in a cookie or token is what it was when issued; the database's is current.
+  const current = { ...identity, role: family.role };
+  if (!roleSatisfies(current.role, policy.role)) {
+    return { ok: false, response: forbiddenResponse(`This needs the role ${policy.role} or higher; you have ${current.role}.`) };
+  }
+  return { ok: true, identity: current, familyActive: true };
 }

@@ -1,3 +1,4 @@
+import "server-only";
 import { Prisma } from "@prisma/client";
 import { errors, jwtVerify, type JWTVerifyGetKey } from "jose";
 import type { Db } from "../../db";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "../../db";
 import type { Env } from "../../env";
 import type { Role } from "../edge/roles";

@@ -1,3 +1,4 @@
+import "server-only";
 import * as oauth from "oauth4webapi";
 import type { Db } from "../../db";
 import type { Env } from "../../env";

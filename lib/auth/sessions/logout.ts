@@ -1,6 +1,9 @@
+import "server-only";
 import type { Db } from "../../db";
 import type { Env } from "../../env";
+import type { SessionIdentity } from "../edge/session-cookie";
 import { getIdentityProvider } from "../sign-in/identity-provider";
+import { revokeFamilies } from "./revocation";
 
 /**
  * Where to send the browser so the IdP ends its session too (OpenID Connect RP-Initiated
@@ -28,4 +31,17 @@ export async function idTokenOfFamily(db: Db, familyId: string): Promise<string 
     select: { idToken: true, parent: { select: { idToken: true } } },
   });
   return family?.idToken ?? family?.parent?.idToken ?? null;
+}
+
+/**
+ * Ends the caller's sign-in (or, `everywhere`, every sign-in of the user) and every API token
+ * created from it, and says where to send a browser to sign out of the IdP too. A sign-in that
+ * already ended may still log out, but only itself: nothing is revoked on its word.
+ */
+export async function logOut(db: Db, env: Env, caller: { identity: SessionIdentity; familyActive: boolean }, everywhere: boolean): Promise<{ logoutUrl: string | null }> {
+  const { identity } = caller;
+  if (caller.familyActive) {
+    await revokeFamilies(db, everywhere ? { userId: identity.userId } : { ids: [identity.familyId] }, everywhere ? "logout_everywhere" : "logout");
+  }
+  return { logoutUrl: identity.via === "cookie" ? await buildIdpLogoutUrl(env, await idTokenOfFamily(db, identity.familyId)) : null };
 }

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../../db";
 import { clearFamilyStateCache } from "./token-families";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { AuthConfig } from "@auth/core";
 import type { NextRequest, NextResponse } from "next/server";
 import type { Env } from "../../env";

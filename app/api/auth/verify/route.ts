@@ -1,10 +1,6 @@
-import { apiRoute } from "@/lib/api-route";
-import type { NextRequest } from "next/server";
 import { forwardAuthResponse } from "@/lib/auth/policy/forward-auth";
-import { requireUser } from "@/lib/auth/policy/guard";
+import { guardedRoute } from "@/lib/auth/policy/guarded-route";
 
-export const GET = apiRoute(async (request: NextRequest) => {
-  const guard = await requireUser(request);
-  if (!guard.ok) return guard.response;
-  return forwardAuthResponse(guard.identity, request.nextUrl.searchParams.get("role"));
-});
+export const GET = guardedRoute("/api/auth/verify", "GET", async (request, { identity }) =>
+  forwardAuthResponse(identity, request.nextUrl.searchParams.get("role")),
+);
