@@ -1,0 +1,80 @@
+import "server-only";
+import type { Prisma } from "@prisma/client";
+import type { Db } from "../db";
+
+/** Every action the audit trail records, defined once (pages, API and tests use these). */
+export const AUDIT_ACTIONS = [
+  "sign_in_succeeded",
+  "sign_in_refused",
+  "sign_out",
+  "sign_out_everywhere",
+  "api_token_minted",
+  "refresh_token_reused",
+  "backchannel_logout",
+  "role_changed",
+  "user_disabled",
+  "user_enabled",
+  "sessions_revoked",
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** A user id, or the console itself ("system": sign-in, the IdP's mapping, back-channel) or the CLI. */
+export type AuditActor = { userId: string } | "system" | "cli";
+
+export type AuditEventInput = {
+  actor: AuditActor;
+  action: AuditAction;
+  targetUserId?: string | null;
+  /** Old and new role, a reason code, a family id…: never a token, a code or claims. */
+  detail?: Prisma.InputJsonObject;
+  /** Who made the request: its client address, user agent and request id, when there was one. */
+  request?: { ipAddress?: string | null; userAgent?: string | null; requestId?: string | null };
+};
+
+/** A Prisma client or a transaction: an event recorded inside a transaction commits or rolls back with it. */
+type Writer = Pick<Db, "auditEvent">;
+
+/**
+ * Appends one event. Nothing else writes to AuditEvent except the prune job's retention, and
+ * nothing updates a row. Callers decide what a failure means: an administrator's change
+ * records its event in the same transaction, so the change fails (503) if the event cannot be
+ * written; the sign-in hot path uses recordAuditEventOrLog.
+ */
+export async function recordAuditEvent(db: Writer, event: AuditEventInput): Promise<void> {
+  await db.auditEvent.create({
+    data: {
+      actor: typeof event.actor === "string" ? event.actor : event.actor.userId,
+      action: event.action,
+      targetUserId: event.targetUserId ?? null,
+      detail: event.detail,
+      ipAddress: event.request?.ipAddress?.slice(0, 64) ?? null,
+      userAgent: event.request?.userAgent?.slice(0, 512) ?? null,
+      requestId: event.request?.requestId?.slice(0, 128) ?? null,
+    },
+  });
+}
+
+/**
+ * For paths that must not fail because the audit trail is down (signing in, signing out,
+ * back-channel logout): the event is attempted, and a failure is logged loudly with the event
+ * (never a token) so an operator can reconstruct it, instead of refusing the person.
+ */
+export async function recordAuditEventOrLog(db: Writer, event: AuditEventInput): Promise<void> {
+  try {
+    await recordAuditEvent(db, event);
+  } catch (error) {
+    console.error(
+      JSON.stringify({
+        level: "error",
+        event: "audit_event_lost",
+        action: event.action,
+        actor: typeof event.actor === "string" ? event.actor : event.actor.userId,
+        targetUserId: event.targetUserId ?? null,
+        detail: event.detail ?? null,
+        requestId: event.request?.requestId ?? null,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+  }
+}
