@@ -8,6 +8,8 @@ const nextConfig = {
   reactStrictMode: true,
   // Loaded by Node at run time, never bundled: Prisma's client and the pg driver.
   serverExternalPackages: ["@prisma/client", "@prisma/adapter-pg", "pg"],
+  // forbidden() from next/navigation: a signed-in user without the role gets a 403 page.
+  experimental: { authInterrupts: true },
   // Evaluated at build time: only what never changes. The pages' nonce-based policy and HSTS
   // (which depends on AUTH_URL at run time) come from the middleware (middleware.ts).
   async headers() {

@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { CreateApiToken } from "@/components/create-api-token";
 import { SignOutButton } from "@/components/sign-out-button";
-import { getCurrentSession } from "@/lib/auth/policy/current-session";
+import { requirePageUser } from "@/lib/auth/policy/page-guard";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { showServiceUnavailable } from "@/lib/service-unavailable";
@@ -17,15 +17,9 @@ function formatDate(date: Date | null): string {
 }
 
 export default async function ProfilePage() {
-  const session = await getCurrentSession();
-  if (session.status === "unavailable") showServiceUnavailable("/profile");
-  if (session.status === "ended") {
-    const error = session.reason === "idp_refresh_failed" ? "idp_renewal_failed" : session.reason === "expired" ? "session_expired" : "session_ended";
-    redirect(`/signin?error=${error}&callbackUrl=/profile`);
-  }
-  if (session.status !== "signed-in") redirect("/signin?callbackUrl=/profile");
+  const user = await requirePageUser("/profile", { role: "viewer" });
   // The session check may have come from its short cache while the database has just gone away.
-  const profile = await findUserProfile(getDb(), session.user.id).catch((error: unknown) => {
+  const profile = await findUserProfile(getDb(), user.id).catch((error: unknown) => {
     console.error("[pages] the profile could not be read:", error instanceof Error ? error.message : error);
     return "unavailable" as const;
   });
