@@ -1,6 +1,7 @@
 // Node.js only, once when the server starts: validates the configuration (a bad value stops
 // the app with a message naming the variable instead of failing on the first request), makes
-// X-Forwarded-For trustworthy for the rate limits, and schedules the pruning of old rows.
+// X-Forwarded-For trustworthy for the rate limits, schedules the pruning of old rows, and
+// drains requests and closes the database pool on SIGTERM.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { exitOnInvalidConfiguration } = await import("./lib/exit-on-invalid-configuration");
@@ -10,5 +11,12 @@ export async function register() {
     installPeerAddressHook(getEnv().trustedProxyCount);
     const { startPruneSchedule } = await import("./lib/maintenance/prune-schedule");
     startPruneSchedule();
+    // The development server keeps its own signal handling (it also closes its hot-reload sockets).
+    if (process.env.NODE_ENV === "production") {
+      const { installGracefulShutdown, onShutdown } = await import("./lib/http/graceful-shutdown");
+      const { closeDb } = await import("./lib/db");
+      installGracefulShutdown();
+      onShutdown(closeDb);
+    }
   }
 }

@@ -43,3 +43,12 @@ export function getDb(): Db {
 export function getPgPool(): pg.Pool {
   return getDatabase().pool;
 }
+
+/** Ends the pool (graceful shutdown): what is queued finishes, nothing new is accepted. */
+export async function closeDb(): Promise<void> {
+  const database = globalForDb.voiceSurveyDatabase;
+  if (!database) return;
+  globalForDb.voiceSurveyDatabase = undefined;
+  await database.db.$disconnect();
+  await database.pool.end().catch(() => undefined);
+}

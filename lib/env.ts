@@ -38,6 +38,7 @@ const HOW_TO_FIX: Record<string, string> = {
   RATE_LIMIT_REFRESH: RATE_LIMIT_FIX,
   RATE_LIMIT_BACKCHANNEL_LOGOUT: RATE_LIMIT_FIX,
   RATE_LIMIT_TOKEN: RATE_LIMIT_FIX,
+  INSTANCE_ID: "set it to a short name for this instance (letters, digits, . _ -), e.g. INSTANCE_ID=console-a, or leave it unset",
   DATA_RETENTION_DAYS: "set it to the days ended sessions, spent refresh tokens and old rate-limit counters are kept, 1 to 3650, e.g. 30",
 };
 
@@ -107,6 +108,7 @@ const schema = z.object({
   RATE_LIMIT_BACKCHANNEL_LOGOUT: rateLimit("120/1m"),
   RATE_LIMIT_TOKEN: rateLimit("20/1h"),
   DATA_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1 to 64 letters, digits, dots, underscores or hyphens").optional(),
 });
 
 /** The validated configuration; its shape is what loadEnv builds. */
@@ -221,6 +223,8 @@ export function loadEnv(source: Record<string, string | undefined>) {
       token: raw.RATE_LIMIT_TOKEN,
     },
     dataRetentionDays: raw.DATA_RETENTION_DAYS,
+    /** When set, every response through the middleware says which instance answered (X-Instance). */
+    instanceId: raw.INSTANCE_ID,
     /** True when the app is served over https: cookies get the Secure flag and __Host-/__Secure- names. */
     secureCookies: authUrl.startsWith("https://"),
   };
@@ -270,6 +274,7 @@ export function getEnv(): Env {
     RATE_LIMIT_BACKCHANNEL_LOGOUT: process.env.RATE_LIMIT_BACKCHANNEL_LOGOUT,
     RATE_LIMIT_TOKEN: process.env.RATE_LIMIT_TOKEN,
     DATA_RETENTION_DAYS: process.env.DATA_RETENTION_DAYS,
+    INSTANCE_ID: process.env.INSTANCE_ID,
   });
   return cached;
 }

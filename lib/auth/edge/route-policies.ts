@@ -31,6 +31,7 @@ export const ROUTE_POLICIES = {
   "/.well-known/jwks.json": { GET: pub("the public keys API tokens are signed with") },
   "/api/health": { GET: pub("readiness for load balancers") },
   "/api/health/live": { GET: pub("liveness for load balancers") },
+  "/api/health/ready": { GET: pub("readiness for load balancers") },
   "/api/auth/login": { GET: pub("starts a sign-in") },
   "/api/auth/callback/oidc": { GET: pub("the IdP's redirect back"), POST: pub("the IdP's redirect back (form_post)") },
   "/api/auth/session": { GET: pub("answers null without a session"), POST: pub("answers 405") },

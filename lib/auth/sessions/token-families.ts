@@ -3,8 +3,11 @@ import type { Db } from "../../db";
 import { ExpiringCache } from "../../expiring-cache";
 import type { Role } from "../edge/roles";
 
-/** How long an instance may trust a "still active" answer: revocation shows within this. */
-export const FAMILY_STATE_CACHE_MS = 2000;
+/**
+ * How long an instance may trust a "still active" answer: a revocation made on any instance
+ * is refused everywhere within this (plus a request's own time: the promise is 2 s).
+ */
+export const FAMILY_STATE_CACHE_MS = 1500;
 const FAMILY_STATE_CACHE_MAX_ENTRIES = 10_000;
 
 export type FamilyState =
