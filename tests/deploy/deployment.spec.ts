@@ -151,6 +151,8 @@ test("an instance killed (SIGKILL) under load: nginx fails over, no signed-in re
   // The session survives on the instance left, and on the instance brought back.
   await startInstance("a");
   for (const name of ["a", "b"] as const) expect((await fetch(directUrl(name, "/api/auth/me"), { headers: { cookie } })).status).toBe(200);
+  // nginx sends to the restarted instance again once its failures have aged (fail_timeout).
+  await requestsUntil(() => fetch(`${DEPLOY.url}/api/auth/me`, { headers: { cookie } }), async (response) => instanceOf(response) === "a", 20_000);
 });
 
 test("SIGTERM under load: the instance stops accepting, finishes what is in flight within 10 s and exits 0; through nginx nothing is lost", async ({ page }) => {
