@@ -39,6 +39,11 @@ export function getDb(): Db {
   return getDatabase().db;
 }
 
+/** The pool, if this process has made one (metrics must not open a connection to count them). */
+export function currentPgPool(): pg.Pool | undefined {
+  return globalForDb.voiceSurveyDatabase?.pool;
+}
+
 /** The same connection pool Prisma uses: rate limits share it rather than opening their own. */
 export function getPgPool(): pg.Pool {
   return getDatabase().pool;

@@ -38,6 +38,8 @@ const HOW_TO_FIX: Record<string, string> = {
   RATE_LIMIT_REFRESH: RATE_LIMIT_FIX,
   RATE_LIMIT_BACKCHANNEL_LOGOUT: RATE_LIMIT_FIX,
   RATE_LIMIT_TOKEN: RATE_LIMIT_FIX,
+  LOG_LEVEL: "set it to one of fatal, error, warn, info, debug, trace or silent, e.g. LOG_LEVEL=info",
+  METRICS_TOKEN: "set it to at least 16 random characters (the bearer token Prometheus sends), e.g. METRICS_TOKEN=$(openssl rand -hex 24), or leave it unset to serve /api/metrics to loopback only",
   INSTANCE_ID: "set it to a short name for this instance (letters, digits, . _ -), e.g. INSTANCE_ID=console-a, or leave it unset",
   DATA_RETENTION_DAYS: "set it to the days ended sessions, spent refresh tokens and old rate-limit counters are kept, 1 to 3650, e.g. 30",
 };
@@ -108,6 +110,8 @@ const schema = z.object({
   RATE_LIMIT_BACKCHANNEL_LOGOUT: rateLimit("120/1m"),
   RATE_LIMIT_TOKEN: rateLimit("20/1h"),
   DATA_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1 to 64 letters, digits, dots, underscores or hyphens").optional(),
 });
 
@@ -223,6 +227,9 @@ export function loadEnv(source: Record<string, string | undefined>) {
       token: raw.RATE_LIMIT_TOKEN,
     },
     dataRetentionDays: raw.DATA_RETENTION_DAYS,
+    logLevel: raw.LOG_LEVEL,
+    /** Prometheus's bearer token for /api/metrics; unset: loopback clients only. */
+    metricsToken: raw.METRICS_TOKEN,
     /** When set, every response through the middleware says which instance answered (X-Instance). */
     instanceId: raw.INSTANCE_ID,
     /** True when the app is served over https: cookies get the Secure flag and __Host-/__Secure- names. */
@@ -275,6 +282,8 @@ export function getEnv(): Env {
     RATE_LIMIT_TOKEN: process.env.RATE_LIMIT_TOKEN,
     DATA_RETENTION_DAYS: process.env.DATA_RETENTION_DAYS,
     INSTANCE_ID: process.env.INSTANCE_ID,
+    LOG_LEVEL: process.env.LOG_LEVEL,
+    METRICS_TOKEN: process.env.METRICS_TOKEN,
   });
   return cached;
 }

@@ -1,4 +1,5 @@
 import http from "node:http";
+import { getLogger } from "../observability/logger";
 
 /** In-flight requests get this long to finish after SIGTERM; then the rest are cut. */
 export const SHUTDOWN_DRAIN_MS = 10_000;
@@ -32,10 +33,10 @@ export function onShutdown(closer: () => Promise<void>): void {
  * Node.js only, once per process (instrumentation.ts). The servers are found the way the
  * peer-address hook finds requests: every request passes through http.Server's `emit`.
  */
-export function installGracefulShutdown(options: { drainMs?: number; log?: (line: string) => void } = {}): void {
+export function installGracefulShutdown(options: { drainMs?: number; log?: (fields: Record<string, unknown>) => void } = {}): void {
   if (processGlobals[Symbol.for("voicesurveyagent.gracefulShutdownInstalled")]) return;
   (processGlobals as Record<symbol, unknown>)[Symbol.for("voicesurveyagent.gracefulShutdownInstalled")] = true;
-  const log = options.log ?? ((line: string) => console.log(line));
+  const log = options.log ?? ((fields: Record<string, unknown>) => getLogger().info(fields));
   const emit = http.Server.prototype.emit;
   http.Server.prototype.emit = function emitCountingRequests(this: http.Server, event: string | symbol, ...args: unknown[]) {
     if (event === "request") {
@@ -51,12 +52,12 @@ export function installGracefulShutdown(options: { drainMs?: number; log?: (line
 
   const shutDown = async (signal: string) => {
     if (state.draining) {
-      log(JSON.stringify({ level: "warn", event: "shutdown_forced", signal }));
+      log({ event: "shutdown_forced", signal });
       process.exit(1);
     }
     state.draining = true;
     const startedAt = Date.now();
-    log(JSON.stringify({ level: "info", event: "shutdown_started", signal, inFlight: state.inFlight }));
+    log({ event: "shutdown_started", signal, inFlight: state.inFlight });
     const closed = Promise.all([...state.servers].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     // A keep-alive connection becomes idle when its request is answered: close it then.
     const closeIdle = () => state.servers.forEach((server) => server.closeIdleConnections());
@@ -67,7 +68,7 @@ export function installGracefulShutdown(options: { drainMs?: number; log?: (line
     clearInterval(sweeper);
     if (!drained) for (const server of state.servers) server.closeAllConnections();
     await Promise.allSettled(state.closers.map((close) => close()));
-    log(JSON.stringify({ level: "info", event: "shutdown_finished", drained, cutRequests: drained ? 0 : state.inFlight, ms: Date.now() - startedAt }));
+    log({ event: "shutdown_finished", drained, cutRequests: drained ? 0 : state.inFlight, ms: Date.now() - startedAt });
     process.exit(0);
   };
   for (const signal of ["SIGTERM", "SIGINT"] as const) {

@@ -10,9 +10,14 @@ import { countStatuses, directUrl, getOnFreshConnection, instanceOf, requestsUnt
 test.describe.configure({ mode: "serial" });
 
 const instances: Partial<Record<"a" | "b", AppInstance>> = {};
+/** Every instance started, killed ones included: the last test reads all they printed. */
+const everyInstance: AppInstance[] = [];
+/** Every cookie and token value this run saw: none may appear in any instance's log. */
+const seenSecrets = new Set<string>();
 
 async function startInstance(name: "a" | "b") {
   instances[name] = await startAppInstance(DEPLOY.instancePorts[name], { ...instanceEnv(name), DATABASE_URL: process.env.DATABASE_URL! });
+  everyInstance.push(instances[name]);
 }
 
 test.beforeAll(async () => {
@@ -28,6 +33,7 @@ async function signIn(page: Page, login = "bob@example.com", password = "bob") {
   await signInThroughProvider(page, login, password);
   await consent(page);
   await expect(page).toHaveURL(`${DEPLOY.url}/profile`);
+  for (const cookie of await page.context().cookies()) if (cookie.value.length >= 20) seenSecrets.add(cookie.value);
 }
 
 const cookieHeader = async (page: Page) => (await page.context().cookies(DEPLOY.url)).map((cookie) => `${cookie.name}=${cookie.value}`).join("; ");
@@ -35,7 +41,10 @@ const cookieHeader = async (page: Page) => (await page.context().cookies(DEPLOY.
 async function mintApiToken(page: Page) {
   const minted = await page.request.post("/api/auth/token", { headers: { Origin: DEPLOY.url } });
   expect(minted.status()).toBe(200);
-  return (await minted.json()) as { access_token: string; refresh_token: string };
+  const tokens = (await minted.json()) as { access_token: string; refresh_token: string };
+  seenSecrets.add(tokens.access_token);
+  seenSecrets.add(tokens.refresh_token);
+  return tokens;
 }
 
 test("sign-in through nginx works, and consecutive requests land on both instances", async ({ page }) => {
@@ -83,6 +92,8 @@ test("20 concurrent refreshes of one refresh token over both instances: exactly 
     expect(loser.status).toBe(401);
     expect(["refresh_token_reused", "token_revoked"]).toContain(loser.body.error);
   }
+  seenSecrets.add(winners[0]!.body.access_token);
+  seenSecrets.add(winners[0]!.body.refresh_token);
   const winnerBearer = { authorization: `Bearer ${winners[0]!.body.access_token}` };
   for (const name of ["a", "b"] as const) {
     await requestsUntil(() => fetch(directUrl(name, "/api/auth/me"), { headers: winnerBearer }), async (response) => response.status === 401, 10_000);
@@ -119,6 +130,41 @@ test("the reports app behind forward auth: the user's headers when signed in, 40
   expect(withToken.status()).toBe(200);
   expect(await withToken.json()).toMatchObject({ "X-Auth-Email": "bob@example.com" });
   await api.dispose();
+});
+
+test("every API request is one JSON log line with nginx's request id, and the metrics count what happened", async ({ page }) => {
+  await signIn(page);
+  const me = await page.request.get("/api/auth/me");
+  const requestId = me.headers()["x-request-id"]!;
+  // nginx's $request_id, trusted because TRUSTED_PROXY_COUNT=1: 32 hex characters.
+  expect(requestId).toMatch(/^[0-9a-f]{32}$/);
+  const userId = (await me.json()).id as string;
+  const line = everyInstance
+    .flatMap((instance) => instance.output().split("\n"))
+    .filter((text) => text.startsWith("{"))
+    .map((text) => JSON.parse(text) as Record<string, unknown>)
+    .find((entry) => entry.requestId === requestId);
+  expect(line).toMatchObject({ level: "info", event: "request", method: "GET", path: "/api/auth/me", status: 200, userId });
+  expect(typeof line!.durationMs).toBe("number");
+  const refused = await fetch(`${DEPLOY.url}/api/auth/me`, { headers: { authorization: "Bearer forged.token.value" } });
+  expect(refused.status).toBe(401);
+
+  // Metrics are per instance: Prometheus scrapes each; here both are read and added up.
+  expect((await fetch(`${DEPLOY.url}/api/metrics`)).status).toBe(200);
+  const texts = await Promise.all((["a", "b"] as const).map(async (name) => (await fetch(directUrl(name, "/api/metrics"))).text()));
+  const total = (series: string) =>
+    texts.reduce((sum, text) => sum + Number(text.split("\n").find((row) => row.startsWith(`${series} `))?.split(" ")[1] ?? 0), 0);
+  expect(total('vsa_sign_ins_total{outcome="succeeded",code="",reason=""}')).toBeGreaterThanOrEqual(1);
+  expect(total('vsa_api_refusals_total{status="401",code="invalid_token"}')).toBeGreaterThanOrEqual(1);
+  expect(total('vsa_refresh_total{outcome="rotated"}')).toBe(1);
+  expect(total('vsa_refresh_total{outcome="reused"}') + total('vsa_refresh_total{outcome="revoked"}')).toBe(19);
+  expect(total('vsa_revocations_total{reason="refresh_token_reused"}')).toBeGreaterThanOrEqual(1);
+  expect(total('vsa_idp_request_duration_seconds_count{endpoint="token",outcome="ok"}')).toBeGreaterThanOrEqual(1);
+  expect(total('vsa_gate_decision_duration_seconds_count{outcome="allowed"}')).toBeGreaterThanOrEqual(1);
+  expect(texts.every((text) => /vsa_db_pool_connections\{state="idle"\} \d/.test(text))).toBe(true);
+  // Not from loopback (a client nginx saw elsewhere), without METRICS_TOKEN: refused.
+  const fromElsewhere = await fetch(directUrl("a", "/api/metrics"), { headers: { "x-forwarded-for": "203.0.113.5" } });
+  expect(fromElsewhere.status).toBe(403);
 });
 
 test("an instance killed (SIGKILL) under load: nginx fails over, no signed-in request is refused, no session is lost", async ({ page }) => {
@@ -186,4 +232,16 @@ test("SIGTERM under load: the instance stops accepting, finishes what is in flig
   // Stopped accepting: nothing answers on its port any more.
   expect(await getOnFreshConnection(directUrl("b", "/api/health/live"), {})).toBe("ECONNREFUSED");
   await startInstance("b");
+});
+
+test("nothing any instance logged holds a cookie or token value the run saw", async () => {
+  const logged = everyInstance.map((instance) => instance.output()).join("\n");
+  // The logs were captured: they hold the request lines of this run.
+  expect(logged).toContain('"event":"request"');
+  expect(seenSecrets.size).toBeGreaterThan(10);
+  expect([...seenSecrets].filter((secret) => logged.includes(secret))).toEqual([]);
+  // Nor anything shaped like one: a JWT or JWE, a refresh token, a session cookie.
+  expect(logged).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\./);
+  expect(logged).not.toMatch(/vsa_rt_[A-Za-z0-9_-]{20,}/);
+  expect(logged).not.toMatch(/session-token=[^;\s"]{20,}/);
 });

@@ -32,6 +32,7 @@ export const ROUTE_POLICIES = {
   "/api/health": { GET: pub("readiness for load balancers") },
   "/api/health/live": { GET: pub("liveness for load balancers") },
   "/api/health/ready": { GET: pub("readiness for load balancers") },
+  "/api/metrics": { GET: pub("Prometheus: METRICS_TOKEN, or loopback only") },
   "/api/auth/login": { GET: pub("starts a sign-in") },
   "/api/auth/callback/oidc": { GET: pub("the IdP's redirect back"), POST: pub("the IdP's redirect back (form_post)") },
   "/api/auth/session": { GET: pub("answers null without a session"), POST: pub("answers 405") },

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../../db";
+import { metrics } from "../../observability/metrics";
 import { clearFamilyStateCache } from "./token-families";
 
 export type RevocationReason = "logout" | "logout_everywhere" | "backchannel_logout" | "refresh_token_reused" | "idp_refresh_failed";
@@ -31,5 +32,6 @@ export async function revokeFamilies(db: Db, where: { ids?: string[]; userId?: s
     data: { revokedAt: new Date(), revokedReason: reason },
   });
   clearFamilyStateCache();
+  if (count > 0) metrics.revocations.inc({ reason }, count);
   return count;
 }

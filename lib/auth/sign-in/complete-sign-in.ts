@@ -3,6 +3,7 @@ import type { AuthConfig } from "@auth/core";
 import type { NextRequest, NextResponse } from "next/server";
 import type { Env } from "../../env";
 import { requestIdOf } from "../../http/request-id";
+import { metrics } from "../../observability/metrics";
 import { AUTH_BASE_PATH, OIDC_PROVIDER_ID } from "./auth-config";
 import { sessionCookieName } from "../edge/session-cookie";
 import { classifySignInError } from "./classify-sign-in-error";
@@ -43,6 +44,7 @@ export async function completeSignIn(
     const failure = outcome.ok ? { code: "server_error" as const, reason: "no_session" } : classifySignInError(outcome.error, params);
     return refuseSignIn(failure, { ...context, cookies: request.cookies, stage: "callback" });
   }
+  metrics.signIns.inc({ outcome: "succeeded", code: "", reason: "" });
   return relayAuthRedirect(outcome.result, outcome.result.redirect);
 }
 
