@@ -110,12 +110,15 @@ export async function upsertUserFromOidcProfile(db: Db, signIn: OidcSignIn, rule
       return await db.$transaction(async (tx) => {
         const now = new Date();
         const key = { provider: signIn.provider, providerAccountId: signIn.subject };
+        // The email's owner is read before the account, not after: each read sees what was
+        // committed when it ran, and a concurrent first sign-in of this subject commits its
+        // user and account together. Read the other way round, the account could be missed
+        // and the user it belongs to seen a moment later: a false account_conflict. This way
+        // a missed owner is at worst a unique violation below, which retries.
+        const owner = signIn.email ? await tx.user.findUnique({ where: { email: signIn.email }, select: { id: true } }) : null;
         const account = await tx.account.findUnique({ where: { provider_providerAccountId: key }, include: { user: { select: { disabledAt: true } } } });
         if (account?.user.disabledAt) throw new AccountDisabledError();
-        if (signIn.email) {
-          const owner = await tx.user.findUnique({ where: { email: signIn.email }, select: { id: true } });
-          if (owner && owner.id !== account?.userId) throw new AccountConflictError();
-        }
+        if (owner && owner.id !== account?.userId) throw new AccountConflictError();
         if (account) {
           // This update takes the row's lock and returns the role as committed by whichever
           // concurrent sign-in of this user held it before: a role change is made and recorded once.
