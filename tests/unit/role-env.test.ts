@@ -1,27 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ConfigurationError, loadEnv, loadRoleEnv } from "@/lib/env";
+import { loadEnv, loadRoleEnv } from "@/lib/env";
+import { PRODUCTION_SOURCE as PRODUCTION, REQUIRED_SOURCE as REQUIRED, configurationProblemsOf as problemsOf } from "./configuration-problems";
 
-const REQUIRED = { AUTH_SECRET: "s".repeat(32), API_TOKEN_SIGNING_KEY: '{"kty":"EC"}' };
-const PRODUCTION = {
-  ...REQUIRED,
-  NODE_ENV: "production",
-  AUTH_URL: "https://console.example.com",
-  OIDC_ISSUER: "https://login.example.com",
-  OIDC_CLIENT_ID: "console",
-  OIDC_CLIENT_SECRET: "secret",
-  DATABASE_URL: "postgresql://u:p@db:5432/console",
-};
 const MAP = '{"vsa-admins":"admin","vsa-managers":"campaign_manager"}';
-
-function problemsOf(source: Record<string, string | undefined>): string {
-  try {
-    loadEnv(source);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigurationError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a ConfigurationError");
-}
 
 describe("INITIAL_ADMIN_EMAILS", () => {
   it("defaults to the bundled provider's alice in development, and to nobody in production and tests", () => {
