@@ -20,7 +20,8 @@ export default defineConfig({
       url: `${E2E.issuer}/.well-known/openid-configuration`,
       env: {
         DEV_OIDC_PORT: String(E2E.oidcPort),
-        DEV_OIDC_APP_URLS: E2E.appUrl,
+        // The main app first: the provider sends its back-channel logouts there.
+        DEV_OIDC_APP_URLS: [E2E.appUrl, E2E.roleMappingAppUrl].join(","),
         OIDC_CLIENT_ID: E2E.appEnv.OIDC_CLIENT_ID,
         OIDC_CLIENT_SECRET: E2E.appEnv.OIDC_CLIENT_SECRET,
       },

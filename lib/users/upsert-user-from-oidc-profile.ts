@@ -1,4 +1,6 @@
 import { Prisma, type User } from "@prisma/client";
+import { recordAuditEvent, type AuditEventInput } from "../audit/audit-events";
+import { DEFAULT_ROLE, type Role } from "../auth/edge/roles";
 import type { Db } from "../db";
 
 export type OidcSignIn = {
@@ -6,6 +8,8 @@ export type OidcSignIn = {
   provider: string;
   subject: string;
   email: string | null;
+  /** Only an email the IdP asserts `email_verified: true` for can make its user an initial admin. */
+  emailVerified?: boolean;
   name: string | null;
   /** What the IdP returned at the token endpoint, kept for refresh and logout. */
   tokens?: {
@@ -18,6 +22,40 @@ export type OidcSignIn = {
     session_state?: string | null;
   };
 };
+
+/** Where a sign-in's role comes from, besides the role the user already has. */
+export type SignInRoleRules = {
+  /** INITIAL_ADMIN_EMAILS, lowercase: a user created with one of these, verified, starts as admin. */
+  initialAdminEmails: readonly string[];
+  /** The role the IdP's claims map to (OIDC_ROLE_CLAIM, OIDC_ROLE_MAP), set at every sign-in; null when roles are managed in the console. */
+  idpRole: Role | null;
+  /** The sign-in's request, for the audit events of the role changes it makes. */
+  request?: AuditEventInput["request"];
+};
+
+const NO_ROLE_RULES: SignInRoleRules = { initialAdminEmails: [], idpRole: null };
+
+type RoleSource = "idp_mapping" | "initial_admin";
+
+/** A new user's role and why: the IdP's mapping wins over INITIAL_ADMIN_EMAILS; neither, the default. */
+function roleOfNewUser(signIn: OidcSignIn, rules: SignInRoleRules): { role: Role; source: RoleSource } | null {
+  if (rules.idpRole !== null) return { role: rules.idpRole, source: "idp_mapping" };
+  const listed = signIn.email !== null && signIn.emailVerified === true && rules.initialAdminEmails.includes(signIn.email.toLowerCase());
+  return listed ? { role: "admin", source: "initial_admin" } : null;
+}
+
+type Transaction = Prisma.TransactionClient;
+
+/**
+ * Inside the sign-in's transaction on purpose: a role change and its record commit together
+ * or not at all, so no one gains or loses a role unrecorded. If the event cannot be written
+ * the sign-in fails (server_error, "could not be recorded"); only sign-ins that change a role
+ * write one, so an audit outage never locks out anyone else. (recordAuditEventOrLog cannot
+ * be used in a transaction: PostgreSQL aborts the transaction at the failed insert.)
+ */
+function recordRoleChange(tx: Transaction, userId: string, from: Role, to: Role, source: RoleSource, rules: SignInRoleRules) {
+  return recordAuditEvent(tx, { actor: "system", action: "role_changed", targetUserId: userId, detail: { from, to, source }, request: rules.request });
+}
 
 /** A different subject already owns this email: we never merge accounts silently. */
 export class AccountConflictError extends Error {
@@ -57,43 +95,59 @@ function tokenColumns(tokens: OidcSignIn["tokens"]) {
 }
 
 /**
- * The first sign-in of a subject creates its user (role viewer) and account in one
- * transaction; every later one refreshes email, name and lastLoginAt from the IdP's claims.
+ * The first sign-in of a subject creates its user and account in one transaction; every
+ * later one refreshes email, name and lastLoginAt from the IdP's claims. The role: viewer,
+ * or admin at creation for INITIAL_ADMIN_EMAILS; when the IdP manages roles, its mapped role
+ * at every sign-in, creation included. Each role change is an audit event (role_changed).
  *
  * Concurrent first sign-ins of one subject race on the account's primary key (and the
  * email's unique index): the losers' transactions roll back whole, then retry and find the
  * winner's rows, so one subject never yields two users, even when the IdP sends no email.
  */
-export async function upsertUserFromOidcProfile(db: Db, signIn: OidcSignIn): Promise<{ user: User; created: boolean }> {
+export async function upsertUserFromOidcProfile(db: Db, signIn: OidcSignIn, rules: SignInRoleRules = NO_ROLE_RULES): Promise<{ user: User; created: boolean }> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.$transaction(async (tx) => {
         const now = new Date();
         const key = { provider: signIn.provider, providerAccountId: signIn.subject };
+        // The email's owner is read before the account, not after: each read sees what was
+        // committed when it ran, and a concurrent first sign-in of this subject commits its
+        // user and account together. Read the other way round, the account could be missed
+        // and the user it belongs to seen a moment later: a false account_conflict. This way
+        // a missed owner is at worst a unique violation below, which retries.
+        const owner = signIn.email ? await tx.user.findUnique({ where: { email: signIn.email }, select: { id: true } }) : null;
         const account = await tx.account.findUnique({ where: { provider_providerAccountId: key }, include: { user: { select: { disabledAt: true } } } });
         if (account?.user.disabledAt) throw new AccountDisabledError();
-        if (signIn.email) {
-          const owner = await tx.user.findUnique({ where: { email: signIn.email }, select: { id: true } });
-          if (owner && owner.id !== account?.userId) throw new AccountConflictError();
-        }
+        if (owner && owner.id !== account?.userId) throw new AccountConflictError();
         if (account) {
-          const user = await tx.user.update({
+          // This update takes the row's lock and returns the role as committed by whichever
+          // concurrent sign-in of this user held it before: a role change is made and recorded once.
+          let user = await tx.user.update({
             where: { id: account.userId },
             data: { email: signIn.email, name: signIn.name, lastLoginAt: now },
           });
+          if (rules.idpRole !== null && rules.idpRole !== user.role) {
+            const from = user.role;
+            // The version moves: an administrator's edit based on the old role is a conflict.
+            user = await tx.user.update({ where: { id: user.id }, data: { role: rules.idpRole, version: { increment: 1 } } });
+            await recordRoleChange(tx, user.id, from, user.role, "idp_mapping", rules);
+          }
           if (signIn.tokens) {
             await tx.account.update({ where: { provider_providerAccountId: key }, data: tokenColumns(signIn.tokens) });
           }
           return { user, created: false };
         }
+        const assigned = roleOfNewUser(signIn, rules);
         const user = await tx.user.create({
           data: {
             email: signIn.email,
             name: signIn.name,
             lastLoginAt: now,
+            ...(assigned && { role: assigned.role }),
             accounts: { create: { type: "oidc", ...key, ...tokenColumns(signIn.tokens) } },
           },
         });
+        if (assigned && assigned.role !== DEFAULT_ROLE) await recordRoleChange(tx, user.id, DEFAULT_ROLE, assigned.role, assigned.source, rules);
         return { user, created: true };
       });
     } catch (error) {

@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ConfigurationError, loadEnv } from "@/lib/env";
+import { loadEnv } from "@/lib/env";
+import { PRODUCTION_SOURCE, REQUIRED_SOURCE, configurationProblemsOf as problemsOf } from "./configuration-problems";
 
-const SECRET = "s".repeat(32);
-const KEY = '{"kty":"EC"}';
-
-function problemsOf(source: Record<string, string | undefined>): string {
-  try {
-    loadEnv(source);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigurationError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a ConfigurationError");
-}
+const SECRET = REQUIRED_SOURCE.AUTH_SECRET;
+const KEY = REQUIRED_SOURCE.API_TOKEN_SIGNING_KEY;
 
 describe("loadEnv", () => {
   it("gives every variable a working development default but the secret", () => {
@@ -110,16 +101,7 @@ describe("loadEnv", () => {
   });
 
   describe("in production", () => {
-    const production = {
-      NODE_ENV: "production",
-      AUTH_SECRET: SECRET,
-      API_TOKEN_SIGNING_KEY: KEY,
-      AUTH_URL: "https://console.example.com",
-      OIDC_ISSUER: "https://login.example.com",
-      OIDC_CLIENT_ID: "console",
-      OIDC_CLIENT_SECRET: "secret",
-      DATABASE_URL: "postgresql://u:p@db:5432/console",
-    };
+    const production = PRODUCTION_SOURCE;
 
     it.each(["OIDC_ISSUER", "AUTH_URL"])("refuses a plain-http %s on another host", (variable) => {
       const message = problemsOf({ ...production, [variable]: "http://login.example.com" });

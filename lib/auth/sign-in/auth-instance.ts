@@ -3,17 +3,19 @@ import { PrismaAdapter } from "@auth/prisma-adapter";
 import NextAuth, { type NextAuthConfig } from "next-auth";
 import { getDb } from "../../db";
 import { getEnv, type Env } from "../../env";
-import { upsertUserFromOidcProfile } from "../../users/upsert-user-from-oidc-profile";
+import { upsertUserFromOidcProfile, type SignInRoleRules } from "../../users/upsert-user-from-oidc-profile";
 import { buildEdgeAuthConfig } from "./auth-config";
+import { signInRoleRules } from "./sign-in-role-rules";
 import { revokeFamilies } from "../sessions/revocation";
 import { createBrowserFamily } from "../sessions/token-families";
 
 /**
  * The full Auth.js configuration (Node.js runtime): the Edge-safe config plus the database.
  * The callback route (lib/auth/sign-in/complete-sign-in.ts) runs Auth.js with it directly;
- * the instance below serves Auth.js's other endpoints.
+ * the instance below serves Auth.js's other endpoints. `signInRequest` (the callback's client
+ * address, user agent and request id) goes into the audit events a sign-in records.
  */
-export function buildAuthConfig(env: Env = getEnv()): NextAuthConfig {
+export function buildAuthConfig(env: Env = getEnv(), signInRequest?: SignInRoleRules["request"]): NextAuthConfig {
   const edge = buildEdgeAuthConfig(env);
   const db = getDb();
   const absoluteLifetimeSeconds = env.sessionAbsoluteLifetimeHours * 3600;
@@ -54,17 +56,24 @@ export function buildAuthConfig(env: Env = getEnv()): NextAuthConfig {
       // Runs before Auth.js looks the account up, so Auth.js then finds the row we wrote
       // and never takes its own create-user path (which is neither race-safe nor updates
       // claims). A refusal (email conflict, disabled account) is thrown with its code, for
-      // the callback to explain (lib/auth/sign-in/classify-sign-in-error.ts).
+      // the callback to explain (lib/auth/sign-in/classify-sign-in-error.ts). `profile` is
+      // the verified ID token's claims, which the role rules read.
       async signIn({ account, profile }) {
         if (!account || account.type !== "oidc") return false;
-        await upsertUserFromOidcProfile(db, {
-          provider: account.provider,
-          subject: account.providerAccountId,
-          // An email the IdP says it has not verified is not an identity we pass on.
-          email: typeof profile?.email === "string" && profile.email_verified !== false ? profile.email.toLowerCase() : null,
-          name: typeof profile?.name === "string" ? profile.name : null,
-          tokens: account,
-        });
+        await upsertUserFromOidcProfile(
+          db,
+          {
+            provider: account.provider,
+            subject: account.providerAccountId,
+            // An email the IdP says it has not verified is not an identity we pass on.
+            email: typeof profile?.email === "string" && profile.email_verified !== false ? profile.email.toLowerCase() : null,
+            // Granting admin by email (INITIAL_ADMIN_EMAILS) asks more: the IdP must say it verified it.
+            emailVerified: profile?.email_verified === true,
+            name: typeof profile?.name === "string" ? profile.name : null,
+            tokens: account,
+          },
+          signInRoleRules(env, profile ?? {}, signInRequest),
+        );
         return true;
       },
     },

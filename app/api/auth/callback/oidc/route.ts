@@ -4,6 +4,7 @@ import { completeSignIn, signInContextOf } from "@/lib/auth/sign-in/complete-sig
 import { refuseSignIn } from "@/lib/auth/sign-in/refuse-sign-in";
 import { getEnv } from "@/lib/env";
 import { readLimitedBody } from "@/lib/http/body-limit";
+import { clientAddress } from "@/lib/http/client-address";
 import { limitRequest } from "@/lib/rate-limits/limit-request";
 
 /** The IdP's redirect back (authorization code flow); a form_post answer arrives as POST. */
@@ -19,7 +20,8 @@ async function callback(request: NextRequest) {
     if (!read.ok) return refuseSignIn({ code: "invalid_callback", reason: "too_large" }, { ...context, cookies: request.cookies, stage: "callback" });
     body = new TextDecoder().decode(read.bytes);
   }
-  return completeSignIn(request, body, () => buildAuthConfig(env), context);
+  const signInRequest = { ipAddress: clientAddress(request, env.trustedProxyCount), userAgent: request.headers.get("user-agent"), requestId: context.requestId };
+  return completeSignIn(request, body, () => buildAuthConfig(env, signInRequest), context);
 }
 
 export const GET = callback;
