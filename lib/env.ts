@@ -39,6 +39,7 @@ const HOW_TO_FIX: Record<string, string> = {
   RATE_LIMIT_BACKCHANNEL_LOGOUT: RATE_LIMIT_FIX,
   RATE_LIMIT_TOKEN: RATE_LIMIT_FIX,
   DATA_RETENTION_DAYS: "set it to the days ended sessions, spent refresh tokens and old rate-limit counters are kept, 1 to 3650, e.g. 30",
+  AUDIT_RETENTION_DAYS: "set it to the days audit events are kept before the prune job deletes them, 1 to 3650, e.g. 365",
 };
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
@@ -107,6 +108,7 @@ const schema = z.object({
   RATE_LIMIT_BACKCHANNEL_LOGOUT: rateLimit("120/1m"),
   RATE_LIMIT_TOKEN: rateLimit("20/1h"),
   DATA_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
 });
 
 /** The validated configuration; its shape is what loadEnv builds. */
@@ -221,6 +223,8 @@ export function loadEnv(source: Record<string, string | undefined>) {
       token: raw.RATE_LIMIT_TOKEN,
     },
     dataRetentionDays: raw.DATA_RETENTION_DAYS,
+    /** How long audit events are kept: the prune job's only deletion of the append-only trail. */
+    auditRetentionDays: raw.AUDIT_RETENTION_DAYS,
     /** True when the app is served over https: cookies get the Secure flag and __Host-/__Secure- names. */
     secureCookies: authUrl.startsWith("https://"),
   };
@@ -231,9 +235,9 @@ export function loadEnv(source: Record<string, string | undefined>) {
  * they need no secrets, and DATABASE_URL is required even in development.
  */
 export function loadDatabaseEnv(source: Record<string, string | undefined>) {
-  const raw = parseVariables(schema.pick({ DATABASE_URL: true, DATABASE_POOL_MAX: true, DATA_RETENTION_DAYS: true }), source);
+  const raw = parseVariables(schema.pick({ DATABASE_URL: true, DATABASE_POOL_MAX: true, DATA_RETENTION_DAYS: true, AUDIT_RETENTION_DAYS: true }), source);
   if (!raw.DATABASE_URL) throw new ConfigurationError([{ variable: "DATABASE_URL", problem: "is required" }]);
-  return { databaseUrl: raw.DATABASE_URL, databasePoolMax: raw.DATABASE_POOL_MAX, dataRetentionDays: raw.DATA_RETENTION_DAYS };
+  return { databaseUrl: raw.DATABASE_URL, databasePoolMax: raw.DATABASE_POOL_MAX, dataRetentionDays: raw.DATA_RETENTION_DAYS, auditRetentionDays: raw.AUDIT_RETENTION_DAYS };
 }
 
 let cached: Env | undefined;
@@ -270,6 +274,7 @@ export function getEnv(): Env {
     RATE_LIMIT_BACKCHANNEL_LOGOUT: process.env.RATE_LIMIT_BACKCHANNEL_LOGOUT,
     RATE_LIMIT_TOKEN: process.env.RATE_LIMIT_TOKEN,
     DATA_RETENTION_DAYS: process.env.DATA_RETENTION_DAYS,
+    AUDIT_RETENTION_DAYS: process.env.AUDIT_RETENTION_DAYS,
   });
   return cached;
 }
