@@ -72,9 +72,8 @@ export async function recordBackchannelLogout(db: Db, verified: VerifiedLogoutTo
   const familiesByUser = new Map<string | null, string[]>();
   for (const family of revoked) familiesByUser.set(family.userId, [...(familiesByUser.get(family.userId) ?? []), family.id]);
   if (familiesByUser.size === 0) {
-    const known = await db.tokenFamily
-      .findFirst({ where: verified.sid ? { idpSessionId: verified.sid } : { idpSubject: verified.sub }, orderBy: { createdAt: "desc" }, select: { userId: true } })
-      .catch(() => null);
+    const named = [...(verified.sid ? [{ idpSessionId: verified.sid }] : []), ...(verified.sub ? [{ idpSubject: verified.sub }] : [])];
+    const known = await db.tokenFamily.findFirst({ where: { OR: named }, orderBy: { createdAt: "desc" }, select: { userId: true } }).catch(() => null);
     familiesByUser.set(known?.userId ?? null, []);
   }
   for (const [userId, familyIds] of familiesByUser) {
