@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { AuditEventView } from "@/lib/audit/list-audit-events";
 import { auditActionLabel } from "@/lib/audit/audit-action-labels";
 
+const COLUMNS = ["Time", "Action", "By", "About", "Details", "From"];
 const NAMED_ACTORS: Record<string, string> = { system: "System", cli: "CLI" };
 
 function formatTime(date: Date): string {
@@ -65,24 +66,11 @@ export function AuditEventTable({ events }: { events: AuditEventView[] }) {
         </caption>
         <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
           <tr>
-            <th scope="col" className="px-4 py-2 whitespace-nowrap">
-              Time
-            </th>
-            <th scope="col" className="px-4 py-2">
-              Action
-            </th>
-            <th scope="col" className="px-4 py-2">
-              By
-            </th>
-            <th scope="col" className="px-4 py-2">
-              About
-            </th>
-            <th scope="col" className="px-4 py-2">
-              Details
-            </th>
-            <th scope="col" className="px-4 py-2">
-              From
-            </th>
+            {COLUMNS.map((column) => (
+              <th key={column} scope="col" className="px-4 py-2 whitespace-nowrap">
+                {column}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100 align-top">

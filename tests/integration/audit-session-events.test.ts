@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { exportJWK, generateKeyPair } from "jose";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi, type MockInstance } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { verifyAccessToken } from "@/lib/auth/edge/access-token";
 import { getApiTokenKeys } from "@/lib/auth/edge/api-token-keys";
 import { accessTokenSettings } from "@/lib/auth/edge/authentication-options";
@@ -13,7 +13,7 @@ import { createBrowserFamily, isFamilyActive } from "@/lib/auth/sessions/token-f
 import { createDb } from "@/lib/db";
 import { loadEnv } from "@/lib/env";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
-import { AUDIT_TRAIL_DOWN_USER_AGENT, auditRequest, breakAuditTrailFor, eventsOf } from "./audit-support";
+import { AUDIT_TRAIL_DOWN_USER_AGENT, auditRequest, auditTrailDownRequest, eventsOf, whileTheAuditTrailIsDown } from "./audit-support";
 
 const databaseUrl = inject("databaseUrl");
 const db = createDb(databaseUrl, inject("poolMax"));
@@ -155,27 +155,14 @@ describe("the sessions paths put their events on the audit trail", () => {
 });
 
 describe("when an event cannot be written", () => {
-  let repairAuditTrail: () => Promise<void>;
-  let errorLog: MockInstance<typeof console.error>;
-  beforeAll(async () => {
-    repairAuditTrail = await breakAuditTrailFor(db);
-  });
-  afterAll(() => repairAuditTrail());
-  afterEach(() => errorLog?.mockRestore());
-
-  const down = () => auditRequest({ userAgent: AUDIT_TRAIL_DOWN_USER_AGENT });
-  /** The audit_event_lost lines logged meanwhile, parsed. */
-  const lostEvents = () =>
-    errorLog.mock.calls
-      .map(([line]) => (typeof line === "string" && line.includes("audit_event_lost") ? (JSON.parse(line) as Record<string, unknown>) : null))
-      .filter((line): line is Record<string, unknown> => line !== null);
+  const lostEvents = whileTheAuditTrailIsDown(db);
+  const down = auditTrailDownRequest;
 
   it("the trigger really refuses those events (so the tests below prove something)", async () => {
     await expect(db.auditEvent.create({ data: { actor: "system", action: "sign_out", userAgent: AUDIT_TRAIL_DOWN_USER_AGENT } })).rejects.toThrow(/audit trail is unavailable/);
   });
 
   it("signing out still signs out, and the lost event is logged loudly with what it would have said", async () => {
-    errorLog = vi.spyOn(console, "error").mockImplementation(() => {});
     const caller = await signedInUser();
     const request = down();
     await expect(logOut(db, env, { identity: caller, familyActive: true }, false, request)).resolves.toEqual({ logoutUrl: null });
@@ -187,7 +174,6 @@ describe("when an event cannot be written", () => {
   });
 
   it("a replayed refresh token still revokes its family", async () => {
-    errorLog = vi.spyOn(console, "error").mockImplementation(() => {});
     const caller = await signedInUser();
     const tokens = await createApiTokens(db, env, caller);
     await refreshApiTokens(db, env, tokens.refresh_token);
@@ -199,7 +185,6 @@ describe("when an event cannot be written", () => {
   });
 
   it("a back-channel logout still ends the IdP's session here", async () => {
-    errorLog = vi.spyOn(console, "error").mockImplementation(() => {});
     const caller = await signedInUser();
     const revoked = await revokeAndListFamilies(db, { idpSessionId: caller.idpSessionId }, "backchannel_logout");
     await recordBackchannelLogout(db, { ok: true, sid: caller.idpSessionId, jti: randomUUID(), expiresAt: inHours(1) }, revoked, down());

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { exportJWK, generateKeyPair } from "jose";
 import { NextRequest } from "next/server";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi, type MockInstance } from "vitest";
+import { afterAll, describe, expect, inject, it, vi } from "vitest";
 import { recordSignInRefused, recordSignInSucceeded } from "@/lib/auth/sign-in/sign-in-audit";
 import { createDb } from "@/lib/db";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
-import { AUDIT_TRAIL_DOWN_USER_AGENT, auditRequest, breakAuditTrailFor, eventsOf } from "./audit-support";
+import { auditRequest, auditTrailDownRequest, eventsOf, whileTheAuditTrailIsDown } from "./audit-support";
 
 // The callback reads the process configuration, as the route does; nothing listens at the issuer.
 const { privateKey } = await generateKeyPair("ES256", { extractable: true });
@@ -96,23 +96,15 @@ describe("sign-in events", () => {
 });
 
 describe("sign-in events when the audit trail is down", () => {
-  let repairAuditTrail: () => Promise<void>;
-  let errorLog: MockInstance<typeof console.error>;
-  beforeAll(async () => {
-    repairAuditTrail = await breakAuditTrailFor(db);
-  });
-  afterAll(() => repairAuditTrail());
-  afterEach(() => errorLog.mockRestore());
+  const lostEvents = whileTheAuditTrailIsDown(db);
 
   it("the sign-in goes on; the lost event is logged with the sign-in's request id, never a token or claim", async () => {
-    errorLog = vi.spyOn(console, "error").mockImplementation(() => {});
     const { user } = await existingUser();
-    const request = auditRequest({ userAgent: AUDIT_TRAIL_DOWN_USER_AGENT });
+    const request = auditTrailDownRequest();
     await expect(recordSignInSucceeded(db, { userId: user.id, created: false, familyId: "family-2" }, request)).resolves.toBeUndefined();
     await expect(recordSignInRefused(db, { code: "account_disabled" }, {}, request)).resolves.toBeUndefined();
     expect(await eventsOf(db, request.requestId)).toEqual([]);
-    const lost = errorLog.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
-    expect(lost).toEqual([
+    expect(lostEvents()).toEqual([
       expect.objectContaining({ event: "audit_event_lost", action: "sign_in_succeeded", targetUserId: user.id, detail: { familyId: "family-2", userCreated: false }, requestId: request.requestId }),
       expect.objectContaining({ event: "audit_event_lost", action: "sign_in_refused", detail: { code: "account_disabled" }, requestId: request.requestId }),
     ]);

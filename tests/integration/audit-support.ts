@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { afterAll, afterEach, beforeAll, beforeEach, vi, type MockInstance } from "vitest";
 import type { Db } from "@/lib/db";
 
 /** The user agent that makes the test trigger below refuse an audit event. */
@@ -23,6 +24,31 @@ export async function breakAuditTrailFor(db: Db): Promise<() => Promise<void>> {
     await db.$executeRawUnsafe(`DROP TRIGGER IF EXISTS vsa_test_refuse_audit_event ON "AuditEvent"`);
   };
 }
+
+/**
+ * For the tests of the enclosing describe block: the audit trail down for requests made with
+ * `auditTrailDownRequest()`, and what the console logged as lost. Returns those log lines, parsed.
+ */
+export function whileTheAuditTrailIsDown(db: Db): () => Record<string, unknown>[] {
+  let repair: () => Promise<void>;
+  let errorLog: MockInstance<typeof console.error>;
+  beforeAll(async () => {
+    repair = await breakAuditTrailFor(db);
+  });
+  afterAll(() => repair());
+  // Captured, not printed: the lines are the tests' evidence.
+  beforeEach(() => {
+    errorLog = vi.spyOn(console, "error").mockImplementation(() => {});
+  });
+  afterEach(() => errorLog.mockRestore());
+  return () =>
+    errorLog.mock.calls
+      .map(([line]) => (typeof line === "string" && line.includes('"audit_event_lost"') ? (JSON.parse(line) as Record<string, unknown>) : null))
+      .filter((line): line is Record<string, unknown> => line !== null);
+}
+
+/** A request whose audit events the broken trail refuses. */
+export const auditTrailDownRequest = () => auditRequest({ userAgent: AUDIT_TRAIL_DOWN_USER_AGENT });
 
 /** A request as the audit trail sees it, with a request id of its own to find its events by. */
 export function auditRequest(overrides: { userAgent?: string } = {}) {
