@@ -49,6 +49,7 @@ const HOW_TO_FIX: Record<string, string> = {
     'set it to the ID token claim that carries the person\'s groups or roles, a name or a dotted path: "roles" (Entra ID app roles), "groups" (Okta), "realm_access.roles" (Keycloak); set OIDC_ROLE_MAP with it, or leave both unset to manage roles in the console',
   OIDC_ROLE_MAP:
     'set it to a JSON object from the identity provider\'s values to roles (admin, campaign_manager, viewer), e.g. {"vsa-admins":"admin","vsa-managers":"campaign_manager"}; set OIDC_ROLE_CLAIM with it, or leave both unset to manage roles in the console',
+  AUDIT_RETENTION_DAYS: "set it to the days audit events are kept before the prune job deletes them, 1 to 3650, e.g. 365",
 };
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
@@ -154,6 +155,7 @@ const schema = z.object({
     .refine(isRoleClaimPath, 'must be a claim name or a dotted path of non-empty names, e.g. "groups" or "realm_access.roles"')
     .optional(),
   OIDC_ROLE_MAP: roleMap,
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
 });
 
 /** The validated configuration; its shape is what loadEnv builds. */
@@ -297,6 +299,8 @@ export function loadEnv(source: Record<string, string | undefined>) {
     /** When set, every response through the middleware says which instance answered (X-Instance). */
     instanceId: raw.INSTANCE_ID,
     ...roles.settings,
+    /** How long audit events are kept: the prune job's only deletion of the append-only trail. */
+    auditRetentionDays: raw.AUDIT_RETENTION_DAYS,
     /** True when the app is served over https: cookies get the Secure flag and __Host-/__Secure- names. */
     secureCookies: authUrl.startsWith("https://"),
   };
@@ -307,9 +311,9 @@ export function loadEnv(source: Record<string, string | undefined>) {
  * they need no secrets, and DATABASE_URL is required even in development.
  */
 export function loadDatabaseEnv(source: Record<string, string | undefined>) {
-  const raw = parseVariables(schema.pick({ DATABASE_URL: true, DATABASE_POOL_MAX: true, DATA_RETENTION_DAYS: true }), source);
+  const raw = parseVariables(schema.pick({ DATABASE_URL: true, DATABASE_POOL_MAX: true, DATA_RETENTION_DAYS: true, AUDIT_RETENTION_DAYS: true }), source);
   if (!raw.DATABASE_URL) throw new ConfigurationError([{ variable: "DATABASE_URL", problem: "is required" }]);
-  return { databaseUrl: raw.DATABASE_URL, databasePoolMax: raw.DATABASE_POOL_MAX, dataRetentionDays: raw.DATA_RETENTION_DAYS };
+  return { databaseUrl: raw.DATABASE_URL, databasePoolMax: raw.DATABASE_POOL_MAX, dataRetentionDays: raw.DATA_RETENTION_DAYS, auditRetentionDays: raw.AUDIT_RETENTION_DAYS };
 }
 
 /**
@@ -363,6 +367,7 @@ export function getEnv(): Env {
     INITIAL_ADMIN_EMAILS: process.env.INITIAL_ADMIN_EMAILS,
     OIDC_ROLE_CLAIM: process.env.OIDC_ROLE_CLAIM,
     OIDC_ROLE_MAP: process.env.OIDC_ROLE_MAP,
+    AUDIT_RETENTION_DAYS: process.env.AUDIT_RETENTION_DAYS,
   });
   return cached;
 }

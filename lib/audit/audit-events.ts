@@ -37,9 +37,10 @@ type Writer = Pick<Db, "auditEvent">;
 
 /**
  * Appends one event. Nothing else writes to AuditEvent except the prune job's retention, and
- * nothing updates a row. Callers decide what a failure means: an administrator's change
- * records its event in the same transaction, so the change fails (503) if the event cannot be
- * written; the sign-in hot path uses recordAuditEventOrLog.
+ * nothing updates a row (tests/unit/audit-append-only.test.ts). Callers decide what a failure
+ * means: an administrator's change, and minting an API token, record their event in the same
+ * transaction, so the action fails (503) if the event cannot be written; signing in or out,
+ * back-channel logout and refresh-token reuse use recordAuditEventOrLog.
  */
 export async function recordAuditEvent(db: Writer, event: AuditEventInput): Promise<void> {
   await db.auditEvent.create({

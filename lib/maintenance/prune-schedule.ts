@@ -12,7 +12,8 @@ const processGlobals = globalThis as Record<symbol, unknown>;
 
 async function pruneOnSchedule(): Promise<void> {
   try {
-    const outcome = await pruneExpiredData(getDb(), { retentionDays: getEnv().dataRetentionDays });
+    const env = getEnv();
+    const outcome = await pruneExpiredData(getDb(), { retentionDays: env.dataRetentionDays, auditRetentionDays: env.auditRetentionDays });
     if (outcome.ok) getLogger().info({ event: "pruned", ...outcome.deleted, msg: `pruned ${formatPruneCounts(outcome.deleted)}` });
   } catch (error) {
     // A failed prune is retried at the next check; it must never take the server down.

@@ -85,6 +85,9 @@ describe("loadEnv", () => {
     ["RATE_LIMIT_TOKEN", "5/2d", 'must look like "60/1m"'],
     ["RATE_LIMIT_REFRESH", "0/1m", 'must look like "60/1m"'],
     ["DATA_RETENTION_DAYS", "0", "DATA_RETENTION_DAYS is invalid"],
+    ["AUDIT_RETENTION_DAYS", "0", "AUDIT_RETENTION_DAYS is invalid"],
+    ["AUDIT_RETENTION_DAYS", "3651", "AUDIT_RETENTION_DAYS is invalid"],
+    ["AUDIT_RETENTION_DAYS", "a year", "AUDIT_RETENTION_DAYS is invalid"],
   ])("names %s when it is %j", (variable, value, expected) => {
     const message = problemsOf({ AUTH_SECRET: SECRET, API_TOKEN_SIGNING_KEY: KEY, [variable]: value });
     expect(message).toContain(variable);
@@ -97,7 +100,7 @@ describe("loadEnv", () => {
     expect(env.rateLimits.token).toBeNull();
     expect(env.rateLimits.callback).toEqual({ points: 60, windowSeconds: 60 });
     expect(env.rateLimits.refresh).toEqual({ points: 120, windowSeconds: 60 });
-    expect(env).toMatchObject({ oidcHttpTimeoutMs: 5000, apiTokenFamilyMaxDays: 90, apiTokensMaxPerUser: 20, trustedProxyCount: 0, dataRetentionDays: 30 });
+    expect(env).toMatchObject({ oidcHttpTimeoutMs: 5000, apiTokenFamilyMaxDays: 90, apiTokensMaxPerUser: 20, trustedProxyCount: 0, dataRetentionDays: 30, auditRetentionDays: 365 });
   });
 
   describe("in production", () => {

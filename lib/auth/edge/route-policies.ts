@@ -43,6 +43,7 @@ export const ROUTE_POLICIES = {
   "/api/auth/verify": { GET: viewer },
   "/api/auth/token": { POST: { access: "signed-in", role: "viewer", session: "cookie", sameOrigin: true } },
   "/api/auth/logout": { POST: { access: "signed-in", role: "viewer", sameOrigin: true, ended: "allow" } },
+  "/api/audit": { GET: { access: "signed-in", role: "admin" } },
   "/api/[...path]": { GET: viewer, POST: viewer, PUT: viewer, PATCH: viewer, DELETE: viewer },
   "/service-unavailable": { GET: pub("the outage page: it needs nothing") },
 } as const satisfies Record<string, Partial<Record<HttpMethod, RoutePolicy>>>;

@@ -1,21 +1,24 @@
 import "server-only";
 import { PrismaAdapter } from "@auth/prisma-adapter";
 import NextAuth, { type NextAuthConfig } from "next-auth";
+import { auditRequestOf } from "../../audit/audit-request";
 import { getDb } from "../../db";
 import { getEnv, type Env } from "../../env";
-import { upsertUserFromOidcProfile, type SignInRoleRules } from "../../users/upsert-user-from-oidc-profile";
+import { upsertUserFromOidcProfile } from "../../users/upsert-user-from-oidc-profile";
 import { buildEdgeAuthConfig } from "./auth-config";
 import { signInRoleRules } from "./sign-in-role-rules";
+import { endSignIn } from "../sessions/logout";
 import { revokeFamilies } from "../sessions/revocation";
 import { createBrowserFamily } from "../sessions/token-families";
+import type { SignInAudit } from "./sign-in-audit";
 
 /**
  * The full Auth.js configuration (Node.js runtime): the Edge-safe config plus the database.
  * The callback route (lib/auth/sign-in/complete-sign-in.ts) runs Auth.js with it directly;
- * the instance below serves Auth.js's other endpoints. `signInRequest` (the callback's client
- * address, user agent and request id) goes into the audit events a sign-in records.
+ * the instance below serves Auth.js's other endpoints. Built per request: `audit` carries the
+ * request (for audit events) and collects what the callbacks did (for the sign-in's event).
  */
-export function buildAuthConfig(env: Env = getEnv(), signInRequest?: SignInRoleRules["request"]): NextAuthConfig {
+export function buildAuthConfig(env: Env = getEnv(), audit: SignInAudit = { request: {}, attempt: {} }): NextAuthConfig {
   const edge = buildEdgeAuthConfig(env);
   const db = getDb();
   const absoluteLifetimeSeconds = env.sessionAbsoluteLifetimeHours * 3600;
@@ -25,8 +28,10 @@ export function buildAuthConfig(env: Env = getEnv(), signInRequest?: SignInRoleR
     events: {
       // Auth.js's own POST /api/auth/signout must end the sign-in too, not only the cookie.
       async signOut(message) {
-        const familyId = "token" in message ? message.token?.familyId : undefined;
-        if (familyId) await revokeFamilies(db, { ids: [familyId] }, "logout");
+        const token = "token" in message ? message.token : null;
+        if (!token?.familyId) return;
+        if (token.sub) await endSignIn(db, { userId: token.sub, familyId: token.familyId, via: "cookie" }, false, audit.request);
+        else await revokeFamilies(db, { ids: [token.familyId] }, "logout");
       },
     },
     callbacks: {
@@ -46,6 +51,7 @@ export function buildAuthConfig(env: Env = getEnv(), signInRequest?: SignInRoleR
             expiresAt: new Date(Date.now() + absoluteLifetimeSeconds * 1000),
           });
           if (token) token.familyId = family.id;
+          audit.attempt.familyId = family.id;
           return token;
         }
         // Anything else that re-encodes the cookie (Auth.js's session endpoint, `update`) may
@@ -60,27 +66,29 @@ export function buildAuthConfig(env: Env = getEnv(), signInRequest?: SignInRoleR
       // the verified ID token's claims, which the role rules read.
       async signIn({ account, profile }) {
         if (!account || account.type !== "oidc") return false;
-        await upsertUserFromOidcProfile(
-          db,
-          {
-            provider: account.provider,
-            subject: account.providerAccountId,
-            // An email the IdP says it has not verified is not an identity we pass on.
-            email: typeof profile?.email === "string" && profile.email_verified !== false ? profile.email.toLowerCase() : null,
-            // Granting admin by email (INITIAL_ADMIN_EMAILS) asks more: the IdP must say it verified it.
-            emailVerified: profile?.email_verified === true,
-            name: typeof profile?.name === "string" ? profile.name : null,
-            tokens: account,
-          },
-          signInRoleRules(env, profile ?? {}, signInRequest),
-        );
+        const oidcSignIn = {
+          provider: account.provider,
+          subject: account.providerAccountId,
+          // An email the IdP says it has not verified is not an identity we pass on.
+          email: typeof profile?.email === "string" && profile.email_verified !== false ? profile.email.toLowerCase() : null,
+          // Granting admin by email (INITIAL_ADMIN_EMAILS) asks more: the IdP must say it verified it.
+          emailVerified: profile?.email_verified === true,
+          name: typeof profile?.name === "string" ? profile.name : null,
+          tokens: account,
+        };
+        audit.attempt.claimed = { provider: oidcSignIn.provider, subject: oidcSignIn.subject, email: oidcSignIn.email };
+        const { user, created } = await upsertUserFromOidcProfile(db, oidcSignIn, signInRoleRules(env, profile ?? {}, audit.request));
+        Object.assign(audit.attempt, { userId: user.id, created });
         return true;
       },
     },
   };
 }
 
-const nextAuth = NextAuth(() => buildAuthConfig());
+const nextAuth = NextAuth((request) => {
+  const env = getEnv();
+  return buildAuthConfig(env, { request: request ? auditRequestOf(request, env) : {}, attempt: {} });
+});
 
 /** Auth.js's own endpoints (lib/auth/current-session.ts decides the session for pages). */
 export const { handlers } = nextAuth;

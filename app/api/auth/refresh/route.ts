@@ -1,4 +1,5 @@
 import { apiRoute } from "@/lib/api-route";
+import { auditRequestOf } from "@/lib/audit/audit-request";
 import { refreshApiTokens } from "@/lib/auth/sessions/api-tokens";
 import { unauthorizedResponse } from "@/lib/auth/edge/errors";
 import { getDb } from "@/lib/db";
@@ -16,7 +17,7 @@ export const POST = apiRoute(async (request: Request) => {
   const body = await readLimitedJson(request);
   if (!body.ok) return body.response;
   const presented = typeof body.value === "object" && body.value !== null ? (body.value as { refresh_token?: unknown }).refresh_token : undefined;
-  const outcome = await refreshApiTokens(getDb(), env, presented);
+  const outcome = await refreshApiTokens(getDb(), env, presented, auditRequestOf(request, env));
   metrics.refreshes.inc({ outcome: outcome.ok ? "rotated" : REFRESH_OUTCOMES[outcome.code] });
   if (!outcome.ok) return unauthorizedResponse(outcome.code);
   return Response.json(outcome.tokens, { headers: { "Cache-Control": "no-store", Pragma: "no-cache" } });
