@@ -1,6 +1,7 @@
 import "server-only";
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../db";
+import { getLogger } from "../observability/logger";
 
 /** Every action the audit trail records, defined once (pages, API and tests use these). */
 export const AUDIT_ACTIONS = [
@@ -65,17 +66,14 @@ export async function recordAuditEventOrLog(db: Writer, event: AuditEventInput):
   try {
     await recordAuditEvent(db, event);
   } catch (error) {
-    console.error(
-      JSON.stringify({
-        level: "error",
-        event: "audit_event_lost",
-        action: event.action,
-        actor: typeof event.actor === "string" ? event.actor : event.actor.userId,
-        targetUserId: event.targetUserId ?? null,
-        detail: event.detail ?? null,
-        requestId: event.request?.requestId ?? null,
-        error: error instanceof Error ? error.message : String(error),
-      }),
-    );
+    getLogger().error({
+      event: "audit_event_lost",
+      action: event.action,
+      actor: typeof event.actor === "string" ? event.actor : event.actor.userId,
+      targetUserId: event.targetUserId ?? null,
+      detail: event.detail ?? null,
+      requestId: event.request?.requestId ?? null,
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 }

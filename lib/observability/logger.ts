@@ -12,7 +12,6 @@ const REDACTED_PATHS = [
   "*.refresh_token",
   "*.id_token",
   "*.logout_token",
-  "*.code",
   "*.password",
   "*.secret",
 ];

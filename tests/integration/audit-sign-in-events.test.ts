@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { exportJWK, generateKeyPair } from "jose";
 import { NextRequest } from "next/server";
-import { afterAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { recordSignInRefused, recordSignInSucceeded } from "@/lib/auth/sign-in/sign-in-audit";
 import { createDb } from "@/lib/db";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
 import { auditRequest, auditTrailDownRequest, eventsOf, whileTheAuditTrailIsDown } from "./audit-support";
+import { captureLogs } from "../support/captured-logs";
 
 // The callback reads the process configuration, as the route does; nothing listens at the issuer.
 const { privateKey } = await generateKeyPair("ES256", { extractable: true });
@@ -76,7 +77,7 @@ describe("sign-in events", () => {
     // Vitest, and the IdP's discovery fails before any database callback would run.
     const { buildEdgeAuthConfig } = await import("@/lib/auth/sign-in/auth-config");
     const { completeSignIn, signInContextOf } = await import("@/lib/auth/sign-in/complete-sign-in");
-    const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const logs = captureLogs();
     try {
       const env = getEnv();
       const request = new NextRequest(`${env.authUrl}/api/auth/callback/oidc?code=forged&state=forged`, { headers: { "user-agent": "Callback/1.0" } });
@@ -87,10 +88,10 @@ describe("sign-in events", () => {
       const [event, ...more] = await eventsOf(db, ref);
       expect(more).toEqual([]);
       expect(event).toMatchObject({ action: "sign_in_refused", targetUserId: null, userAgent: "Callback/1.0", detail: { code: location.searchParams.get("error") } });
-      const logLine = JSON.parse(String(warnings.mock.calls.find(([line]) => String(line).includes("sign_in_refused"))?.[0]));
+      const logLine = logs.entries().find((line) => line.event === "sign_in_refused");
       expect(logLine).toMatchObject({ code: location.searchParams.get("error"), requestId: ref });
     } finally {
-      warnings.mockRestore();
+      logs.stop();
     }
   });
 });

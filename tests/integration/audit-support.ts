@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, afterEach, beforeAll, beforeEach, vi, type MockInstance } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import type { Db } from "@/lib/db";
+import { captureLogs } from "../support/captured-logs";
 
 /** The user agent that makes the test trigger below refuse an audit event. */
 export const AUDIT_TRAIL_DOWN_USER_AGENT = "audit-trail-down-test";
@@ -31,20 +32,17 @@ export async function breakAuditTrailFor(db: Db): Promise<() => Promise<void>> {
  */
 export function whileTheAuditTrailIsDown(db: Db): () => Record<string, unknown>[] {
   let repair: () => Promise<void>;
-  let errorLog: MockInstance<typeof console.error>;
+  let logs: ReturnType<typeof captureLogs>;
   beforeAll(async () => {
     repair = await breakAuditTrailFor(db);
   });
   afterAll(() => repair());
   // Captured, not printed: the lines are the tests' evidence.
   beforeEach(() => {
-    errorLog = vi.spyOn(console, "error").mockImplementation(() => {});
+    logs = captureLogs();
   });
-  afterEach(() => errorLog.mockRestore());
-  return () =>
-    errorLog.mock.calls
-      .map(([line]) => (typeof line === "string" && line.includes('"audit_event_lost"') ? (JSON.parse(line) as Record<string, unknown>) : null))
-      .filter((line): line is Record<string, unknown> => line !== null);
+  afterEach(() => logs.stop());
+  return () => logs.entries().filter((line) => line.event === "audit_event_lost");
 }
 
 /** A request whose audit events the broken trail refuses. */

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { signInRoleRules } from "@/lib/auth/sign-in/sign-in-role-rules";
 import { loadEnv } from "@/lib/env";
+import { captureLogs } from "../support/captured-logs";
 
 const REQUIRED = { AUTH_SECRET: "s".repeat(32), API_TOKEN_SIGNING_KEY: '{"kty":"EC"}', INITIAL_ADMIN_EMAILS: "ops@example.com" };
 const REQUEST = { ipAddress: "192.0.2.1", userAgent: "ua", requestId: "req-1" };
@@ -20,20 +21,25 @@ describe("signInRoleRules", () => {
   });
 
   it("logs a missing or unreadable claim by name, never the claims' values, and still gives viewer", () => {
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    expect(signInRoleRules(mapped, { groups: ["vsa-admins"], realm_access: { roles: { "secret-group": true } } }, REQUEST).idpRole).toBe("viewer");
-    expect(warn).toHaveBeenCalledTimes(1);
-    const line = JSON.parse(String(warn.mock.calls[0]![0]));
-    expect(line).toMatchObject({ level: "warn", event: "idp_role_claim_missing", claim: "realm_access.roles", requestId: "req-1" });
-    expect(JSON.stringify(line)).not.toContain("secret-group");
-    expect(signInRoleRules(mapped, {}, REQUEST).idpRole).toBe("viewer");
-    expect(warn).toHaveBeenCalledTimes(2);
+    const logs = captureLogs();
+    try {
+      expect(signInRoleRules(mapped, { groups: ["vsa-admins"], realm_access: { roles: { "secret-group": true } } }, REQUEST).idpRole).toBe("viewer");
+      expect(logs.entries()).toHaveLength(1);
+      const line = logs.entries()[0]!;
+      expect(line).toMatchObject({ level: "warn", event: "idp_role_claim_missing", claim: "realm_access.roles", requestId: "req-1" });
+      expect(JSON.stringify(line)).not.toContain("secret-group");
+      expect(signInRoleRules(mapped, {}, REQUEST).idpRole).toBe("viewer");
+      expect(logs.entries()).toHaveLength(2);
+    } finally {
+      logs.stop();
+    }
   });
 
   it("does not log a claim that is present, even when nothing in it maps", () => {
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const logs = captureLogs();
     signInRoleRules(mapped, { realm_access: { roles: [] } }, REQUEST);
     signInRoleRules(unmapped, {}, REQUEST);
-    expect(warn).not.toHaveBeenCalled();
+    logs.stop();
+    expect(logs.entries()).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import type { CookieReader } from "../edge/session-cookie";
 import { metrics } from "../../observability/metrics";
 import { ID_TOKEN_REASONS, type SignInFailure } from "./sign-in-failures";
+import { getLogger } from "../../observability/logger";
 
 // The IdP's error codes RFC 6749 and OpenID Connect define, and our own reasons: anything else
 // an IdP sends is counted as "other", so a hostile IdP cannot blow up the metric's label set.
@@ -37,18 +38,15 @@ export function refuseSignIn(
   context: { appUrl: string; requestId: string; secureCookies: boolean; cookies: Pick<CookieReader, "get">; stage: "login" | "callback" },
 ): NextResponse {
   metrics.signIns.inc({ outcome: "refused", code: failure.code, reason: metricReason(failure.reason) });
-  console.warn(
-    JSON.stringify({
-      level: "warn",
-      event: "sign_in_refused",
-      stage: context.stage,
-      code: failure.code,
-      reason: failure.reason,
-      idpError: loggable(failure.idpError),
-      idpErrorDescription: loggable(failure.idpErrorDescription),
-      requestId: context.requestId,
-    }),
-  );
+  getLogger().warn({
+    event: "sign_in_refused",
+    stage: context.stage,
+    code: failure.code,
+    reason: failure.reason,
+    idpError: loggable(failure.idpError),
+    idpErrorDescription: loggable(failure.idpErrorDescription),
+    requestId: context.requestId,
+  });
   const query = new URLSearchParams({ error: failure.code });
   if (failure.reason) query.set("reason", failure.reason.slice(0, 64));
   query.set("ref", context.requestId);

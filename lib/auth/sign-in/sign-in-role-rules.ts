@@ -1,6 +1,7 @@
 import type { Env } from "../../env";
 import { idpRoleValues, roleFromIdpClaims } from "../../users/idp-role-mapping";
 import type { SignInRoleRules } from "../../users/upsert-user-from-oidc-profile";
+import { getLogger } from "../../observability/logger";
 
 /**
  * What decides the role at this sign-in: INITIAL_ADMIN_EMAILS and, when roles come from the
@@ -20,15 +21,12 @@ export function signInRoleRules(
   const mapping = env.idpRoleMapping;
   if (!mapping) return { initialAdminEmails: env.initialAdminEmails, idpRole: null, request };
   if (idpRoleValues(claims, mapping.claim) === undefined) {
-    console.warn(
-      JSON.stringify({
-        level: "warn",
-        event: "idp_role_claim_missing",
-        claim: mapping.claim,
-        message: `The ID token has no string or string-array claim "${mapping.claim}" (OIDC_ROLE_CLAIM): the user gets viewer. Check that the identity provider puts it in the ID token.`,
-        requestId: request?.requestId ?? null,
-      }),
-    );
+    getLogger().warn({
+      event: "idp_role_claim_missing",
+      claim: mapping.claim,
+      msg: `The ID token has no string or string-array claim "${mapping.claim}" (OIDC_ROLE_CLAIM): the user gets viewer. Check that the identity provider puts it in the ID token.`,
+      requestId: request?.requestId ?? null,
+    });
   }
   return { initialAdminEmails: env.initialAdminEmails, idpRole: roleFromIdpClaims(claims, mapping), request };
 }
