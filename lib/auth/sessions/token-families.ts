@@ -76,7 +76,7 @@ export async function isFamilyActive(db: Db, familyId: string, now = Date.now())
 
 /** A browser sign-in: the family of its cookie session and of the API tokens created from it. */
 export function createBrowserFamily(
-  db: Db,
+  db: Pick<Db, "tokenFamily">,
   data: {
     userId: string;
     idpSubject: string;
@@ -86,6 +86,9 @@ export function createBrowserFamily(
     idpAccessTokenExpiresAt?: Date | null;
     /** The sign-in's absolute end (SESSION_ABSOLUTE_LIFETIME_HOURS after it). */
     expiresAt: Date;
+    /** Where it was signed in from (shown to administrators). */
+    ipAddress?: string | null;
+    userAgent?: string | null;
   },
 ) {
   return db.tokenFamily.create({ data: { kind: "browser", ...data }, select: { id: true } });

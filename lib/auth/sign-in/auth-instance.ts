@@ -22,9 +22,17 @@ export function buildAuthConfig(env: Env = getEnv(), audit: SignInAudit = { requ
   const edge = buildEdgeAuthConfig(env);
   const db = getDb();
   const absoluteLifetimeSeconds = env.sessionAbsoluteLifetimeHours * 3600;
+  const adapter = PrismaAdapter(db);
   return {
     ...edge,
-    adapter: PrismaAdapter(db),
+    adapter: {
+      ...adapter,
+      // Auth.js looks the account up before the signIn callback and again after it. The
+      // callback has just written that very row, in its transaction: the second lookup is
+      // answered with it, the first (whose answer the callback does not use) with nothing.
+      // A sign-in thus costs Auth.js no database round trip (for JWT sessions it makes no other).
+      getUserByAccount: async () => audit.attempt.user ?? null,
+    },
     events: {
       // Auth.js's own POST /api/auth/signout must end the sign-in too, not only the cookie.
       async signOut(message) {
@@ -36,22 +44,13 @@ export function buildAuthConfig(env: Env = getEnv(), audit: SignInAudit = { requ
     },
     callbacks: {
       ...edge.callbacks,
-      // Each sign-in opens a token family: its id (`familyId`) rides in the session cookie, and
-      // logout, "sign out everywhere" and back-channel logout revoke it.
+      // The sign-in's token family (opened by the signIn callback): its id rides in the session
+      // cookie, and logout, "sign out everywhere" and back-channel logout revoke it.
       async jwt(params) {
         const token = await edge.callbacks!.jwt!(params);
-        if (params.trigger === "signIn" && params.user?.id && params.account) {
-          const family = await createBrowserFamily(db, {
-            userId: params.user.id,
-            idpSubject: params.account.providerAccountId,
-            idpSessionId: typeof params.profile?.sid === "string" ? params.profile.sid : null,
-            idToken: params.account.id_token ?? null,
-            idpRefreshToken: params.account.refresh_token ?? null,
-            idpAccessTokenExpiresAt: params.account.expires_at ? new Date(params.account.expires_at * 1000) : null,
-            expiresAt: new Date(Date.now() + absoluteLifetimeSeconds * 1000),
-          });
-          if (token) token.familyId = family.id;
-          audit.attempt.familyId = family.id;
+        if (params.trigger === "signIn") {
+          if (!token || !audit.attempt.familyId) return null;
+          token.familyId = audit.attempt.familyId;
           return token;
         }
         // Anything else that re-encodes the cookie (Auth.js's session endpoint, `update`) may
@@ -77,8 +76,21 @@ export function buildAuthConfig(env: Env = getEnv(), audit: SignInAudit = { requ
           tokens: account,
         };
         audit.attempt.claimed = { provider: oidcSignIn.provider, subject: oidcSignIn.subject, email: oidcSignIn.email };
-        const { user, created } = await upsertUserFromOidcProfile(db, oidcSignIn, signInRoleRules(env, profile ?? {}, audit.request));
-        Object.assign(audit.attempt, { userId: user.id, created });
+        // One transaction: the user and account, then the sign-in's token family.
+        const openFamily = (tx: Parameters<typeof createBrowserFamily>[0], user: { id: string }) =>
+          createBrowserFamily(tx, {
+            userId: user.id,
+            idpSubject: account.providerAccountId,
+            idpSessionId: typeof profile?.sid === "string" ? profile.sid : null,
+            idToken: account.id_token ?? null,
+            idpRefreshToken: account.refresh_token ?? null,
+            idpAccessTokenExpiresAt: account.expires_at ? new Date(account.expires_at * 1000) : null,
+            expiresAt: new Date(Date.now() + absoluteLifetimeSeconds * 1000),
+            ipAddress: audit.request.ipAddress ?? null,
+            userAgent: audit.request.userAgent?.slice(0, 512) ?? null,
+          });
+        const { user, created, then: family } = await upsertUserFromOidcProfile(db, oidcSignIn, signInRoleRules(env, profile ?? {}, audit.request), openFamily);
+        Object.assign(audit.attempt, { userId: user.id, created, familyId: family!.id, user });
         return true;
       },
     },
