@@ -1,32 +1,12 @@
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "@prisma/client";
-import pg from "pg";
+import { createDatabase } from "@/lib/db";
 
-/**
- * A Prisma client whose every statement to PostgreSQL is recorded (BEGIN and COMMIT
- * included), to count the round trips an operation costs.
- */
+/** A Prisma client whose every statement to PostgreSQL (BEGIN and COMMIT included) is recorded. */
 export function countingDatabase(connectionString: string, max = 2) {
   const statements: string[] = [];
-  const pool = new pg.Pool({ connectionString, max });
-  const record = (query: unknown) => statements.push(typeof query === "string" ? query : String((query as { text?: string }).text ?? query));
-  const poolQuery = pool.query.bind(pool) as (...args: unknown[]) => unknown;
-  pool.query = ((...args: unknown[]) => {
-    record(args[0]);
-    return poolQuery(...args);
-  }) as typeof pool.query;
-  pool.on("connect", (client) => {
-    const clientQuery = client.query.bind(client) as (...args: unknown[]) => unknown;
-    client.query = ((...args: unknown[]) => {
-      record(args[0]);
-      return clientQuery(...args);
-    }) as typeof client.query;
-  });
-  const db = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const { db, pool } = createDatabase(connectionString, max, (text) => void statements.push(text));
   return {
     db,
-    statements,
-    /** Statements sent while `run` ran. */
+    /** The statements `run` sent, in order. */
     async count<T>(run: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
       const from = statements.length;
       const result = await run();
