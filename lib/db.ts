@@ -2,6 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import pg from "pg";
 import { getEnv } from "./env";
+import { getLogger } from "./observability/logger";
 import { metrics } from "./observability/metrics";
 
 export type Db = PrismaClient;
@@ -21,12 +22,8 @@ export function createDb(connectionString: string, maxConnections = 10): Db {
 export function createDatabase(connectionString: string, maxConnections = 10, onStatement?: (text: string) => void): { db: Db; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString, max: maxConnections });
   if (onStatement) {
-    const poolQuery = pool.query.bind(pool) as (...args: unknown[]) => unknown;
     const textOf = (query: unknown) => (typeof query === "string" ? query : String((query as { text?: unknown } | null)?.text ?? ""));
-    pool.query = ((...args: unknown[]) => {
-      onStatement(textOf(args[0]));
-      return poolQuery(...args);
-    }) as typeof pool.query;
+    // Every statement passes through a client's query: pool.query checks a client out and calls it.
     pool.on("connect", (client) => {
       const clientQuery = client.query.bind(client) as (...args: unknown[]) => unknown;
       client.query = ((...args: unknown[]) => {
@@ -49,7 +46,11 @@ function getDatabase() {
         "DATABASE_URL is not set: set it to postgresql://USER:PASSWORD@HOST:5432/DATABASE, or start the app with `npm run dev`, which serves the embedded database and sets it.",
       );
     }
-    globalForDb.voiceSurveyDatabase = createDatabase(databaseUrl, databasePoolMax, () => metrics.dbStatements.inc());
+    globalForDb.voiceSurveyDatabase = createDatabase(databaseUrl, databasePoolMax, (text) => {
+      metrics.dbStatements.inc();
+      // The statement's SQL only (its values travel apart): safe to log, and at trace level.
+      getLogger().trace({ event: "db_statement", sql: text.replace(/\s+/g, " ").slice(0, 120) });
+    });
   }
   return globalForDb.voiceSurveyDatabase;
 }

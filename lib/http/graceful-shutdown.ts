@@ -4,16 +4,25 @@ import { getLogger } from "../observability/logger";
 /** In-flight requests get this long to finish after SIGTERM; then the rest are cut. */
 export const SHUTDOWN_DRAIN_MS = 10_000;
 
-type ShutdownState = { draining: boolean; servers: Set<http.Server>; inFlight: number; closers: (() => Promise<void>)[] };
+type ShutdownState = { draining: boolean; servers: Set<http.Server>; inFlight: number; closers: (() => Promise<void>)[]; background: Set<Promise<unknown>> };
 
 // On globalThis: instrumentation, route handlers and the health route are bundled separately.
 const STATE_KEY = Symbol.for("voicesurveyagent.gracefulShutdown");
 const processGlobals = globalThis as Record<symbol, ShutdownState | undefined>;
-const state = (processGlobals[STATE_KEY] ??= { draining: false, servers: new Set(), inFlight: 0, closers: [] });
+const state = (processGlobals[STATE_KEY] ??= { draining: false, servers: new Set(), inFlight: 0, closers: [], background: new Set() });
 
 /** True once SIGTERM arrived: readiness answers 503 so a load balancer sends no more requests. */
 export function isDraining(): boolean {
   return state.draining;
+}
+
+/**
+ * Work a request started but did not wait for (an audit event written after the answer):
+ * a shutdown waits for it, within the drain time, before it closes the database pool.
+ */
+export function finishBeforeShutdown(work: Promise<unknown>): void {
+  state.background.add(work);
+  void work.finally(() => state.background.delete(work));
 }
 
 /** Work to finish before the process exits, after the last request (e.g. closing the database pool). */
@@ -67,6 +76,7 @@ export function installGracefulShutdown(options: { drainMs?: number; log?: (fiel
     const drained = (await Promise.race([closed.then(() => "drained" as const), deadline])) === "drained";
     clearInterval(sweeper);
     if (!drained) for (const server of state.servers) server.closeAllConnections();
+    await Promise.race([Promise.allSettled([...state.background]), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     await Promise.allSettled(state.closers.map((close) => close()));
     log({ event: "shutdown_finished", drained, cutRequests: drained ? 0 : state.inFlight, ms: Date.now() - startedAt });
     process.exit(0);

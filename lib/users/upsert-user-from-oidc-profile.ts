@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Prisma, type User } from "@prisma/client";
 import { recordAuditEvent, type AuditEventInput } from "../audit/audit-events";
 import { DEFAULT_ROLE, type Role } from "../auth/edge/roles";
@@ -96,17 +97,35 @@ function tokenColumns(tokens: OidcSignIn["tokens"]) {
   };
 }
 
+/** A browser sign-in's token family (sessions/token-families.ts), opened with the user it belongs to. */
+export type NewBrowserFamily = Omit<Prisma.TokenFamilyUncheckedCreateInput, "id" | "kind" | "userId" | "parentId" | "createdAt" | "revokedAt" | "revokedReason" | "lastUsedAt"> & { expiresAt: Date };
+
 /**
- * A returning user's sign-in in one statement: the account's tokens and the user's claims
- * refreshed, the user's row locked — or no row, when anything calls for the careful path
- * below (no such account yet, the user disabled, the email now another user's, or a role the
- * IdP maps differently from the one they have, which must be recorded). A round trip instead
- * of five: this is every sign-in's path but the first.
+ * A returning user's sign-in in one statement, so one round trip and its own transaction:
+ * the account's tokens and the user's claims refreshed (the user's row locked), and the
+ * sign-in's token family inserted — or no row, when anything calls for the careful path below
+ * (no such account yet, the user disabled, the email now another user's, or a role the IdP maps
+ * differently from the one they have, which must be recorded). This is every sign-in but a
+ * user's first.
  */
-async function refreshReturningUser(tx: Transaction, signIn: OidcSignIn, rules: SignInRoleRules, now: Date): Promise<User | null> {
+/** A timestamp as the columns hold it: UTC without a zone (Prisma's own convention), whatever the server's time zone. */
+const utc = (date: Date) => Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+const utcOrNull = (date: Date | string | null | undefined) => (date ? utc(new Date(date)) : Prisma.sql`NULL::timestamp`);
+
+async function refreshReturningUser(db: Db | Transaction, signIn: OidcSignIn, rules: SignInRoleRules, now: Date, family: NewBrowserFamily | undefined): Promise<(User & { familyId: string | null }) | null> {
   const tokens = tokenColumns(signIn.tokens);
   const keep = signIn.tokens === undefined;
-  const rows = await tx.$queryRaw<User[]>`
+  const familyId = randomUUID();
+  const openFamily = family
+    ? Prisma.sql`, family AS (
+        INSERT INTO "TokenFamily" (id, kind, "userId", "idpSubject", "idpSessionId", "idToken", "idpRefreshToken", "idpAccessTokenExpiresAt", "expiresAt", "ipAddress", "userAgent", "createdAt")
+        SELECT ${familyId}, 'browser', id, ${family.idpSubject ?? null}::text, ${family.idpSessionId ?? null}::text, ${family.idToken ?? null}::text,
+          ${family.idpRefreshToken ?? null}::text, ${utcOrNull(family.idpAccessTokenExpiresAt)}, ${utc(family.expiresAt)},
+          ${family.ipAddress ?? null}::text, ${family.userAgent ?? null}::text, ${utc(now)}
+        FROM refreshed RETURNING id
+      )`
+    : Prisma.empty;
+  const rows = await db.$queryRaw<(User & { familyId: string | null })[]>`
     WITH target AS (
       SELECT u.id FROM "Account" a JOIN "User" u ON u.id = a."userId"
       WHERE a.provider = ${signIn.provider} AND a."providerAccountId" = ${signIn.subject}
@@ -123,13 +142,15 @@ async function refreshReturningUser(tx: Transaction, signIn: OidcSignIn, rules: 
         token_type = CASE WHEN ${keep} THEN token_type ELSE ${tokens.token_type ?? null}::text END,
         scope = CASE WHEN ${keep} THEN scope ELSE ${tokens.scope ?? null}::text END,
         session_state = CASE WHEN ${keep} THEN session_state ELSE ${tokens.session_state ?? null}::text END,
-        "updatedAt" = ${now}
+        "updatedAt" = ${utc(now)}
       WHERE provider = ${signIn.provider} AND "providerAccountId" = ${signIn.subject} AND "userId" IN (SELECT id FROM target)
       RETURNING "userId"
-    )
-    UPDATE "User" SET email = ${signIn.email}::text, name = ${signIn.name}::text, "lastLoginAt" = ${now}, "updatedAt" = ${now}
-    FROM account WHERE "User".id = account."userId"
-    RETURNING "User".*`;
+    ), refreshed AS (
+      UPDATE "User" SET email = ${signIn.email}::text, name = ${signIn.name}::text, "lastLoginAt" = ${utc(now)}, "updatedAt" = ${utc(now)}
+      FROM account WHERE "User".id = account."userId"
+      RETURNING "User".*
+    )${openFamily}
+    SELECT refreshed.*, ${family ? Prisma.sql`(SELECT id FROM family)` : Prisma.sql`NULL::text`} AS "familyId" FROM refreshed`;
   return rows[0] ?? null;
 }
 
@@ -182,25 +203,31 @@ async function upsertCarefully(tx: Transaction, signIn: OidcSignIn, rules: SignI
  * later one refreshes email, name and lastLoginAt from the IdP's claims. The role: viewer,
  * or admin at creation for INITIAL_ADMIN_EMAILS; when the IdP manages roles, its mapped role
  * at every sign-in, creation included. Each role change is an audit event (role_changed).
- * `then` runs in the same transaction with the user (the sign-in's token family).
+ * With `family`, the sign-in's token family is opened in the same transaction.
  *
- * Concurrent first sign-ins of one subject race on the account's primary key (and the
- * email's unique index): the losers' transactions roll back whole, then retry and find the
- * winner's rows, so one subject never yields two users, even when the IdP sends no email.
+ * A returning user's sign-in is one statement (refreshReturningUser); the rest is a
+ * transaction that reads before it writes (upsertCarefully). Concurrent first sign-ins of
+ * one subject race on the account's primary key (and the email's unique index): the losers'
+ * transactions roll back whole, then retry and find the winner's rows, so one subject never
+ * yields two users, even when the IdP sends no email.
  */
-export async function upsertUserFromOidcProfile<T = undefined>(
+export async function upsertUserFromOidcProfile(
   db: Db,
   signIn: OidcSignIn,
   rules: SignInRoleRules = NO_ROLE_RULES,
-  then?: (tx: Transaction, user: User) => Promise<T>,
-): Promise<{ user: User; created: boolean; then: T | undefined }> {
+  family?: NewBrowserFamily,
+): Promise<{ user: User; created: boolean; familyId: string | null }> {
   for (let attempt = 1; ; attempt++) {
     try {
+      const returning = await refreshReturningUser(db, signIn, rules, new Date(), family);
+      if (returning) {
+        const { familyId, ...user } = returning;
+        return { user, created: false, familyId };
+      }
       return await db.$transaction(async (tx) => {
-        const now = new Date();
-        const returning = await refreshReturningUser(tx, signIn, rules, now);
-        const result = returning ? { user: returning, created: false } : await upsertCarefully(tx, signIn, rules, now);
-        return { ...result, then: then ? await then(tx, result.user) : undefined };
+        const result = await upsertCarefully(tx, signIn, rules, new Date());
+        const opened = family ? await tx.tokenFamily.create({ data: { kind: "browser", userId: result.user.id, ...family }, select: { id: true } }) : null;
+        return { ...result, familyId: opened?.id ?? null };
       });
     } catch (error) {
       if (isUniqueViolation(error) && attempt < MAX_ATTEMPTS) continue;

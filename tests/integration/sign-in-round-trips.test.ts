@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { createBrowserFamily } from "@/lib/auth/sessions/token-families";
 import { AccountConflictError, AccountDisabledError, upsertUserFromOidcProfile, type OidcSignIn } from "@/lib/users/upsert-user-from-oidc-profile";
 import { countingDatabase } from "../support/counting-database";
 
@@ -9,24 +8,28 @@ const db = database.db;
 afterAll(() => database.close());
 
 const tokens = (suffix: string) => ({ access_token: `at-${suffix}`, refresh_token: `rt-${suffix}`, id_token: `id-${suffix}`, expires_at: 2_000_000_000, token_type: "bearer", scope: "openid" });
-const openFamily = (tx: Parameters<typeof createBrowserFamily>[0], user: { id: string }) =>
-  createBrowserFamily(tx, { userId: user.id, idpSubject: "s", idpSessionId: null, idToken: null, expiresAt: new Date(Date.now() + 3_600_000) });
+const family = () => ({ idpSubject: "s", idpSessionId: "idp-sid", idToken: null, expiresAt: new Date(Date.now() + 3_600_000), ipAddress: "203.0.113.7", userAgent: "RoundTrip/1.0" });
 
 function signInOf(overrides: Partial<OidcSignIn> = {}): OidcSignIn {
   return { provider: "oidc", subject: `sub-${randomUUID()}`, email: `${randomUUID()}@example.test`, name: "Round Trip", tokens: tokens("first"), ...overrides };
 }
 
 describe("a sign-in's cost in the database", () => {
-  it("a returning user's sign-in, family included, is one transaction of four round trips", async () => {
+  it("a returning user's sign-in, its token family included, is one statement: one round trip, its own transaction", async () => {
     const first = signInOf();
-    const created = await upsertUserFromOidcProfile(db, first, undefined, openFamily);
-    expect(created.created).toBe(true);
+    const created = await upsertUserFromOidcProfile(db, first, undefined, family());
+    expect(created).toMatchObject({ created: true, familyId: expect.any(String) });
 
     const again = { ...first, name: "Renamed", tokens: tokens("second") };
-    const { result, statements } = await database.count(() => upsertUserFromOidcProfile(db, again, undefined, openFamily));
-    expect(statements.map((statement) => statement.trim().split(/\s+/)[0]!.toUpperCase())).toEqual(["BEGIN", "WITH", "INSERT", "COMMIT"]);
+    const startedAt = Date.now();
+    const { result, statements } = await database.count(() => upsertUserFromOidcProfile(db, again, undefined, family()));
+    expect(statements.map((statement) => statement.trim().split(/\s+/)[0]!.toUpperCase())).toEqual(["WITH"]);
     expect(result).toMatchObject({ created: false, user: { id: created.user.id, name: "Renamed", email: first.email, role: "viewer" } });
-    expect(result.then).toEqual({ id: expect.any(String) });
+    const opened = await db.tokenFamily.findUniqueOrThrow({ where: { id: result.familyId! } });
+    expect(opened).toMatchObject({ kind: "browser", userId: created.user.id, idpSubject: "s", idpSessionId: "idp-sid", ipAddress: "203.0.113.7", userAgent: "RoundTrip/1.0", revokedAt: null });
+    // Timestamps land in UTC, as Prisma writes them: the absolute end an hour from now, creation now.
+    expect(Math.abs(opened.expiresAt.getTime() - (startedAt + 3_600_000))).toBeLessThan(60_000);
+    expect(Math.abs(opened.createdAt.getTime() - startedAt)).toBeLessThan(60_000);
     const account = await db.account.findUniqueOrThrow({ where: { provider_providerAccountId: { provider: "oidc", providerAccountId: first.subject } } });
     expect(account).toMatchObject({ access_token: "at-second", refresh_token: "rt-second", id_token: "id-second" });
     expect((await db.user.findUniqueOrThrow({ where: { id: created.user.id } })).lastLoginAt!.getTime()).toBeGreaterThan(created.user.lastLoginAt!.getTime() - 1);
@@ -53,6 +56,6 @@ describe("a sign-in's cost in the database", () => {
     expect(await db.auditEvent.count({ where: { targetUserId: viewer.id, action: "role_changed" } })).toBe(1);
     // Once the role matches the mapping, the one statement serves again.
     const { statements } = await database.count(() => upsertUserFromOidcProfile(db, mapped, { initialAdminEmails: [], idpRole: "campaign_manager" }));
-    expect(statements).toHaveLength(3);
+    expect(statements).toHaveLength(1);
   });
 });

@@ -9,7 +9,6 @@ import { buildEdgeAuthConfig } from "./auth-config";
 import { signInRoleRules } from "./sign-in-role-rules";
 import { endSignIn } from "../sessions/logout";
 import { revokeFamilies } from "../sessions/revocation";
-import { createBrowserFamily } from "../sessions/token-families";
 import type { SignInAudit } from "./sign-in-audit";
 
 /**
@@ -76,21 +75,19 @@ export function buildAuthConfig(env: Env = getEnv(), audit: SignInAudit = { requ
           tokens: account,
         };
         audit.attempt.claimed = { provider: oidcSignIn.provider, subject: oidcSignIn.subject, email: oidcSignIn.email };
-        // One transaction: the user and account, then the sign-in's token family.
-        const openFamily = (tx: Parameters<typeof createBrowserFamily>[0], user: { id: string }) =>
-          createBrowserFamily(tx, {
-            userId: user.id,
-            idpSubject: account.providerAccountId,
-            idpSessionId: typeof profile?.sid === "string" ? profile.sid : null,
-            idToken: account.id_token ?? null,
-            idpRefreshToken: account.refresh_token ?? null,
-            idpAccessTokenExpiresAt: account.expires_at ? new Date(account.expires_at * 1000) : null,
-            expiresAt: new Date(Date.now() + absoluteLifetimeSeconds * 1000),
-            ipAddress: audit.request.ipAddress ?? null,
-            userAgent: audit.request.userAgent?.slice(0, 512) ?? null,
-          });
-        const { user, created, then: family } = await upsertUserFromOidcProfile(db, oidcSignIn, signInRoleRules(env, profile ?? {}, audit.request), openFamily);
-        Object.assign(audit.attempt, { userId: user.id, created, familyId: family!.id, user });
+        // One transaction (for a returning user, one statement): the user and account, and the
+        // sign-in's token family.
+        const { user, created, familyId } = await upsertUserFromOidcProfile(db, oidcSignIn, signInRoleRules(env, profile ?? {}, audit.request), {
+          idpSubject: account.providerAccountId,
+          idpSessionId: typeof profile?.sid === "string" ? profile.sid : null,
+          idToken: account.id_token ?? null,
+          idpRefreshToken: account.refresh_token ?? null,
+          idpAccessTokenExpiresAt: account.expires_at ? new Date(account.expires_at * 1000) : null,
+          expiresAt: new Date(Date.now() + absoluteLifetimeSeconds * 1000),
+          ipAddress: audit.request.ipAddress ?? null,
+          userAgent: audit.request.userAgent?.slice(0, 512) ?? null,
+        });
+        Object.assign(audit.attempt, { userId: user.id, created, familyId: familyId ?? undefined, user });
         return true;
       },
     },
