@@ -3,15 +3,25 @@ import type { Prisma } from "@prisma/client";
 import type { Db } from "../../db";
 import { clearFamilyStateCache } from "./token-families";
 
-export type RevocationReason = "logout" | "logout_everywhere" | "backchannel_logout" | "refresh_token_reused" | "idp_refresh_failed";
+export type RevocationReason =
+  | "logout"
+  | "logout_everywhere"
+  | "backchannel_logout"
+  | "refresh_token_reused"
+  | "idp_refresh_failed"
+  /** An administrator (console, API or CLI) disabled the user. */
+  | "user_disabled"
+  /** An administrator ended this session or token, or all of the user's. */
+  | "admin_revoked";
 
 /**
  * The one revocation rule: a family ends with every family created from it (an API token
  * with the browser sign-in it came from), matched by id, by user, or by the IdP's session or
  * subject (back-channel logout). This instance forgets its cached verdicts at once; others
- * within FAMILY_STATE_CACHE_MS.
+ * within FAMILY_STATE_CACHE_MS. `db` may be a transaction: the revocation then commits with
+ * the change that caused it (clear the cache again after the commit).
  */
-export async function revokeFamilies(db: Db, where: { ids?: string[]; userId?: string; idpSessionId?: string; idpSubject?: string }, reason: RevocationReason) {
+export async function revokeFamilies(db: Pick<Db, "tokenFamily">, where: { ids?: string[]; userId?: string; idpSessionId?: string; idpSubject?: string }, reason: RevocationReason) {
   const filters: Prisma.TokenFamilyWhereInput[] = [];
   if (where.ids) filters.push({ id: { in: where.ids } }, { parentId: { in: where.ids } });
   if (where.userId) filters.push({ userId: where.userId });
