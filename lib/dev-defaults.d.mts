@@ -8,3 +8,4 @@ export declare const DEV_DEFAULTS: Readonly<{
   jwtExpirationMinutes: number;
 }>;
 export declare function devIssuer(port?: number): string;
+export declare function embeddedDatabaseUrl(port?: number): string;
