@@ -5,6 +5,26 @@ import { BUTTON } from "./button-styles";
 
 const FIELD = "rounded-md border border-slate-300 bg-white px-3 py-2 text-sm focus-visible:outline-2 focus-visible:outline-indigo-600";
 
+/** One filter: "any", or one of `options` ([value, label]). */
+function FilterSelect({ name, label, value, options }: { name: string; label: string; value: string | undefined; options: [string, string][] }) {
+  const id = `user-${name}`;
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-sm font-medium">
+        {label}
+      </label>
+      <select id={id} name={name} defaultValue={value ?? ""} className={FIELD}>
+        <option value="">any</option>
+        {options.map(([optionValue, optionLabel]) => (
+          <option key={optionValue} value={optionValue}>
+            {optionLabel}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 /** Search and filters: a plain GET form, so results have a URL and work without JavaScript. */
 export function UserSearchForm({ query }: { query: Pick<UserListQuery, "search" | "role" | "status"> }) {
   const filtered = Boolean(query.search || query.role || query.status);
@@ -16,32 +36,8 @@ export function UserSearchForm({ query }: { query: Pick<UserListQuery, "search" 
         </label>
         <input id="user-search" name="q" type="search" defaultValue={query.search ?? ""} maxLength={100} autoComplete="off" className={FIELD} />
       </div>
-      <div className="flex flex-col gap-1">
-        <label htmlFor="user-role" className="text-sm font-medium">
-          Role
-        </label>
-        <select id="user-role" name="role" defaultValue={query.role ?? ""} className={FIELD}>
-          <option value="">any</option>
-          {ROLES.map((role) => (
-            <option key={role} value={role}>
-              {ROLE_LABELS[role]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="flex flex-col gap-1">
-        <label htmlFor="user-status" className="text-sm font-medium">
-          Status
-        </label>
-        <select id="user-status" name="status" defaultValue={query.status ?? ""} className={FIELD}>
-          <option value="">any</option>
-          {USER_STATUSES.map((status) => (
-            <option key={status} value={status}>
-              {status}
-            </option>
-          ))}
-        </select>
-      </div>
+      <FilterSelect name="role" label="Role" value={query.role} options={ROLES.map((role) => [role, ROLE_LABELS[role]])} />
+      <FilterSelect name="status" label="Status" value={query.status} options={USER_STATUSES.map((status) => [status, status])} />
       <button type="submit" className={`${BUTTON.primary} py-2`}>
         Search
       </button>

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { ROLE_LABELS } from "@/lib/auth/edge/roles";
 import { formatUtcMinute } from "@/lib/format-utc-minute";
 import type { AdminUser } from "@/lib/users/admin-user";
+import { AdminTable } from "./admin-table";
 import { UserActions, type ActionableUser } from "./user-actions";
 
 /** How the console names a user: their email, else their name, else their id. */
@@ -36,43 +37,29 @@ const HEADERS = ["User", "Role", "Status", "Last sign-in", "Sessions", "API toke
 /** One page of users, with the actions an administrator may take on each. */
 export function UsersTable({ users, rolesManagedByIdp, caption }: { users: AdminUser[]; rolesManagedByIdp: boolean; caption: string }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <caption className="sr-only">{caption}</caption>
-        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-          <tr>
-            {HEADERS.map((header) => (
-              <th key={header} scope="col" className="px-3 py-2">
-                {header}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {users.map((user) => (
-            <tr key={user.id} className="align-top">
-              <th scope="row" className="px-3 py-2 text-left font-normal">
-                <Link href={`/admin/users/${encodeURIComponent(user.id)}`} className="font-medium text-indigo-700 underline-offset-4 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600">
-                  {userLabel(user)}
-                </Link>
-                {user.name && user.email ? <span className="block text-slate-600">{user.name}</span> : null}
-              </th>
-              <td className="px-3 py-2">
-                <RoleText role={user.role} rolesManagedByIdp={rolesManagedByIdp} />
-              </td>
-              <td className="px-3 py-2">
-                <StatusBadge status={user.status} />
-              </td>
-              <td className="whitespace-nowrap px-3 py-2">{formatUtcMinute(user.lastLoginAt)}</td>
-              <td className="px-3 py-2 text-right tabular-nums">{user.activeSessions}</td>
-              <td className="px-3 py-2 text-right tabular-nums">{user.activeApiTokens}</td>
-              <td className="px-3 py-2">
-                <UserActions user={actionableUser(user)} rolesManagedByIdp={rolesManagedByIdp} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <AdminTable caption={caption} headers={HEADERS}>
+      {users.map((user) => (
+        <tr key={user.id} className="align-top">
+          <th scope="row" className="px-3 py-2 text-left font-normal">
+            <Link href={`/admin/users/${encodeURIComponent(user.id)}`} className="font-medium text-indigo-700 underline-offset-4 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600">
+              {userLabel(user)}
+            </Link>
+            {user.name && user.email ? <span className="block text-slate-600">{user.name}</span> : null}
+          </th>
+          <td className="px-3 py-2">
+            <RoleText role={user.role} rolesManagedByIdp={rolesManagedByIdp} />
+          </td>
+          <td className="px-3 py-2">
+            <StatusBadge status={user.status} />
+          </td>
+          <td className="whitespace-nowrap px-3 py-2">{formatUtcMinute(user.lastLoginAt)}</td>
+          <td className="px-3 py-2 text-right tabular-nums">{user.activeSessions}</td>
+          <td className="px-3 py-2 text-right tabular-nums">{user.activeApiTokens}</td>
+          <td className="px-3 py-2">
+            <UserActions user={actionableUser(user)} rolesManagedByIdp={rolesManagedByIdp} />
+          </td>
+        </tr>
+      ))}
+    </AdminTable>
   );
 }

@@ -1,15 +1,10 @@
-import { exportJWK, generateKeyPair } from "jose";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb } from "@/lib/db";
+import { configureProcess } from "./process-configuration";
 import { RUN, browserSignIn, signedUpUser } from "./user-fixtures";
 
-// The route handlers read the process configuration, as in production.
-const { privateKey } = await generateKeyPair("ES256", { extractable: true });
-process.env.AUTH_SECRET = "users-api-test-secret-0123456789abcdefghijklmnop";
-process.env.API_TOKEN_SIGNING_KEY = JSON.stringify({ ...(await exportJWK(privateKey)), kid: "users-api" });
-process.env.DATABASE_URL = inject("databaseUrl");
-process.env.DATABASE_POOL_MAX = String(inject("poolMax"));
+await configureProcess("users-api");
 
 const db = createDb(inject("databaseUrl"), inject("poolMax"));
 const routes = {
