@@ -44,7 +44,8 @@ async function main(): Promise<number> {
   try {
     return await runUsersCommand(db, parsed.command, { rolesManagedByIdp: rolesManagedByIdpForCli(process.env) }, output);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // Prisma's messages start with the call that failed; their last line says why.
+    const reason = (error instanceof Error ? error.message : String(error)).split("\n").map((line) => line.trim()).filter(Boolean).at(-1);
     const hint = database.embedded ? " Is `npm run dev` running? It serves the embedded database." : "";
     output.err(`users: could not complete the command against the database at ${describeDatabase(database.url)}: ${reason}.${hint}`);
     return 1;

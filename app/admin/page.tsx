@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { BUTTON } from "@/components/admin/button-styles";
 import { UserSearchForm } from "@/components/admin/user-search-form";
 import { UsersTable } from "@/components/admin/users-table";
 import { requirePageUser } from "@/lib/auth/policy/page-guard";
@@ -23,8 +24,6 @@ function pageHref(query: UserListQuery, cursor?: string): string {
   const search = params.toString();
   return search ? `/admin?${search}` : "/admin";
 }
-
-const LINK = "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600";
 
 export default async function AdminUsersPage({ searchParams }: Props) {
   await requirePageUser("/admin", { role: "admin" });
@@ -56,12 +55,12 @@ export default async function AdminUsersPage({ searchParams }: Props) {
       )}
       <nav aria-label="Pages of users" className="flex gap-2">
         {query.after ? (
-          <Link href={pageHref(query)} className={LINK}>
+          <Link href={pageHref(query)} className={BUTTON.secondary}>
             First page
           </Link>
         ) : null}
         {page.nextCursor ? (
-          <Link href={pageHref(query, page.nextCursor)} className={LINK}>
+          <Link href={pageHref(query, page.nextCursor)} className={BUTTON.secondary}>
             Next page
           </Link>
         ) : null}

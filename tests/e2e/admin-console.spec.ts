@@ -131,6 +131,8 @@ test("the API: admins list and change users with a same-origin cookie; another o
   const stale = await alice.page.request.patch(`/api/users/${id}`, { headers: { origin: E2E.appUrl }, data: { role: "viewer", version: version - 1 } });
   expect(stale.status()).toBe(409);
   expect(await stale.json()).toMatchObject({ error: "conflict" });
+  // Bob's own page in the console is closed to him as the console is.
+  expect((await bob.page.goto(`/admin/users/${id}`))?.status()).toBe(403);
   const details = await alice.page.request.get(`/api/users/${id}`);
   expect(await details.json()).toMatchObject({ email: BOB, version, sessions: expect.arrayContaining([expect.objectContaining({ kind: "browser" })]), apiTokens: expect.any(Array) });
 });
