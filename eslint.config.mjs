@@ -5,7 +5,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: [".next/**", "node_modules/**", ".data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
+  { ignores: [".next/**", "bench/anchor/.next/**", "node_modules/**", ".data/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -34,7 +34,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["scripts/**/*.mjs", "*.mjs", "lib/**/*.mjs", "tests/**/*.mjs"],
+    files: ["scripts/**/*.mjs", "*.mjs", "lib/**/*.mjs", "tests/**/*.mjs", "bench/**/*.{js,mjs}"],
     languageOptions: { globals: globals.node },
   },
 );

@@ -1,6 +1,8 @@
 // Node.js only, once when the server starts: validates the configuration (a bad value stops
 // the app with a message naming the variable instead of failing on the first request), makes
-// X-Forwarded-For trustworthy for the rate limits, and schedules the pruning of old rows.
+// X-Forwarded-For trustworthy for the rate limits, gives every request an id, a log line and
+// metrics, schedules the pruning of old rows, and drains requests and closes the database pool
+// on SIGTERM.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { exitOnInvalidConfiguration } = await import("./lib/exit-on-invalid-configuration");
@@ -8,7 +10,20 @@ export async function register() {
     const { getEnv } = await import("./lib/env");
     const { installPeerAddressHook } = await import("./lib/http/peer-address-hook");
     installPeerAddressHook(getEnv().trustedProxyCount);
+    const { getLogger } = await import("./lib/observability/logger");
+    const { installRequestObserver } = await import("./lib/observability/request-observer");
+    const { startMetricCollectors } = await import("./lib/observability/metrics");
+    const { currentPgPool } = await import("./lib/db");
+    installRequestObserver({ trustProxyRequestId: getEnv().trustedProxyCount > 0, logger: getLogger() });
+    startMetricCollectors(currentPgPool);
     const { startPruneSchedule } = await import("./lib/maintenance/prune-schedule");
     startPruneSchedule();
+    // The development server keeps its own signal handling (it also closes its hot-reload sockets).
+    if (process.env.NODE_ENV === "production") {
+      const { installGracefulShutdown, onShutdown } = await import("./lib/http/graceful-shutdown");
+      const { closeDb } = await import("./lib/db");
+      installGracefulShutdown();
+      onShutdown(closeDb);
+    }
   }
 }

@@ -24,10 +24,15 @@ function nextWithPagePolicy(request: NextRequest, env: Env): NextResponse {
   return response;
 }
 
-/** HSTS depends on AUTH_URL at run time, so it cannot come from next.config.mjs (built once). */
-function withTransportSecurity<R extends Response>(response: R, env: Env): R {
+/**
+ * The headers that depend on the configuration at run time, so cannot come from
+ * next.config.mjs (built once): HSTS when AUTH_URL is https, and X-Instance when INSTANCE_ID
+ * is set (which instance of several answered: for operators and the deployment tests).
+ */
+function withRuntimeHeaders<R extends Response>(response: R, env: Env): R {
   const hsts = strictTransportSecurity({ https: env.secureCookies });
   if (hsts) response.headers.set("Strict-Transport-Security", hsts);
+  if (env.instanceId) response.headers.set("X-Instance", env.instanceId);
   return response;
 }
 
@@ -42,10 +47,10 @@ export async function middleware(request: NextRequest) {
   const { pathname } = request.nextUrl;
   const env = getEnv();
   const isApi = pathname === "/api" || pathname.startsWith("/api/");
-  if (isApi && isPublicRequest(pathname, request.method)) return withTransportSecurity(NextResponse.next(), env);
+  if (isApi && isPublicRequest(pathname, request.method)) return withRuntimeHeaders(NextResponse.next(), env);
 
   const result = await authenticateRequest(request, await authenticationOptions(env));
-  if (isApi && !result.ok) return withTransportSecurity(unauthorizedResponse(result.code), env);
+  if (isApi && !result.ok) return withRuntimeHeaders(unauthorizedResponse(result.code), env);
 
   const response = isApi ? NextResponse.next() : nextWithPagePolicy(request, env);
   const lifetimes = { maxAgeSeconds: env.jwtExpirationMinutes * 60, absoluteLifetimeSeconds: env.sessionAbsoluteLifetimeHours * 3600 };
@@ -57,7 +62,7 @@ export async function middleware(request: NextRequest) {
       secure: env.secureCookies,
     });
   }
-  return withTransportSecurity(response, env);
+  return withRuntimeHeaders(response, env);
 }
 
 export const config = {

@@ -7,7 +7,8 @@ const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Loaded by Node at run time, never bundled: Prisma's client and the pg driver.
-  serverExternalPackages: ["@prisma/client", "@prisma/adapter-pg", "pg"],
+  // prom-client and pino too: one instance per process, whatever the bundles.
+  serverExternalPackages: ["@prisma/client", "@prisma/adapter-pg", "pg", "prom-client", "pino", "pino-pretty"],
   // forbidden() from next/navigation: a signed-in user without the role gets a 403 page.
   experimental: { authInterrupts: true },
   // Evaluated at build time: only what never changes. The pages' nonce-based policy and HSTS

@@ -1,16 +1,8 @@
-import { existsSync } from "node:fs";
-import { defineConfig, devices } from "@playwright/test";
+import { defineConfig } from "@playwright/test";
 import { E2E, HOSTILE_APP_ENV } from "./tests/e2e/e2e-settings";
+import { BROWSER, requireDatabaseUrl } from "./tests/playwright-browser";
 
-// Debian's Chromium where it exists (no browser download is possible on the CI machines);
-// CHROMIUM_PATH overrides; otherwise Playwright's own browser (`npx playwright install`).
-const chromiumPath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
-
-if (!process.env.DATABASE_URL) {
-  throw new Error(
-    "DATABASE_URL is not set: the end-to-end tests run against a real PostgreSQL database. Set DATABASE_URL=postgresql://USER:PASSWORD@127.0.0.1:5432/DB (.ci/run creates one).",
-  );
-}
+const databaseUrl = requireDatabaseUrl();
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -21,24 +13,15 @@ export default defineConfig({
   reporter: [["list"], ["json", { outputFile: "reports/playwright.json" }]],
   timeout: 30_000,
   globalSetup: "./tests/e2e/global-setup.ts",
-  use: {
-    baseURL: E2E.appUrl,
-    trace: "retain-on-failure",
-    ...devices["Desktop Chrome"],
-    launchOptions: chromiumPath
-      ? {
-          executablePath: chromiumPath,
-          args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        }
-      : {},
-  },
+  use: { baseURL: E2E.appUrl, ...BROWSER },
   webServer: [
     {
       command: "node scripts/dev-oidc-provider.mjs",
       url: `${E2E.issuer}/.well-known/openid-configuration`,
       env: {
         DEV_OIDC_PORT: String(E2E.oidcPort),
-        DEV_OIDC_APP_URLS: E2E.appUrl,
+        // The main app first: the provider sends its back-channel logouts there.
+        DEV_OIDC_APP_URLS: [E2E.appUrl, E2E.roleMappingAppUrl].join(","),
         OIDC_CLIENT_ID: E2E.appEnv.OIDC_CLIENT_ID,
         OIDC_CLIENT_SECRET: E2E.appEnv.OIDC_CLIENT_SECRET,
       },
@@ -48,7 +31,7 @@ export default defineConfig({
     {
       command: `node scripts/prisma.mjs migrate deploy && node node_modules/next/dist/bin/next build && node node_modules/next/dist/bin/next start --port ${E2E.appPort}`,
       url: `${E2E.appUrl}/api/health`,
-      env: { ...E2E.appEnv, DATABASE_URL: process.env.DATABASE_URL },
+      env: { ...E2E.appEnv, DATABASE_URL: databaseUrl },
       reuseExistingServer: false,
       timeout: 240_000,
       stdout: "pipe",
@@ -69,7 +52,7 @@ export default defineConfig({
     {
       command: `mkdir -p reports && exec node node_modules/next/dist/bin/next start --port ${E2E.hostile.appPort} > ${E2E.hostile.logFile} 2>&1`,
       url: `${E2E.hostile.appUrl}/api/health`,
-      env: { ...HOSTILE_APP_ENV, DATABASE_URL: process.env.DATABASE_URL },
+      env: { ...HOSTILE_APP_ENV, DATABASE_URL: databaseUrl },
       reuseExistingServer: false,
       timeout: 60_000,
     },

@@ -1,3 +1,5 @@
+import { getLogger } from "./observability/logger";
+
 /**
  * Wraps an /api route handler so that an unexpected failure (the database or the IdP down)
  * answers 503 JSON with a stable code instead of Next's 500 page. Only the message is
@@ -8,7 +10,7 @@ export function apiRoute<Args extends unknown[]>(handler: (...args: Args) => Pro
     try {
       return await handler(...args);
     } catch (error) {
-      console.error("[api] request failed:", error instanceof Error ? error.message : error);
+      getLogger().error({ event: "api_failed", error: error instanceof Error ? error.message : String(error) });
       return serviceUnavailableResponse();
     }
   };

@@ -2,6 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import pg from "pg";
 import { getEnv } from "./env";
+import { metrics } from "./observability/metrics";
 
 export type Db = PrismaClient;
 
@@ -23,9 +24,27 @@ export function createDb(connectionString: string, maxConnections = 10): Db {
   return createDatabase(connectionString, maxConnections).db;
 }
 
-/** The Prisma client and the pg pool under it (for the few modules that speak SQL through pg). */
-export function createDatabase(connectionString: string, maxConnections = 10): { db: Db; pool: pg.Pool } {
+/**
+ * The Prisma client and the pg pool under it (for the few modules that speak SQL through pg).
+ * `onStatement` is told of every statement sent, BEGIN and COMMIT included (round trips).
+ */
+export function createDatabase(connectionString: string, maxConnections = 10, onStatement?: (text: string) => void): { db: Db; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString, max: maxConnections });
+  if (onStatement) {
+    const poolQuery = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+    const textOf = (query: unknown) => (typeof query === "string" ? query : String((query as { text?: unknown } | null)?.text ?? ""));
+    pool.query = ((...args: unknown[]) => {
+      onStatement(textOf(args[0]));
+      return poolQuery(...args);
+    }) as typeof pool.query;
+    pool.on("connect", (client) => {
+      const clientQuery = client.query.bind(client) as (...args: unknown[]) => unknown;
+      client.query = ((...args: unknown[]) => {
+        onStatement(textOf(args[0]));
+        return clientQuery(...args);
+      }) as typeof client.query;
+    });
+  }
   return { db: new PrismaClient({ adapter: new PrismaPg(pool) }), pool };
 }
 
@@ -40,7 +59,7 @@ function getDatabase() {
         "DATABASE_URL is not set: set it to postgresql://USER:PASSWORD@HOST:5432/DATABASE, or start the app with `npm run dev`, which serves the embedded database and sets it.",
       );
     }
-    globalForDb.voiceSurveyDatabase = createDatabase(databaseUrl, databasePoolMax);
+    globalForDb.voiceSurveyDatabase = createDatabase(databaseUrl, databasePoolMax, () => metrics.dbStatements.inc());
   }
   return globalForDb.voiceSurveyDatabase;
 }
@@ -49,7 +68,21 @@ export function getDb(): Db {
   return getDatabase().db;
 }
 
+/** The pool, if this process has made one (metrics must not open a connection to count them). */
+export function currentPgPool(): pg.Pool | undefined {
+  return globalForDb.voiceSurveyDatabase?.pool;
+}
+
 /** The same connection pool Prisma uses: rate limits share it rather than opening their own. */
 export function getPgPool(): pg.Pool {
   return getDatabase().pool;
+}
+
+/** Ends the pool (graceful shutdown): what is queued finishes, nothing new is accepted. */
+export async function closeDb(): Promise<void> {
+  const database = globalForDb.voiceSurveyDatabase;
+  if (!database) return;
+  globalForDb.voiceSurveyDatabase = undefined;
+  await database.db.$disconnect();
+  await database.pool.end().catch(() => undefined);
 }

@@ -6,6 +6,7 @@ export declare const DEV_DEFAULTS: Readonly<{
   clientSecret: string;
   scopes: string;
   jwtExpirationMinutes: number;
+  initialAdminEmails: readonly string[];
 }>;
 export declare function devIssuer(port?: number): string;
 export declare function embeddedDatabaseUrl(port?: number): string;

@@ -9,6 +9,8 @@ export const DEV_DEFAULTS = Object.freeze({
   clientSecret: "dev-client-secret-not-for-production",
   scopes: "openid email profile",
   jwtExpirationMinutes: 60,
+  // The bundled provider's alice: INITIAL_ADMIN_EMAILS makes her admin at her first sign-in.
+  initialAdminEmails: Object.freeze(["alice@example.com"]),
 });
 
 /** The bundled development OpenID provider's issuer for a given port. */

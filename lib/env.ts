@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEV_DEFAULTS, devIssuer } from "./dev-defaults.mjs";
+import { isRoleClaimPath, parseRoleMap, type IdpRoleMapping } from "./users/idp-role-mapping";
 
 const RATE_LIMIT_FIX = 'set it to REQUESTS/WINDOW with a window in s, m or h (e.g. "60/1m" or "20/1h"), or "off"';
 
@@ -38,7 +39,17 @@ const HOW_TO_FIX: Record<string, string> = {
   RATE_LIMIT_REFRESH: RATE_LIMIT_FIX,
   RATE_LIMIT_BACKCHANNEL_LOGOUT: RATE_LIMIT_FIX,
   RATE_LIMIT_TOKEN: RATE_LIMIT_FIX,
+  LOG_LEVEL: "set it to one of fatal, error, warn, info, debug, trace or silent, e.g. LOG_LEVEL=info",
+  METRICS_TOKEN: "set it to at least 16 random characters (the bearer token Prometheus sends), e.g. METRICS_TOKEN=$(openssl rand -hex 24), or leave it unset to serve /api/metrics to loopback only",
+  INSTANCE_ID: "set it to a short name for this instance (letters, digits, . _ -), e.g. INSTANCE_ID=console-a, or leave it unset",
   DATA_RETENTION_DAYS: "set it to the days ended sessions, spent refresh tokens and old rate-limit counters are kept, 1 to 3650, e.g. 30",
+  INITIAL_ADMIN_EMAILS:
+    "set it to comma-separated email addresses, e.g. INITIAL_ADMIN_EMAILS=alice@example.com,ops@example.com (each becomes admin at their first sign-in, if the identity provider says the email is verified)",
+  OIDC_ROLE_CLAIM:
+    'set it to the ID token claim that carries the person\'s groups or roles, a name or a dotted path: "roles" (Entra ID app roles), "groups" (Okta), "realm_access.roles" (Keycloak); set OIDC_ROLE_MAP with it, or leave both unset to manage roles in the console',
+  OIDC_ROLE_MAP:
+    'set it to a JSON object from the identity provider\'s values to roles (admin, campaign_manager, viewer), e.g. {"vsa-admins":"admin","vsa-managers":"campaign_manager"}; set OIDC_ROLE_CLAIM with it, or leave both unset to manage roles in the console',
+  AUDIT_RETENTION_DAYS: "set it to the days audit events are kept before the prune job deletes them, 1 to 3650, e.g. 365",
 };
 
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
@@ -63,6 +74,34 @@ const rateLimit = (fallback: string) =>
       }
       return { points, windowSeconds };
     });
+/** "a@example.com, B@example.com" → ["a@example.com", "b@example.com"]; empty entries (a trailing comma) are ignored. */
+const emailList = z
+  .string()
+  .optional()
+  .transform((value, context): string[] | undefined => {
+    if (value === undefined) return undefined;
+    const emails = value.split(",").map((entry) => entry.trim().toLowerCase()).filter(Boolean);
+    const invalid = emails.filter((email) => !z.email().safeParse(email).success);
+    if (invalid.length > 0) {
+      context.addIssue({ code: "custom", message: `${invalid.map((email) => JSON.stringify(email)).join(", ")} ${invalid.length === 1 ? "is not an email address" : "are not email addresses"}` });
+      return z.NEVER;
+    }
+    return emails;
+  });
+
+const roleMap = z
+  .string()
+  .optional()
+  .transform((value, context) => {
+    if (value === undefined) return undefined;
+    const parsed = parseRoleMap(value);
+    if (!parsed.ok) {
+      context.addIssue({ code: "custom", message: parsed.problem });
+      return z.NEVER;
+    }
+    return parsed.roleMap;
+  });
+
 // The app's origin is joined with paths, so it loses a trailing slash; an issuer is an
 // identifier that must match the IdP's discovery document exactly, so it keeps its own.
 const appUrl = httpUrl.transform((value) => value.replace(/\/+$/, ""));
@@ -107,6 +146,16 @@ const schema = z.object({
   RATE_LIMIT_BACKCHANNEL_LOGOUT: rateLimit("120/1m"),
   RATE_LIMIT_TOKEN: rateLimit("20/1h"),
   DATA_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1 to 64 letters, digits, dots, underscores or hyphens").optional(),
+  INITIAL_ADMIN_EMAILS: emailList,
+  OIDC_ROLE_CLAIM: z
+    .string()
+    .refine(isRoleClaimPath, 'must be a claim name or a dotted path of non-empty names, e.g. "groups" or "realm_access.roles"')
+    .optional(),
+  OIDC_ROLE_MAP: roleMap,
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
 });
 
 /** The validated configuration; its shape is what loadEnv builds. */
@@ -148,6 +197,27 @@ function productionProblems(raw: z.infer<typeof schema>): { variable: string; pr
   return problems;
 }
 
+type RoleVariables = Pick<z.infer<typeof schema>, "NODE_ENV" | "INITIAL_ADMIN_EMAILS" | "OIDC_ROLE_CLAIM" | "OIDC_ROLE_MAP">;
+
+/** Who becomes admin at their first sign-in, and whether the IdP sets roles (both variables, or neither). */
+function roleSettings(raw: RoleVariables) {
+  const problems: { variable: string; problem: string }[] = [];
+  if (raw.OIDC_ROLE_CLAIM && !raw.OIDC_ROLE_MAP) problems.push({ variable: "OIDC_ROLE_MAP", problem: "is required when OIDC_ROLE_CLAIM is set" });
+  if (raw.OIDC_ROLE_MAP && !raw.OIDC_ROLE_CLAIM) problems.push({ variable: "OIDC_ROLE_CLAIM", problem: "is required when OIDC_ROLE_MAP is set" });
+  const idpRoleMapping: IdpRoleMapping | null = raw.OIDC_ROLE_CLAIM && raw.OIDC_ROLE_MAP ? { claim: raw.OIDC_ROLE_CLAIM, roleMap: raw.OIDC_ROLE_MAP } : null;
+  // Development only: a newcomer's first sign-in (alice, at the bundled provider) opens the admin console.
+  const defaultAdmins = raw.NODE_ENV === "development" ? DEV_DEFAULTS.initialAdminEmails : [];
+  return {
+    problems,
+    settings: {
+      /** INITIAL_ADMIN_EMAILS, lowercase: a user created by a sign-in with one of these, verified, starts as admin. */
+      initialAdminEmails: raw.INITIAL_ADMIN_EMAILS ?? [...defaultAdmins],
+      /** OIDC_ROLE_CLAIM and OIDC_ROLE_MAP, or null: roles are then managed in the console. */
+      idpRoleMapping,
+    },
+  };
+}
+
 /** The variables of `subset` from `source`, blank as unset, or a ConfigurationError naming each bad one. */
 function parseVariables<Shape extends z.ZodRawShape>(subset: z.ZodObject<Shape>, source: Record<string, string | undefined>): z.infer<z.ZodObject<Shape>> {
   const input: Record<string, string | undefined> = {};
@@ -182,6 +252,8 @@ export function loadEnv(source: Record<string, string | undefined>) {
   for (const key of ["AUTH_SECRET", "API_TOKEN_SIGNING_KEY"] as const) {
     if (!raw[key]) problems.push({ variable: key, problem: production ? "is required in production" : "is missing" });
   }
+  const roles = roleSettings(raw);
+  problems.push(...roles.problems);
   if (problems.length > 0) throw new ConfigurationError(problems);
 
   const authUrl = raw.AUTH_URL ?? `http://localhost:${raw.PORT}`;
@@ -221,6 +293,14 @@ export function loadEnv(source: Record<string, string | undefined>) {
       token: raw.RATE_LIMIT_TOKEN,
     },
     dataRetentionDays: raw.DATA_RETENTION_DAYS,
+    logLevel: raw.LOG_LEVEL,
+    /** Prometheus's bearer token for /api/metrics; unset: loopback clients only. */
+    metricsToken: raw.METRICS_TOKEN,
+    /** When set, every response through the middleware says which instance answered (X-Instance). */
+    instanceId: raw.INSTANCE_ID,
+    ...roles.settings,
+    /** How long audit events are kept: the prune job's only deletion of the append-only trail. */
+    auditRetentionDays: raw.AUDIT_RETENTION_DAYS,
     /** True when the app is served over https: cookies get the Secure flag and __Host-/__Secure- names. */
     secureCookies: authUrl.startsWith("https://"),
   };
@@ -231,9 +311,20 @@ export function loadEnv(source: Record<string, string | undefined>) {
  * they need no secrets, and DATABASE_URL is required even in development.
  */
 export function loadDatabaseEnv(source: Record<string, string | undefined>) {
-  const raw = parseVariables(schema.pick({ DATABASE_URL: true, DATABASE_POOL_MAX: true, DATA_RETENTION_DAYS: true }), source);
+  const raw = parseVariables(schema.pick({ DATABASE_URL: true, DATABASE_POOL_MAX: true, DATA_RETENTION_DAYS: true, AUDIT_RETENTION_DAYS: true }), source);
   if (!raw.DATABASE_URL) throw new ConfigurationError([{ variable: "DATABASE_URL", problem: "is required" }]);
-  return { databaseUrl: raw.DATABASE_URL, databasePoolMax: raw.DATABASE_POOL_MAX, dataRetentionDays: raw.DATA_RETENTION_DAYS };
+  return { databaseUrl: raw.DATABASE_URL, databasePoolMax: raw.DATABASE_POOL_MAX, dataRetentionDays: raw.DATA_RETENTION_DAYS, auditRetentionDays: raw.AUDIT_RETENTION_DAYS };
+}
+
+/**
+ * Only who becomes admin and whether the IdP manages roles, for operator commands that change
+ * roles without the app's secrets (`npm run users`): they refuse what a sign-in would undo.
+ */
+export function loadRoleEnv(source: Record<string, string | undefined>) {
+  const raw = parseVariables(schema.pick({ NODE_ENV: true, INITIAL_ADMIN_EMAILS: true, OIDC_ROLE_CLAIM: true, OIDC_ROLE_MAP: true }), source);
+  const { problems, settings } = roleSettings(raw);
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return settings;
 }
 
 let cached: Env | undefined;
@@ -270,6 +361,13 @@ export function getEnv(): Env {
     RATE_LIMIT_BACKCHANNEL_LOGOUT: process.env.RATE_LIMIT_BACKCHANNEL_LOGOUT,
     RATE_LIMIT_TOKEN: process.env.RATE_LIMIT_TOKEN,
     DATA_RETENTION_DAYS: process.env.DATA_RETENTION_DAYS,
+    INSTANCE_ID: process.env.INSTANCE_ID,
+    LOG_LEVEL: process.env.LOG_LEVEL,
+    METRICS_TOKEN: process.env.METRICS_TOKEN,
+    INITIAL_ADMIN_EMAILS: process.env.INITIAL_ADMIN_EMAILS,
+    OIDC_ROLE_CLAIM: process.env.OIDC_ROLE_CLAIM,
+    OIDC_ROLE_MAP: process.env.OIDC_ROLE_MAP,
+    AUDIT_RETENTION_DAYS: process.env.AUDIT_RETENTION_DAYS,
   });
   return cached;
 }

@@ -27,6 +27,7 @@ import { SignJWT, decodeJwt, importJWK } from "jose";
 import { devIssuer } from "../lib/dev-defaults.mjs";
 import { measureAdminConsole } from "./bench-admin-console.mjs";
 import { measureHangingIdp } from "./bench-hanging-idp.mjs";
+import { measureSignIns } from "./bench-sign-in.mjs";
 import { treeRss } from "./process-tree-rss.mjs";
 import { portOpen, waitFor } from "./wait-for.mjs";
 
@@ -325,6 +326,14 @@ async function main() {
 
   log("a hanging identity provider: sign-ins whose token endpoint holds its answer for 30 s");
   const hanging = await measureHangingIdp({ start, env, appPort: APP_PORT + 1, oidcPort: OIDC_PORT + 1, runs: smoke ? 1 : 3 });
+  log(`the sign-in's own cost: the callback beside Auth.js wired by hand (bench/anchor), ${smoke ? 3 : 40} browserless sign-ins each`);
+  const signIns = await measureSignIns({
+    start,
+    env,
+    ports: { console: APP_PORT + 2, consoleIdp: OIDC_PORT + 2, anchor: APP_PORT + 3, anchorIdp: OIDC_PORT + 3 },
+    runs: smoke ? 3 : 40,
+    build: !flags["no-build"],
+  });
 
   console.log("");
   console.log("| route | requests/s | p50 ms | p99 ms | ratio to floor | p99 added ms | Set-Cookie |");
@@ -353,7 +362,15 @@ async function main() {
     `Hanging IdP (OIDC_HTTP_TIMEOUT_MS ${hanging.timeoutMs}, token endpoint holding ${hanging.hangMs / 1000} s): the callback answered in ${hangingMs.join(", ")} ms (median ${median(hangingMs)} ms) → ${[...new Set(hanging.samples.map((sample) => `${sample.status} ${sample.verdict}`))].join("; ")}`,
   );
 
-  const report = { date: new Date().toISOString(), smoke, settings, machine: { cpus: os.cpus().length, node: process.version }, database: process.env.DATABASE_URL ? "postgresql" : "embedded", summary, fixedRate, memory, adminConsole, hanging };
+  console.log("");
+  console.log(`A sign-in's callback (${signIns.runs} each, ms on loopback), and what the console sends to PostgreSQL during it:`);
+  console.log("| app | p50 ms | p90 ms | statements per sign-in |");
+  console.log("|---|---:|---:|---:|");
+  console.log(`| console | ${signIns.console.p50Ms} | ${signIns.console.p90Ms} | ${signIns.console.statementsPerSignIn} |`);
+  console.log(`| Auth.js wired by hand, no database (anchor) | ${signIns.anchor.p50Ms} | ${signIns.anchor.p90Ms} | — |`);
+  console.log(`The console's callback is ${(signIns.console.p50Ms - signIns.anchor.p50Ms).toFixed(1)} ms above the anchor's at the median (target: ≤ 8 ms).`);
+
+  const report = { date: new Date().toISOString(), smoke, settings, machine: { cpus: os.cpus().length, node: process.version }, database: process.env.DATABASE_URL ? "postgresql" : "embedded", summary, fixedRate, memory, adminConsole, hanging, signIns };
   const outDir = path.join(root, "bench-results");
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `bench-${report.date.replace(/[:.]/g, "-")}${smoke ? "-smoke" : ""}.json`);

@@ -1,6 +1,6 @@
 // npm run db:prune: deletes now what the app's hourly pruning would (ended sessions and API
 // tokens past DATA_RETENTION_DAYS, expired refresh and logout tokens, old rate-limit
-// counters), whenever it last ran. It takes the same lock, so it never runs beside it.
+// counters, audit events past AUDIT_RETENTION_DAYS), whenever it last ran. It takes the same lock, so it never runs beside it.
 import { createDatabase, describeDatabase } from "../lib/db";
 import { ConfigurationError, loadDatabaseEnv } from "../lib/env";
 import { formatPruneCounts, pruneExpiredData } from "../lib/maintenance/prune";
@@ -16,12 +16,12 @@ async function main(): Promise<number> {
   }
   const { db, pool } = createDatabase(env.databaseUrl, 1);
   try {
-    const outcome = await pruneExpiredData(db, { retentionDays: env.dataRetentionDays, force: true });
+    const outcome = await pruneExpiredData(db, { retentionDays: env.dataRetentionDays, auditRetentionDays: env.auditRetentionDays, force: true });
     if (!outcome.ok) {
       console.log("db:prune: another instance is pruning right now; nothing done.");
       return 0;
     }
-    console.log(`db:prune: deleted ${formatPruneCounts(outcome.deleted)} (retention ${env.dataRetentionDays} days).`);
+    console.log(`db:prune: deleted ${formatPruneCounts(outcome.deleted)} (retention ${env.dataRetentionDays} days, audit events ${env.auditRetentionDays} days).`);
     return 0;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

@@ -22,12 +22,14 @@ dns.setDefaultResultOrder("ipv4first");
 /**
  * Login is the email; `claims.email` is what the IdP asserts (the twin shows an email
  * conflict). Carol is the end-to-end suite's rate-limit user: it spends her token budget.
+ * `groups` lets roles from the IdP be tried locally (OIDC_ROLE_CLAIM=groups, OIDC_ROLE_MAP
+ * from these names; see README): bob's group maps to nothing, the twin has none.
  */
 export const DEV_ACCOUNTS = [
-  { sub: "dev-alice", login: "alice@example.com", password: "alice", claims: { email: "alice@example.com", name: "Alice Example" } },
-  { sub: "dev-bob", login: "bob@example.com", password: "bob", claims: { email: "bob@example.com", name: "Bob Example" } },
+  { sub: "dev-alice", login: "alice@example.com", password: "alice", claims: { email: "alice@example.com", name: "Alice Example", groups: ["vsa-admins"] } },
+  { sub: "dev-bob", login: "bob@example.com", password: "bob", claims: { email: "bob@example.com", name: "Bob Example", groups: ["vsa-viewers"] } },
   { sub: "dev-alice-twin", login: "twin@example.com", password: "twin", claims: { email: "alice@example.com", name: "Alice's Twin" } },
-  { sub: "dev-carol", login: "carol@example.com", password: "carol", claims: { email: "carol@example.com", name: "Carol Example" } },
+  { sub: "dev-carol", login: "carol@example.com", password: "carol", claims: { email: "carol@example.com", name: "Carol Example", groups: ["vsa-managers", "vsa-viewers"] } },
 ];
 
 const escapeHtml = (value) =>
@@ -155,7 +157,9 @@ export async function startDevOidcProvider({
     // Refresh tokens for the app's sessions, rotated on every use, as many corporate IdPs do.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed("refresh_token"),
     rotateRefreshToken: () => true,
-    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+    // `groups` rides with the profile scope, which the app asks for by default: trying roles
+    // from the IdP locally then needs no OIDC_SCOPES change (Okta, by contrast, has a groups scope).
+    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "groups"] },
     // Auth.js reads the claims from the ID token, so put them there, not only in userinfo.
     conformIdTokenClaims: false,
     features: {
@@ -186,7 +190,7 @@ export async function startDevOidcProvider({
       if (!account) return undefined;
       return {
         accountId: sub,
-        claims: async () => ({ sub, email: account.claims.email, email_verified: true, name: account.claims.name }),
+        claims: async () => ({ sub, email: account.claims.email, email_verified: true, name: account.claims.name, groups: account.claims.groups }),
       };
     },
   });

@@ -118,7 +118,11 @@ try {
   startChild("next dev", process.execPath, [next, "dev", "--port", String(port)], { ...env, PORT: String(port) });
   await waitFor("the app", () => portOpen(port), 120_000);
   console.log(`\n  VoiceSurveyAgent console: open ${appUrl} and click "Sign in".`);
-  if (bundledIdp) console.log(`  Development accounts: alice@example.com / alice, bob@example.com / bob (see README).\n`);
+  if (bundledIdp) console.log(`  Development accounts: alice@example.com / alice, bob@example.com / bob (see README).`);
+  if (!env.INITIAL_ADMIN_EMAILS?.trim()) {
+    console.log(`  ${DEV_DEFAULTS.initialAdminEmails.join(", ")} becomes admin at the first sign-in on this database (INITIAL_ADMIN_EMAILS).`);
+  }
+  console.log("");
 } catch (error) {
   console.error(`[dev] ${error instanceof Error ? error.message : error}`);
   shutdown(1);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Prints one closing line for the whole `npm test` run, from the Vitest and Playwright JSON
-// reports it writes under reports/: "tests: N passed, N failed, N skipped".
+// Prints one closing line for the whole `npm test` run, from the Vitest and Playwright (end to
+// end, deployment) JSON reports it writes under reports/: "tests: N passed, N failed, N skipped".
 import { readFileSync } from "node:fs";
 
 function read(file) {
@@ -13,10 +13,13 @@ function read(file) {
 }
 
 const vitest = read("reports/vitest.json");
-const playwright = read("reports/playwright.json");
-const passed = vitest.numPassedTests + (playwright.stats?.expected ?? 0);
-const failed = vitest.numFailedTests + (playwright.stats?.unexpected ?? 0) + (playwright.stats?.flaky ?? 0);
-const skipped = vitest.numPendingTests + vitest.numTodoTests + (playwright.stats?.skipped ?? 0);
-console.log(`vitest: ${vitest.numPassedTests} passed, ${vitest.numFailedTests} failed; playwright: ${playwright.stats?.expected ?? 0} passed, ${playwright.stats?.unexpected ?? 0} failed`);
+const suites = { "playwright (e2e)": read("reports/playwright.json"), "playwright (deploy)": read("reports/playwright-deploy.json") };
+const sum = (field) => Object.values(suites).reduce((total, report) => total + (report.stats?.[field] ?? 0), 0);
+const passed = vitest.numPassedTests + sum("expected");
+const failed = vitest.numFailedTests + sum("unexpected") + sum("flaky");
+const skipped = vitest.numPendingTests + vitest.numTodoTests + sum("skipped");
+console.log(
+  [`vitest: ${vitest.numPassedTests} passed, ${vitest.numFailedTests} failed`, ...Object.entries(suites).map(([name, report]) => `${name}: ${report.stats?.expected ?? 0} passed, ${report.stats?.unexpected ?? 0} failed`)].join("; "),
+);
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

@@ -6,6 +6,7 @@ import { requirePageUser } from "@/lib/auth/policy/page-guard";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { formatUtcMinute } from "@/lib/format-utc-minute";
+import { getLogger } from "@/lib/observability/logger";
 import { showServiceUnavailable } from "@/lib/service-unavailable";
 import { findUserProfile } from "@/lib/users/find-user-profile";
 
@@ -15,7 +16,7 @@ export default async function ProfilePage() {
   const user = await requirePageUser("/profile", { role: "viewer" });
   // The session check may have come from its short cache while the database has just gone away.
   const profile = await findUserProfile(getDb(), user.id).catch((error: unknown) => {
-    console.error("[pages] the profile could not be read:", error instanceof Error ? error.message : error);
+    getLogger().error({ event: "page_profile_unavailable", error: error instanceof Error ? error.message : String(error) });
     return "unavailable" as const;
   });
   if (profile === "unavailable") showServiceUnavailable("/profile");

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../db";
+import { getLogger } from "../observability/logger";
 
 /** Every action the audit trail records, defined once (pages, API and tests use these). */
 export const AUDIT_ACTIONS = [
@@ -37,9 +38,10 @@ type Writer = Pick<Db, "auditEvent">;
 
 /**
  * Appends one event. Nothing else writes to AuditEvent except the prune job's retention, and
- * nothing updates a row. Callers decide what a failure means: an administrator's change
- * records its event in the same transaction, so the change fails (503) if the event cannot be
- * written; the sign-in hot path uses recordAuditEventOrLog.
+ * nothing updates a row (tests/unit/audit-append-only.test.ts). Callers decide what a failure
+ * means: an administrator's change, and minting an API token, record their event in the same
+ * transaction, so the action fails (503) if the event cannot be written; signing in or out,
+ * back-channel logout and refresh-token reuse use recordAuditEventOrLog.
  */
 export async function recordAuditEvent(db: Writer, event: AuditEventInput): Promise<void> {
   await db.auditEvent.create({
@@ -64,17 +66,14 @@ export async function recordAuditEventOrLog(db: Writer, event: AuditEventInput):
   try {
     await recordAuditEvent(db, event);
   } catch (error) {
-    console.error(
-      JSON.stringify({
-        level: "error",
-        event: "audit_event_lost",
-        action: event.action,
-        actor: typeof event.actor === "string" ? event.actor : event.actor.userId,
-        targetUserId: event.targetUserId ?? null,
-        detail: event.detail ?? null,
-        requestId: event.request?.requestId ?? null,
-        error: error instanceof Error ? error.message : String(error),
-      }),
-    );
+    getLogger().error({
+      event: "audit_event_lost",
+      action: event.action,
+      actor: typeof event.actor === "string" ? event.actor : event.actor.userId,
+      targetUserId: event.targetUserId ?? null,
+      detail: event.detail ?? null,
+      requestId: event.request?.requestId ?? null,
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { getDb } from "../db";
 import { getEnv } from "../env";
+import { getLogger } from "../observability/logger";
 import { formatPruneCounts, pruneExpiredData } from "./prune";
 
 // Each instance asks every few minutes; the database's "MaintenanceRun" row makes it one
@@ -11,11 +12,12 @@ const processGlobals = globalThis as Record<symbol, unknown>;
 
 async function pruneOnSchedule(): Promise<void> {
   try {
-    const outcome = await pruneExpiredData(getDb(), { retentionDays: getEnv().dataRetentionDays });
-    if (outcome.ok) console.log(`[maintenance] pruned ${formatPruneCounts(outcome.deleted)}`);
+    const env = getEnv();
+    const outcome = await pruneExpiredData(getDb(), { retentionDays: env.dataRetentionDays, auditRetentionDays: env.auditRetentionDays });
+    if (outcome.ok) getLogger().info({ event: "pruned", ...outcome.deleted, msg: `pruned ${formatPruneCounts(outcome.deleted)}` });
   } catch (error) {
     // A failed prune is retried at the next check; it must never take the server down.
-    console.error("[maintenance] prune failed:", error instanceof Error ? error.message : error);
+    getLogger().error({ event: "prune_failed", error: error instanceof Error ? error.message : String(error) });
   }
 }
 

@@ -8,13 +8,15 @@ const PRUNE_AT_MOST_EVERY_MS = 3_600_000;
 /** pg_try_advisory_xact_lock key: the same constant on every instance, used for nothing else. */
 export const PRUNE_LOCK_ID = 7_316_020_001;
 
-export type PruneCounts = { tokenFamilies: number; refreshTokens: number; backchannelLogoutTokens: number; rateLimitCounters: number };
+export type PruneCounts = { tokenFamilies: number; refreshTokens: number; backchannelLogoutTokens: number; rateLimitCounters: number; auditEvents: number };
 
 export type PruneOutcome = { ok: true; deleted: PruneCounts } | { ok: false; code: "already_running" | "ran_recently" };
 
 export type PruneOptions = {
   /** DATA_RETENTION_DAYS: how long ended families and expired refresh tokens are kept. */
   retentionDays: number;
+  /** AUDIT_RETENTION_DAYS: how long audit events are kept (the only deletion of the append-only trail). */
+  auditRetentionDays: number;
   /** Run even if a prune ran within the hour (npm run db:prune); the lock still applies. */
   force?: boolean;
   now?: Date;
@@ -32,10 +34,13 @@ export type PruneOptions = {
  *   still alive: presenting a spent token revokes its family, and that check needs the row;
  * - back-channel logout `jti`s once their token is past `exp` and the clock tolerance its
  *   verification allows, when a replay fails on `exp` anyway;
- * - rate-limit counters whose window has ended.
+ * - rate-limit counters whose window has ended;
+ * - audit events older than the audit retention: nothing else in the app deletes or updates
+ *   one (tests/unit/audit-append-only.test.ts holds every module to that).
  */
-export async function pruneExpiredData(db: Db, { retentionDays, force = false, now = new Date() }: PruneOptions): Promise<PruneOutcome> {
+export async function pruneExpiredData(db: Db, { retentionDays, auditRetentionDays, force = false, now = new Date() }: PruneOptions): Promise<PruneOutcome> {
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
+  const auditCutoff = new Date(now.getTime() - auditRetentionDays * 86_400_000);
   return db.$transaction(
     async (tx): Promise<PruneOutcome> => {
       const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${PRUNE_LOCK_ID}::bigint) AS locked`;
@@ -62,11 +67,18 @@ export async function pruneExpiredData(db: Db, { retentionDays, force = false, n
       const logoutTokensRefusedFrom = new Date(now.getTime() - ID_TOKEN_CLOCK_SKEW_SECONDS * 1000);
       const backchannelLogoutTokens = await tx.backchannelLogoutToken.deleteMany({ where: { expiresAt: { lt: logoutTokensRefusedFrom } } });
       const rateLimitCounters = await tx.rateLimit.deleteMany({ where: { expire: { lt: BigInt(now.getTime()) } } });
+      const auditEvents = await tx.auditEvent.deleteMany({ where: { createdAt: { lt: auditCutoff } } });
 
       await tx.maintenanceRun.upsert({ where: { task: PRUNE_TASK }, create: { task: PRUNE_TASK, lastRunAt: now }, update: { lastRunAt: now } });
       return {
         ok: true,
-        deleted: { tokenFamilies, refreshTokens: refreshTokens.count, backchannelLogoutTokens: backchannelLogoutTokens.count, rateLimitCounters: rateLimitCounters.count },
+        deleted: {
+          tokenFamilies,
+          refreshTokens: refreshTokens.count,
+          backchannelLogoutTokens: backchannelLogoutTokens.count,
+          rateLimitCounters: rateLimitCounters.count,
+          auditEvents: auditEvents.count,
+        },
       };
     },
     // A first prune of a large backlog may take a while; the default 5 s would abort it.
@@ -74,6 +86,6 @@ export async function pruneExpiredData(db: Db, { retentionDays, force = false, n
   );
 }
 
-export function formatPruneCounts({ tokenFamilies, refreshTokens, backchannelLogoutTokens, rateLimitCounters }: PruneCounts): string {
-  return `${tokenFamilies} token families, ${refreshTokens} refresh tokens, ${backchannelLogoutTokens} back-channel logout tokens, ${rateLimitCounters} rate-limit counters`;
+export function formatPruneCounts({ tokenFamilies, refreshTokens, backchannelLogoutTokens, rateLimitCounters, auditEvents }: PruneCounts): string {
+  return `${tokenFamilies} token families, ${refreshTokens} refresh tokens, ${backchannelLogoutTokens} back-channel logout tokens, ${rateLimitCounters} rate-limit counters, ${auditEvents} audit events`;
 }

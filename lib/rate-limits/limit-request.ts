@@ -1,5 +1,8 @@
 import type { Env } from "../env";
 import { clientAddress, clientNetwork } from "../http/client-address";
+import { getLogger } from "../observability/logger";
+import { metrics } from "../observability/metrics";
+import { noteRefusal } from "../observability/request-context";
 import { countRequest, getRateLimiter, type RateLimitBucket } from "./rate-limiter";
 import { rateLimitedResponse } from "./rate-limited-response";
 
@@ -14,12 +17,15 @@ async function limitByKey(request: Request, bucket: RateLimitBucket, key: string
   try {
     limiter = getRateLimiter(bucket, env);
   } catch (error) {
-    console.error(`[rate-limit] no limiter for ${bucket}, letting the request through:`, error instanceof Error ? error.message : error);
+    getLogger().error({ event: "rate_limit_unavailable", bucket, msg: `no limiter for ${bucket}, letting the request through`, error: error instanceof Error ? error.message : String(error) });
     return null;
   }
   if (!limiter) return null;
   const verdict = await countRequest(limiter, key);
-  return verdict.ok ? null : rateLimitedResponse(request, verdict.retryAfterSeconds, env.authUrl);
+  if (verdict.ok) return null;
+  metrics.rateLimited.inc({ bucket });
+  noteRefusal("rate_limited");
+  return rateLimitedResponse(request, verdict.retryAfterSeconds, env.authUrl);
 }
 
 /**
@@ -32,8 +38,8 @@ export async function limitRequest(request: Request, bucket: AddressBucket, env:
   const address = clientAddress(request, env.trustedProxyCount);
   if (!address && !unknownClientLogged) {
     unknownClientLogged = true;
-    console.error(
-      "[rate-limit] a request came without a usable client address (it reached the server before the peer-address hook was installed, or the X-Forwarded-For entry of the last trusted proxy is not an address: check TRUSTED_PROXY_COUNT); such requests share one limit",
+    getLogger().warn(
+      "a request came without a usable client address (it reached the server before the peer-address hook was installed, or the X-Forwarded-For entry of the last trusted proxy is not an address: check TRUSTED_PROXY_COUNT); such requests share one limit",
     );
   }
   return limitByKey(request, bucket, address ? clientNetwork(address) : UNKNOWN_CLIENT, env);

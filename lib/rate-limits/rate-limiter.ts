@@ -3,6 +3,7 @@ import type pg from "pg";
 import { RLWrapperTimeouts, RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { getPgPool } from "../db";
 import type { Env, RateLimit } from "../env";
+import { getLogger } from "../observability/logger";
 
 export type RateLimitBucket = keyof Env["rateLimits"];
 
@@ -54,7 +55,7 @@ export async function countRequest({ bucket, limiter }: RateLimiter, key: string
     if (outcome instanceof RateLimiterRes) {
       return { ok: false, code: "rate_limited", retryAfterSeconds: Math.max(1, Math.ceil(outcome.msBeforeNext / 1000)) };
     }
-    console.error(`[rate-limit] could not count a ${bucket} request, letting it through:`, outcome instanceof Error ? outcome.message : outcome);
+    getLogger().error({ event: "rate_limit_unavailable", bucket, msg: `could not count a ${bucket} request, letting it through`, error: outcome instanceof Error ? outcome.message : String(outcome) });
     return { ok: true };
   }
 }

@@ -1,4 +1,6 @@
 import { Prisma, type User } from "@prisma/client";
+import { recordAuditEvent, type AuditEventInput } from "../audit/audit-events";
+import { DEFAULT_ROLE, type Role } from "../auth/edge/roles";
 import type { Db } from "../db";
 
 export type OidcSignIn = {
@@ -6,6 +8,8 @@ export type OidcSignIn = {
   provider: string;
   subject: string;
   email: string | null;
+  /** Only an email the IdP asserts `email_verified: true` for can make its user an initial admin. */
+  emailVerified?: boolean;
   name: string | null;
   /** What the IdP returned at the token endpoint, kept for refresh and logout. */
   tokens?: {
@@ -18,6 +22,40 @@ export type OidcSignIn = {
     session_state?: string | null;
   };
 };
+
+/** Where a sign-in's role comes from, besides the role the user already has. */
+export type SignInRoleRules = {
+  /** INITIAL_ADMIN_EMAILS, lowercase: a user created with one of these, verified, starts as admin. */
+  initialAdminEmails: readonly string[];
+  /** The role the IdP's claims map to (OIDC_ROLE_CLAIM, OIDC_ROLE_MAP), set at every sign-in; null when roles are managed in the console. */
+  idpRole: Role | null;
+  /** The sign-in's request, for the audit events of the role changes it makes. */
+  request?: AuditEventInput["request"];
+};
+
+const NO_ROLE_RULES: SignInRoleRules = { initialAdminEmails: [], idpRole: null };
+
+type RoleSource = "idp_mapping" | "initial_admin";
+
+/** A new user's role and why: the IdP's mapping wins over INITIAL_ADMIN_EMAILS; neither, the default. */
+function roleOfNewUser(signIn: OidcSignIn, rules: SignInRoleRules): { role: Role; source: RoleSource } | null {
+  if (rules.idpRole !== null) return { role: rules.idpRole, source: "idp_mapping" };
+  const listed = signIn.email !== null && signIn.emailVerified === true && rules.initialAdminEmails.includes(signIn.email.toLowerCase());
+  return listed ? { role: "admin", source: "initial_admin" } : null;
+}
+
+type Transaction = Prisma.TransactionClient;
+
+/**
+ * Inside the sign-in's transaction on purpose: a role change and its record commit together
+ * or not at all, so no one gains or loses a role unrecorded. If the event cannot be written
+ * the sign-in fails (server_error, "could not be recorded"); only sign-ins that change a role
+ * write one, so an audit outage never locks out anyone else. (recordAuditEventOrLog cannot
+ * be used in a transaction: PostgreSQL aborts the transaction at the failed insert.)
+ */
+function recordRoleChange(tx: Transaction, userId: string, from: Role, to: Role, source: RoleSource, rules: SignInRoleRules) {
+  return recordAuditEvent(tx, { actor: "system", action: "role_changed", targetUserId: userId, detail: { from, to, source }, request: rules.request });
+}
 
 /** A different subject already owns this email: we never merge accounts silently. */
 export class AccountConflictError extends Error {
@@ -39,8 +77,10 @@ export class AccountDisabledError extends Error {
 
 const MAX_ATTEMPTS = 3;
 
+/** A unique index refused a write (Prisma's P2002; raw SQL reports PostgreSQL's 23505 as P2010). */
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  return error.code === "P2002" || (error.code === "P2010" && JSON.stringify(error.meta ?? {}).includes("23505"));
 }
 
 function tokenColumns(tokens: OidcSignIn["tokens"]) {
@@ -57,44 +97,110 @@ function tokenColumns(tokens: OidcSignIn["tokens"]) {
 }
 
 /**
- * The first sign-in of a subject creates its user (role viewer) and account in one
- * transaction; every later one refreshes email, name and lastLoginAt from the IdP's claims.
+ * A returning user's sign-in in one statement: the account's tokens and the user's claims
+ * refreshed, the user's row locked — or no row, when anything calls for the careful path
+ * below (no such account yet, the user disabled, the email now another user's, or a role the
+ * IdP maps differently from the one they have, which must be recorded). A round trip instead
+ * of five: this is every sign-in's path but the first.
+ */
+async function refreshReturningUser(tx: Transaction, signIn: OidcSignIn, rules: SignInRoleRules, now: Date): Promise<User | null> {
+  const tokens = tokenColumns(signIn.tokens);
+  const keep = signIn.tokens === undefined;
+  const rows = await tx.$queryRaw<User[]>`
+    WITH target AS (
+      SELECT u.id FROM "Account" a JOIN "User" u ON u.id = a."userId"
+      WHERE a.provider = ${signIn.provider} AND a."providerAccountId" = ${signIn.subject}
+        AND u."disabledAt" IS NULL
+        AND (${rules.idpRole}::text IS NULL OR u.role::text = ${rules.idpRole}::text)
+        AND (${signIn.email}::text IS NULL OR NOT EXISTS (SELECT 1 FROM "User" other WHERE other.email = ${signIn.email}::text AND other.id <> u.id))
+      FOR UPDATE OF u
+    ), account AS (
+      UPDATE "Account" SET
+        access_token = CASE WHEN ${keep} THEN access_token ELSE ${tokens.access_token ?? null}::text END,
+        refresh_token = CASE WHEN ${keep} THEN refresh_token ELSE ${tokens.refresh_token ?? null}::text END,
+        id_token = CASE WHEN ${keep} THEN id_token ELSE ${tokens.id_token ?? null}::text END,
+        expires_at = CASE WHEN ${keep} THEN expires_at ELSE ${tokens.expires_at ?? null}::integer END,
+        token_type = CASE WHEN ${keep} THEN token_type ELSE ${tokens.token_type ?? null}::text END,
+        scope = CASE WHEN ${keep} THEN scope ELSE ${tokens.scope ?? null}::text END,
+        session_state = CASE WHEN ${keep} THEN session_state ELSE ${tokens.session_state ?? null}::text END,
+        "updatedAt" = ${now}
+      WHERE provider = ${signIn.provider} AND "providerAccountId" = ${signIn.subject} AND "userId" IN (SELECT id FROM target)
+      RETURNING "userId"
+    )
+    UPDATE "User" SET email = ${signIn.email}::text, name = ${signIn.name}::text, "lastLoginAt" = ${now}, "updatedAt" = ${now}
+    FROM account WHERE "User".id = account."userId"
+    RETURNING "User".*`;
+  return rows[0] ?? null;
+}
+
+/** Everything else a sign-in may have to do, read step by step (see upsertUserFromOidcProfile). */
+async function upsertCarefully(tx: Transaction, signIn: OidcSignIn, rules: SignInRoleRules, now: Date): Promise<{ user: User; created: boolean }> {
+  const key = { provider: signIn.provider, providerAccountId: signIn.subject };
+  // The email's owner is read before the account, not after: each read sees what was
+  // committed when it ran, and a concurrent first sign-in of this subject commits its
+  // user and account together. Read the other way round, the account could be missed
+  // and the user it belongs to seen a moment later: a false account_conflict. This way
+  // a missed owner is at worst a unique violation below, which retries.
+  const owner = signIn.email ? await tx.user.findUnique({ where: { email: signIn.email }, select: { id: true } }) : null;
+  const account = await tx.account.findUnique({ where: { provider_providerAccountId: key }, include: { user: { select: { disabledAt: true } } } });
+  if (account?.user.disabledAt) throw new AccountDisabledError();
+  if (owner && owner.id !== account?.userId) throw new AccountConflictError();
+  if (account) {
+    // This update takes the row's lock and returns the role as committed by whichever
+    // concurrent sign-in of this user held it before: a role change is made and recorded once.
+    let user = await tx.user.update({
+      where: { id: account.userId },
+      data: { email: signIn.email, name: signIn.name, lastLoginAt: now },
+    });
+    if (rules.idpRole !== null && rules.idpRole !== user.role) {
+      const from = user.role;
+      // The version moves: an administrator's edit based on the old role is a conflict.
+      user = await tx.user.update({ where: { id: user.id }, data: { role: rules.idpRole, version: { increment: 1 } } });
+      await recordRoleChange(tx, user.id, from, user.role, "idp_mapping", rules);
+    }
+    if (signIn.tokens) {
+      await tx.account.update({ where: { provider_providerAccountId: key }, data: tokenColumns(signIn.tokens) });
+    }
+    return { user, created: false };
+  }
+  const assigned = roleOfNewUser(signIn, rules);
+  const user = await tx.user.create({
+    data: {
+      email: signIn.email,
+      name: signIn.name,
+      lastLoginAt: now,
+      ...(assigned && { role: assigned.role }),
+      accounts: { create: { type: "oidc", ...key, ...tokenColumns(signIn.tokens) } },
+    },
+  });
+  if (assigned && assigned.role !== DEFAULT_ROLE) await recordRoleChange(tx, user.id, DEFAULT_ROLE, assigned.role, assigned.source, rules);
+  return { user, created: true };
+}
+
+/**
+ * The first sign-in of a subject creates its user and account in one transaction; every
+ * later one refreshes email, name and lastLoginAt from the IdP's claims. The role: viewer,
+ * or admin at creation for INITIAL_ADMIN_EMAILS; when the IdP manages roles, its mapped role
+ * at every sign-in, creation included. Each role change is an audit event (role_changed).
+ * `then` runs in the same transaction with the user (the sign-in's token family).
  *
  * Concurrent first sign-ins of one subject race on the account's primary key (and the
  * email's unique index): the losers' transactions roll back whole, then retry and find the
  * winner's rows, so one subject never yields two users, even when the IdP sends no email.
  */
-export async function upsertUserFromOidcProfile(db: Db, signIn: OidcSignIn): Promise<{ user: User; created: boolean }> {
+export async function upsertUserFromOidcProfile<T = undefined>(
+  db: Db,
+  signIn: OidcSignIn,
+  rules: SignInRoleRules = NO_ROLE_RULES,
+  then?: (tx: Transaction, user: User) => Promise<T>,
+): Promise<{ user: User; created: boolean; then: T | undefined }> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.$transaction(async (tx) => {
         const now = new Date();
-        const key = { provider: signIn.provider, providerAccountId: signIn.subject };
-        const account = await tx.account.findUnique({ where: { provider_providerAccountId: key }, include: { user: { select: { disabledAt: true } } } });
-        if (account?.user.disabledAt) throw new AccountDisabledError();
-        if (signIn.email) {
-          const owner = await tx.user.findUnique({ where: { email: signIn.email }, select: { id: true } });
-          if (owner && owner.id !== account?.userId) throw new AccountConflictError();
-        }
-        if (account) {
-          const user = await tx.user.update({
-            where: { id: account.userId },
-            data: { email: signIn.email, name: signIn.name, lastLoginAt: now },
-          });
-          if (signIn.tokens) {
-            await tx.account.update({ where: { provider_providerAccountId: key }, data: tokenColumns(signIn.tokens) });
-          }
-          return { user, created: false };
-        }
-        const user = await tx.user.create({
-          data: {
-            email: signIn.email,
-            name: signIn.name,
-            lastLoginAt: now,
-            accounts: { create: { type: "oidc", ...key, ...tokenColumns(signIn.tokens) } },
-          },
-        });
-        return { user, created: true };
+        const returning = await refreshReturningUser(tx, signIn, rules, now);
+        const result = returning ? { user: returning, created: false } : await upsertCarefully(tx, signIn, rules, now);
+        return { ...result, then: then ? await then(tx, result.user) : undefined };
       });
     } catch (error) {
       if (isUniqueViolation(error) && attempt < MAX_ATTEMPTS) continue;

@@ -121,6 +121,9 @@ test("the forward-auth endpoint answers who the caller is, for a cookie and a Be
   expect(await garbage.json()).toMatchObject({ error: "invalid_token" });
   const live = await api.get("/api/health/live");
   expect(live.status()).toBe(200);
+  const ready = await api.get("/api/health/ready");
+  expect(ready.status()).toBe(200);
+  expect(await ready.json()).toEqual({ status: "ready", database: "ok", identityProvider: "ok", shuttingDown: false });
   await api.dispose();
 });
 

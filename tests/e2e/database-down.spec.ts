@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import net from "node:net";
 import { expect, test, type Page } from "@playwright/test";
-import { startAppInstance, type AppInstance } from "./app-instance";
+import { startAppInstance, type AppInstance } from "../support/app-instance";
 import { E2E } from "./e2e-settings";
 import { forgeSessionCookie } from "./forged-session-cookie";
 import { watchPolicyViolations } from "./policy-violations";
@@ -86,6 +86,9 @@ test("the API answers 503 JSON wherever it needs the database, and nothing answe
   const health = await call("/api/health");
   expect(health.status).toBe(503);
   expect(await health.json()).toEqual({ status: "degraded", database: "unreachable" });
+  const ready = await call("/api/health/ready");
+  expect(ready.status).toBe(503);
+  expect(await ready.json()).toMatchObject({ status: "not_ready", database: "unreachable", shuttingDown: false });
   // What does not need the database keeps working.
   expect((await call("/api/health/live")).status).toBe(200);
   expect((await call("/.well-known/jwks.json")).status).toBe(200);

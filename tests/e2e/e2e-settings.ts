@@ -12,6 +12,8 @@ export const E2E = {
   appPort,
   oidcPort,
   appUrl: `http://localhost:${appPort}`,
+  /** A second instance of the build that takes roles from the bundled provider's groups (roles-from-idp.spec.ts). */
+  roleMappingAppUrl: `http://localhost:${appPort + 3}`,
   issuer: devIssuer(oidcPort),
   sessionCookieName: "authjs.session-token",
   appEnv: {
@@ -32,6 +34,8 @@ export const E2E = {
     RATE_LIMIT_CALLBACK: "60/1m",
     RATE_LIMIT_BACKCHANNEL_LOGOUT: "30/1m",
     RATE_LIMIT_TOKEN: "20/1h",
+    // No INITIAL_ADMIN_EMAILS (production has no default) and no OIDC_ROLE_CLAIM: the suite
+    // expects alice and bob as viewers. roles-from-idp.spec.ts runs its own instance with roles.
     // A test-only key, generated for this suite and used nowhere else.
     API_TOKEN_SIGNING_KEY: '{"kty":"EC","x":"sLLDCKcKxVZ_SQHWwBzXrCAxoeUdqy6tLTlPnqYlaGI","y":"acuGxqy2YsQ-2Hz6poUFniPx2wTSKHZO-nymKKldsuA","crv":"P-256","d":"f0HeJTQdZmpQIK1s-hH1Fl3HtRTzHeIlusWwD_TlS8Y","kid":"e2e-test-key","alg":"ES256"}',
   },

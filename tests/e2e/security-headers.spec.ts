@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { startAppInstance } from "./app-instance";
+import { startAppInstance } from "../support/app-instance";
 import { E2E } from "./e2e-settings";
 
 const API_POLICY = "default-src 'none'; frame-ancestors 'none'";

@@ -16,9 +16,10 @@ afterAll(async () => {
 });
 
 const RETENTION_DAYS = 30;
+const AUDIT_RETENTION_DAYS = 365;
 const DAY = 86_400_000;
 const daysFromNow = (days: number) => new Date(Date.now() + days * DAY);
-const retention = { retentionDays: RETENTION_DAYS };
+const retention = { retentionDays: RETENTION_DAYS, auditRetentionDays: AUDIT_RETENTION_DAYS };
 
 async function newUser() {
   return db.user.create({ data: { email: `${randomUUID()}@example.test` }, select: { id: true } });
@@ -73,8 +74,16 @@ describe("pruneExpiredData", () => {
     const counter = { ended: `login:${randomUUID()}`, running: `login:${randomUUID()}` };
     await db.rateLimit.createMany({ data: [{ key: counter.ended, points: 3, expire: BigInt(Date.now() - 1) }, { key: counter.running, points: 3, expire: BigInt(Date.now() + 60_000) }] });
 
+    // The audit trail has its own, longer retention: events of a user deleted long ago stay.
+    const auditMarker = `prune-${randomUUID()}`;
+    const auditEvent = async (createdAt: Date) =>
+      (await db.auditEvent.create({ data: { actor: "system", action: "sign_out", requestId: auditMarker, createdAt }, select: { id: true } })).id;
+    const auditPastRetention = await auditEvent(new Date(Date.now() - AUDIT_RETENTION_DAYS * DAY - 60_000));
+    const auditWithinRetention = await auditEvent(new Date(Date.now() - AUDIT_RETENTION_DAYS * DAY + 60_000));
+    const auditOlderThanDataRetention = await auditEvent(daysFromNow(-31));
+
     const outcome = await pruneExpiredData(db, { ...retention, force: true });
-    expect(outcome).toEqual({ ok: true, deleted: { tokenFamilies: 3, refreshTokens: 2, backchannelLogoutTokens: 1, rateLimitCounters: 1 } });
+    expect(outcome).toEqual({ ok: true, deleted: { tokenFamilies: 3, refreshTokens: 2, backchannelLogoutTokens: 1, rateLimitCounters: 1, auditEvents: 1 } });
 
     expect(await familyExists(expiredLongAgo)).toBe(false);
     expect(await familyExists(revokedLongAgo)).toBe(false);
@@ -86,6 +95,21 @@ describe("pruneExpiredData", () => {
     const keptJtis = await db.backchannelLogoutToken.findMany({ where: { jti: { in: Object.values(logoutJti) } }, select: { jti: true } });
     expect(keptJtis.map(({ jti }) => jti).sort()).toEqual([logoutJti.withinTolerance, logoutJti.live].sort());
     expect(await db.rateLimit.findMany({ where: { key: { in: Object.values(counter) } }, select: { key: true } })).toEqual([{ key: counter.running }]);
+    const keptEvents = await db.auditEvent.findMany({ where: { requestId: auditMarker }, select: { id: true } });
+    expect(keptEvents.map(({ id }) => id).sort()).toEqual([auditWithinRetention, auditOlderThanDataRetention].sort());
+    expect(keptEvents.map(({ id }) => id)).not.toContain(auditPastRetention);
+  });
+
+  it("deletes audit events by AUDIT_RETENTION_DAYS, whatever DATA_RETENTION_DAYS says", async () => {
+    const weekOfAudit = { retentionDays: 3650, auditRetentionDays: 7, force: true };
+    // Older events of other tests go first, so the count below is exactly this test's.
+    expect(await pruneExpiredData(db, weekOfAudit)).toMatchObject({ ok: true });
+    const marker = `prune-${randomUUID()}`;
+    await db.auditEvent.createMany({
+      data: [daysFromNow(-8), daysFromNow(-6), daysFromNow(-1)].map((createdAt) => ({ actor: "system", action: "sign_in_refused", requestId: marker, createdAt })),
+    });
+    expect(await pruneExpiredData(db, weekOfAudit)).toMatchObject({ ok: true, deleted: { auditEvents: 1 } });
+    expect(await db.auditEvent.count({ where: { requestId: marker } })).toBe(2);
   });
 
   it("keeps a sign-in that ended long ago while an API token created from it lives on", async () => {

@@ -3,6 +3,7 @@ import net from "node:net";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, inject, it, vi } from "vitest";
 import { countRequest, createRateLimiter } from "@/lib/rate-limits/rate-limiter";
+import { captureLogs } from "../support/captured-logs";
 
 const databaseUrl = inject("databaseUrl");
 const pool = new pg.Pool({ connectionString: databaseUrl, max: inject("poolMax") });
@@ -65,20 +66,21 @@ describe("rate limits in PostgreSQL", () => {
   });
 
   it("lets the request through and logs one line when the database refuses connections", async () => {
-    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = captureLogs();
     const unreachable = new pg.Pool({ connectionString: "postgresql://nobody:nothing@127.0.0.1:1/none" });
     try {
       const limiter = createRateLimiter(unreachable, "login", { points: 1, windowSeconds: 60 });
       expect(await countRequest(limiter, freshClient())).toEqual({ ok: true });
-      expect(logged).toHaveBeenCalledTimes(1);
-      expect(String(logged.mock.calls[0]?.[0])).toContain("[rate-limit] could not count a login request, letting it through");
+      expect(logs.entries()).toHaveLength(1);
+      expect(logs.entries()[0]).toMatchObject({ level: "error", event: "rate_limit_unavailable", msg: "could not count a login request, letting it through" });
     } finally {
+      logs.stop();
       await unreachable.end();
     }
   });
 
   it("lets the request through when the database does not answer at all", async () => {
-    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    const logs = captureLogs();
     // Accepts connections and never says a word: a hung server, not a refused one.
     const sockets: net.Socket[] = [];
     const silent = net.createServer((socket) => sockets.push(socket));
@@ -89,8 +91,9 @@ describe("rate limits in PostgreSQL", () => {
       const verdict = countRequest(createRateLimiter(hung, "refresh", { points: 1, windowSeconds: 60 }), freshClient());
       await vi.advanceTimersByTimeAsync(2000);
       expect(await verdict).toEqual({ ok: true });
-      expect(String(logged.mock.calls[0]?.[1])).toContain("timed out");
+      expect(String(logs.entries()[0]?.error)).toContain("timed out");
     } finally {
+      logs.stop();
       vi.useRealTimers();
       for (const socket of sockets) socket.destroy();
       await hung.end().catch(() => {});

@@ -3,6 +3,7 @@ import { CallbackRouteError, OAuthCallbackError } from "@auth/core/errors";
 import { setLogger } from "../../node_modules/@auth/core/lib/utils/logger.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { authLogger } from "@/lib/auth/sign-in/auth-logger";
+import { captureLogs } from "../support/captured-logs";
 
 const ID_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSIsImVtYWlsIjoiYWxpY2VAZXhhbXBsZS5jb20ifQ.c2lnbmF0dXJl";
 const ACCESS_TOKEN = "at-5f3c2a9e1b7d4c6a8e0f";
@@ -46,11 +47,15 @@ describe("the Auth.js logger", () => {
   });
 
   it("prints error names and codes only, and no debug output", () => {
-    const printed = printedBy(() => {
+    const logs = captureLogs();
+    const printedToConsole = printedBy(() => {
       for (const error of errorsCarryingSecrets()) authLogger.error(error);
       authLogger.debug!("authorization result", { account: { access_token: ACCESS_TOKEN, id_token: ID_TOKEN } });
       authLogger.warn!("debug-enabled");
     });
+    logs.stop();
+    expect(printedToConsole).toBe("");
+    const printed = logs.text();
     for (const secret of [ID_TOKEN, ACCESS_TOKEN, CODE, "alice@example.com"]) expect(printed).not.toContain(secret);
     expect(printed).toContain("CallbackRouteError <- OperationProcessingError(OAUTH_JWT_CLAIM_COMPARISON_FAILED)");
     expect(printed).toContain("OAuthCallbackError");

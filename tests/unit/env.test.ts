@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ConfigurationError, loadEnv } from "@/lib/env";
+import { loadEnv } from "@/lib/env";
+import { PRODUCTION_SOURCE, REQUIRED_SOURCE, configurationProblemsOf as problemsOf } from "./configuration-problems";
 
-const SECRET = "s".repeat(32);
-const KEY = '{"kty":"EC"}';
-
-function problemsOf(source: Record<string, string | undefined>): string {
-  try {
-    loadEnv(source);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigurationError);
-    return (error as Error).message;
-  }
-  throw new Error("expected a ConfigurationError");
-}
+const SECRET = REQUIRED_SOURCE.AUTH_SECRET;
+const KEY = REQUIRED_SOURCE.API_TOKEN_SIGNING_KEY;
 
 describe("loadEnv", () => {
   it("gives every variable a working development default but the secret", () => {
@@ -94,6 +85,9 @@ describe("loadEnv", () => {
     ["RATE_LIMIT_TOKEN", "5/2d", 'must look like "60/1m"'],
     ["RATE_LIMIT_REFRESH", "0/1m", 'must look like "60/1m"'],
     ["DATA_RETENTION_DAYS", "0", "DATA_RETENTION_DAYS is invalid"],
+    ["AUDIT_RETENTION_DAYS", "0", "AUDIT_RETENTION_DAYS is invalid"],
+    ["AUDIT_RETENTION_DAYS", "3651", "AUDIT_RETENTION_DAYS is invalid"],
+    ["AUDIT_RETENTION_DAYS", "a year", "AUDIT_RETENTION_DAYS is invalid"],
   ])("names %s when it is %j", (variable, value, expected) => {
     const message = problemsOf({ AUTH_SECRET: SECRET, API_TOKEN_SIGNING_KEY: KEY, [variable]: value });
     expect(message).toContain(variable);
@@ -106,20 +100,11 @@ describe("loadEnv", () => {
     expect(env.rateLimits.token).toBeNull();
     expect(env.rateLimits.callback).toEqual({ points: 60, windowSeconds: 60 });
     expect(env.rateLimits.refresh).toEqual({ points: 120, windowSeconds: 60 });
-    expect(env).toMatchObject({ oidcHttpTimeoutMs: 5000, apiTokenFamilyMaxDays: 90, apiTokensMaxPerUser: 20, trustedProxyCount: 0, dataRetentionDays: 30 });
+    expect(env).toMatchObject({ oidcHttpTimeoutMs: 5000, apiTokenFamilyMaxDays: 90, apiTokensMaxPerUser: 20, trustedProxyCount: 0, dataRetentionDays: 30, auditRetentionDays: 365 });
   });
 
   describe("in production", () => {
-    const production = {
-      NODE_ENV: "production",
-      AUTH_SECRET: SECRET,
-      API_TOKEN_SIGNING_KEY: KEY,
-      AUTH_URL: "https://console.example.com",
-      OIDC_ISSUER: "https://login.example.com",
-      OIDC_CLIENT_ID: "console",
-      OIDC_CLIENT_SECRET: "secret",
-      DATABASE_URL: "postgresql://u:p@db:5432/console",
-    };
+    const production = PRODUCTION_SOURCE;
 
     it.each(["OIDC_ISSUER", "AUTH_URL"])("refuses a plain-http %s on another host", (variable) => {
       const message = problemsOf({ ...production, [variable]: "http://login.example.com" });

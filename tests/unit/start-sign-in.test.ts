@@ -6,6 +6,7 @@ import { buildEdgeAuthConfig } from "@/lib/auth/sign-in/auth-config";
 import { IdentityProvider } from "@/lib/auth/sign-in/identity-provider";
 import { startSignIn } from "@/lib/auth/sign-in/start-sign-in";
 import { loadEnv } from "@/lib/env";
+import { captureLogs } from "../support/captured-logs";
 
 // msw fakes only the identity provider's failures (and one healthy discovery document to
 // prove the failure cases are not always taken); the real flow runs in the e2e suite.
@@ -56,14 +57,16 @@ describe("startSignIn", () => {
     ["discovery answers garbage", () => new HttpResponse("<html>", { status: 200, headers: { "content-type": "text/html" } }), "idp_error", "bad_metadata"],
     ["discovery names another issuer", () => HttpResponse.json({ issuer: "https://other.test", authorization_endpoint: "https://other.test/a" }), "idp_error", "bad_metadata"],
   ])("sends the user to the error page with a reason when %s", async (_label, resolver, code, reason) => {
-    const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const logs = captureLogs();
     server.use(http.get(discoveryUrl, resolver));
     const response = await login();
+    logs.stop();
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toBe(`${APP}/signin/error?error=${code}&reason=${reason}&ref=req-unit-1`);
     expect(response.cookies.getAll()).toHaveLength(0);
     // Logged once, for the operator, with the same code and the request id.
-    expect(warnings).toHaveBeenCalledTimes(1);
-    expect(JSON.parse(String(warnings.mock.calls[0]![0]))).toMatchObject({ event: "sign_in_refused", stage: "login", code, reason, requestId: "req-unit-1" });
+    const refusals = logs.entries().filter((line) => line.event === "sign_in_refused");
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toMatchObject({ level: "warn", stage: "login", code, reason, requestId: "req-unit-1" });
   });
 });

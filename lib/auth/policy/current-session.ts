@@ -3,6 +3,7 @@ import type { Session } from "next-auth";
 import { cookies } from "next/headers";
 import { cache } from "react";
 import { getDb } from "../../db";
+import { getLogger } from "../../observability/logger";
 import { getEnv } from "../../env";
 import { authenticateRequest } from "../edge/authenticate-request";
 import { authenticationOptions } from "../edge/authentication-options";
@@ -37,7 +38,7 @@ export const getCurrentSession = cache(async (): Promise<CurrentSession> => {
   } catch (error) {
     // The pages decide what an outage looks like (lib/service-unavailable.ts); the header
     // and the sign-in pages still render. Only the message is logged: it never holds a token.
-    console.error("[pages] the session could not be checked:", error instanceof Error ? error.message : error);
+    getLogger().error({ event: "page_session_unavailable", error: error instanceof Error ? error.message : String(error) });
     return { status: "unavailable" };
   }
   if (!check.active) return { status: "ended", reason: check.reason };

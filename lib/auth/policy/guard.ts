@@ -9,6 +9,8 @@ import type { RoutePolicy } from "../edge/route-policies";
 import { roleSatisfies } from "../edge/roles";
 import type { SessionIdentity } from "../edge/session-cookie";
 import { checkFamily } from "../sessions/family-check";
+import { metrics } from "../../observability/metrics";
+import { noteUser } from "../../observability/request-context";
 import { isSameOriginRequest } from "./same-origin";
 
 export type SignedInPolicy = Extract<RoutePolicy, { access: "signed-in" }>;
@@ -27,6 +29,14 @@ export type Guarded =
  * handler calls it itself: the middleware is a first gate, not the only one (CVE-2025-29927).
  */
 export async function requireUser(request: Pick<NextRequest, "headers" | "cookies">, policy: SignedInPolicy): Promise<Guarded> {
+  const startedAt = performance.now();
+  const guarded = await decide(request, policy);
+  metrics.gateDecisionSeconds.observe({ outcome: guarded.ok ? "allowed" : String(guarded.response.status) }, (performance.now() - startedAt) / 1000);
+  if (guarded.ok) noteUser(guarded.identity.userId);
+  return guarded;
+}
+
+async function decide(request: Pick<NextRequest, "headers" | "cookies">, policy: SignedInPolicy): Promise<Guarded> {
   const env = getEnv();
   const result = await authenticateRequest(request, await authenticationOptions(env));
   if (!result.ok) return { ok: false, response: unauthorizedResponse(result.code) };

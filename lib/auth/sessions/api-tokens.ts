@@ -1,5 +1,7 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
+import { recordAuditEvent, recordAuditEventOrLog } from "../../audit/audit-events";
+import type { AuditRequest } from "../../audit/audit-request";
 import type { Db } from "../../db";
 import type { Env } from "../../env";
 import { mintAccessToken } from "../edge/access-token";
@@ -71,8 +73,13 @@ async function issueTokenPair(
  * ending API_TOKEN_FAMILY_MAX_DAYS from now whatever the refreshes. At most
  * API_TOKENS_MAX_PER_USER active families per user: the user's row is locked while counting,
  * so concurrent mints cannot both take the last place.
+ *
+ * The audit event is written in the same transaction: a credential that lives for months
+ * never exists without its record. If the event cannot be written nothing is minted and the
+ * caller gets a 503 to retry (unlike signing in or out, this is not a path people depend on
+ * minute to minute). `request`: the HTTP request behind it, for the event (none outside one).
  */
-export async function createApiTokens(db: Db, env: Env, caller: SessionIdentity): Promise<IssuedTokens> {
+export async function createApiTokens(db: Db, env: Env, caller: SessionIdentity, request: AuditRequest = {}): Promise<IssuedTokens> {
   const now = new Date();
   const { user, family } = await db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${caller.userId} FOR UPDATE`;
@@ -85,6 +92,13 @@ export async function createApiTokens(db: Db, env: Env, caller: SessionIdentity)
       data: { kind: "api", userId: caller.userId, parentId: caller.familyId, expiresAt: new Date(now.getTime() + env.apiTokenFamilyMaxDays * 86_400_000) },
       select: { id: true, expiresAt: true },
     });
+    await recordAuditEvent(tx, {
+      actor: { userId: caller.userId },
+      action: "api_token_minted",
+      targetUserId: caller.userId,
+      detail: { familyId: family.id, parentFamilyId: caller.familyId, expiresAt: family.expiresAt.toISOString() },
+      request,
+    });
     return { user, family };
   });
   return issueTokenPair(db, env, { userId: caller.userId, role: user.role, email: user.email, familyId: family.id, familyExpiresAt: family.expiresAt });
@@ -95,14 +109,31 @@ export type RefreshOutcome =
   | { ok: false; code: "invalid_refresh_token" | "refresh_token_reused" | "token_revoked" };
 
 /**
+ * A spent refresh token came back: someone holds a copy (RFC 9700 §4.14). Its family is
+ * revoked, and the event names the family's owner and where the token came from (never the
+ * token). The revocation must happen whatever the audit trail's state: a lost event is logged.
+ */
+async function revokeReusedFamily(db: Db, stored: { familyId: string; userId: string }, request: AuditRequest): Promise<void> {
+  const revoked = await revokeFamilies(db, { ids: [stored.familyId] }, "refresh_token_reused");
+  await recordAuditEventOrLog(db, {
+    actor: "system",
+    action: "refresh_token_reused",
+    targetUserId: stored.userId,
+    detail: { familyId: stored.familyId, revokedFamilies: revoked },
+    request,
+  });
+}
+
+/**
  * Rotates a refresh token: the presented one is spent, a new access and refresh token are
  * issued with the user's current role. Presenting a spent token again is treated as theft
  * (RFC 9700 §4.14): the whole family is revoked. Spending is one conditional UPDATE, so of
  * concurrent refreshes with one token, on any number of instances, exactly one wins. The
  * family is checked first as every request checks it (revoked, past its absolute end, the
  * IdP still accepting the sign-in behind it), reading the database, not the cache.
+ * `request`: who presented the token, for the audit event a replay writes.
  */
-export async function refreshApiTokens(db: Db, env: Env, presented: unknown): Promise<RefreshOutcome> {
+export async function refreshApiTokens(db: Db, env: Env, presented: unknown, request: AuditRequest = {}): Promise<RefreshOutcome> {
   if (typeof presented !== "string" || !presented.startsWith(REFRESH_TOKEN_PREFIX) || presented.length > MAX_REFRESH_TOKEN_LENGTH) {
     return { ok: false, code: "invalid_refresh_token" };
   }
@@ -120,7 +151,7 @@ export async function refreshApiTokens(db: Db, env: Env, presented: unknown): Pr
   });
   if (!stored) return { ok: false, code: "invalid_refresh_token" };
   if (stored.spentAt) {
-    await revokeFamilies(db, { ids: [stored.familyId] }, "refresh_token_reused");
+    await revokeReusedFamily(db, stored, request);
     return { ok: false, code: "refresh_token_reused" };
   }
   if (stored.expiresAt.getTime() <= Date.now()) return { ok: false, code: "invalid_refresh_token" };
@@ -135,7 +166,7 @@ export async function refreshApiTokens(db: Db, env: Env, presented: unknown): Pr
   const { count } = await db.refreshToken.updateMany({ where: { id: stored.id, spentAt: null }, data: { spentAt: new Date() } });
   if (count !== 1) {
     // Someone spent it between our read and our write: the same token was presented twice.
-    await revokeFamilies(db, { ids: [stored.familyId] }, "refresh_token_reused");
+    await revokeReusedFamily(db, stored, request);
     return { ok: false, code: "refresh_token_reused" };
   }
   return {

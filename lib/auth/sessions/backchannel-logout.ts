@@ -1,11 +1,13 @@
 import "server-only";
 import { Prisma } from "@prisma/client";
 import { errors, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { recordAuditEventOrLog } from "../../audit/audit-events";
+import type { AuditRequest } from "../../audit/audit-request";
 import type { Db } from "../../db";
 import type { Env } from "../../env";
 import { getIdentityProvider } from "../sign-in/identity-provider";
 import { ID_TOKEN_CLOCK_SKEW_SECONDS } from "../sign-in/verify-id-token";
-import { revokeFamilies } from "./revocation";
+import { revokeAndListFamilies } from "./revocation";
 
 const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 
@@ -57,12 +59,40 @@ export async function verifyLogoutToken(
 
 export type BackchannelLogoutOutcome = { ok: true; revoked: number } | { ok: false; reason: string };
 
+export type VerifiedLogoutToken = Extract<LogoutTokenVerification, { ok: true }>;
+
+/**
+ * The audit trail's record of a back-channel logout: the IdP's sid and sub it named and the
+ * families it ended, one event per user concerned (never the logout token). When it ended
+ * nothing (the person had signed out here first), the event still names whose IdP session
+ * ended when that is known. Logged, never thrown, if it cannot be written: the sessions are
+ * revoked either way.
+ */
+export async function recordBackchannelLogout(db: Db, verified: VerifiedLogoutToken, revoked: { id: string; userId: string }[], request: AuditRequest): Promise<void> {
+  const familiesByUser = new Map<string | null, string[]>();
+  for (const family of revoked) familiesByUser.set(family.userId, [...(familiesByUser.get(family.userId) ?? []), family.id]);
+  if (familiesByUser.size === 0) {
+    const named = [...(verified.sid ? [{ idpSessionId: verified.sid }] : []), ...(verified.sub ? [{ idpSubject: verified.sub }] : [])];
+    const known = await db.tokenFamily.findFirst({ where: { OR: named }, orderBy: { createdAt: "desc" }, select: { userId: true } }).catch(() => null);
+    familiesByUser.set(known?.userId ?? null, []);
+  }
+  for (const [userId, familyIds] of familiesByUser) {
+    await recordAuditEventOrLog(db, {
+      actor: "system",
+      action: "backchannel_logout",
+      targetUserId: userId,
+      detail: { idpSessionId: verified.sid ?? null, idpSubject: verified.sub ?? null, familyIds, revokedFamilies: familyIds.length },
+      request,
+    });
+  }
+}
+
 /**
  * Acts on a verified logout token once: its `jti` is recorded until the token's `exp`, so a
  * replayed token is refused instead of acted on again. The record is undone if revoking
- * fails, so the IdP may retry.
+ * fails, so the IdP may retry. `request` is the IdP's call, for the audit trail.
  */
-export async function acceptLogoutToken(db: Db, env: Env, token: string): Promise<BackchannelLogoutOutcome> {
+export async function acceptLogoutToken(db: Db, env: Env, token: string, request: AuditRequest = {}): Promise<BackchannelLogoutOutcome> {
   const idp = getIdentityProvider(env);
   const verified = await verifyLogoutToken(token, {
     // The issuer exactly as the IdP writes it in its tokens (OIDC_ISSUER may differ by a "/").
@@ -78,10 +108,13 @@ export async function acceptLogoutToken(db: Db, env: Env, token: string): Promis
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return { ok: false, reason: "the logout token was already used" };
     throw error;
   }
+  let revoked;
   try {
-    return { ok: true, revoked: await revokeFamilies(db, { idpSessionId: verified.sid, idpSubject: verified.sub }, "backchannel_logout") };
+    revoked = await revokeAndListFamilies(db, { idpSessionId: verified.sid, idpSubject: verified.sub }, "backchannel_logout");
   } catch (error) {
     await db.backchannelLogoutToken.delete({ where: { jti: verified.jti } }).catch(() => undefined);
     throw error;
   }
+  await recordBackchannelLogout(db, verified, revoked, request);
+  return { ok: true, revoked: revoked.length };
 }

@@ -3,6 +3,7 @@ import * as oauth from "oauth4webapi";
 import type { Db } from "../../db";
 import type { Env } from "../../env";
 import { getIdentityProvider } from "../sign-in/identity-provider";
+import { getLogger } from "../../observability/logger";
 import { revokeFamilies } from "./revocation";
 
 /**
@@ -71,7 +72,7 @@ export async function renewIdpSession(
     });
     return true;
   } catch (error) {
-    console.error("[auth] renewing the IdP session failed:", error instanceof Error ? error.message : error);
+    getLogger().warn({ event: "idp_renewal_failed", familyId, refused: isIdpRefusal(error), error: error instanceof Error ? error.message : String(error) });
     if (!isIdpRefusal(error)) return true;
     await revokeFamilies(db, { ids: [familyId] }, "idp_refresh_failed");
     return false;

@@ -1,4 +1,6 @@
 import "server-only";
+import { recordAuditEventOrLog } from "../../audit/audit-events";
+import type { AuditRequest } from "../../audit/audit-request";
 import type { Db } from "../../db";
 import type { Env } from "../../env";
 import type { SessionIdentity } from "../edge/session-cookie";
@@ -34,14 +36,42 @@ export async function idTokenOfFamily(db: Db, familyId: string): Promise<string 
 }
 
 /**
+ * Revokes a sign-in (or, `everywhere`, every sign-in of its user) with every API token created
+ * from it, and puts it on the audit trail. The revocation is what protects the person: a lost
+ * audit event is logged loudly (recordAuditEventOrLog), never a reason to leave them signed in.
+ */
+export async function endSignIn(
+  db: Db,
+  signIn: Pick<SessionIdentity, "userId" | "familyId" | "via">,
+  everywhere: boolean,
+  request: AuditRequest = {},
+): Promise<number> {
+  const revoked = await revokeFamilies(db, everywhere ? { userId: signIn.userId } : { ids: [signIn.familyId] }, everywhere ? "logout_everywhere" : "logout");
+  await recordAuditEventOrLog(db, {
+    actor: { userId: signIn.userId },
+    action: everywhere ? "sign_out_everywhere" : "sign_out",
+    targetUserId: signIn.userId,
+    detail: { familyId: signIn.familyId, via: signIn.via, revokedFamilies: revoked },
+    request,
+  });
+  return revoked;
+}
+
+/**
  * Ends the caller's sign-in (or, `everywhere`, every sign-in of the user) and every API token
  * created from it, and says where to send a browser to sign out of the IdP too. A sign-in that
- * already ended may still log out, but only itself: nothing is revoked on its word.
+ * already ended may still log out, but only itself: nothing is revoked on its word, and
+ * nothing is put on the audit trail (it ended, and was recorded, when it was revoked).
+ * `request`: the caller's HTTP request, for the audit event.
  */
-export async function logOut(db: Db, env: Env, caller: { identity: SessionIdentity; familyActive: boolean }, everywhere: boolean): Promise<{ logoutUrl: string | null }> {
+export async function logOut(
+  db: Db,
+  env: Env,
+  caller: { identity: SessionIdentity; familyActive: boolean },
+  everywhere: boolean,
+  request: AuditRequest = {},
+): Promise<{ logoutUrl: string | null }> {
   const { identity } = caller;
-  if (caller.familyActive) {
-    await revokeFamilies(db, everywhere ? { userId: identity.userId } : { ids: [identity.familyId] }, everywhere ? "logout_everywhere" : "logout");
-  }
+  if (caller.familyActive) await endSignIn(db, identity, everywhere, request);
   return { logoutUrl: identity.via === "cookie" ? await buildIdpLogoutUrl(env, await idTokenOfFamily(db, identity.familyId)) : null };
 }

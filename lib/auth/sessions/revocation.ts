@@ -1,6 +1,7 @@
 import "server-only";
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../../db";
+import { metrics } from "../../observability/metrics";
 import { clearFamilyStateCache } from "./token-families";
 
 export type RevocationReason =
@@ -14,14 +15,21 @@ export type RevocationReason =
   /** An administrator ended this session or token, or all of the user's. */
   | "admin_revoked";
 
+export type RevocationMatch = { ids?: string[]; userId?: string; idpSessionId?: string; idpSubject?: string };
+
 /**
  * The one revocation rule: a family ends with every family created from it (an API token
  * with the browser sign-in it came from), matched by id, by user, or by the IdP's session or
  * subject (back-channel logout). This instance forgets its cached verdicts at once; others
- * within FAMILY_STATE_CACHE_MS. `db` may be a transaction: the revocation then commits with
- * the change that caused it (clear the cache again after the commit).
+ * within FAMILY_STATE_CACHE_MS. Answers how many families it ended. `db` may be a transaction:
+ * the revocation then commits with the change that caused it (clear the cache again after it).
  */
-export async function revokeFamilies(db: Pick<Db, "tokenFamily">, where: { ids?: string[]; userId?: string; idpSessionId?: string; idpSubject?: string }, reason: RevocationReason) {
+export async function revokeFamilies(db: Pick<Db, "tokenFamily">, where: RevocationMatch, reason: RevocationReason): Promise<number> {
+  return (await revokeAndListFamilies(db, where, reason)).length;
+}
+
+/** revokeFamilies, answering which families it ended and whose (for the audit trail). */
+export async function revokeAndListFamilies(db: Pick<Db, "tokenFamily">, where: RevocationMatch, reason: RevocationReason): Promise<{ id: string; userId: string }[]> {
   const filters: Prisma.TokenFamilyWhereInput[] = [];
   if (where.ids) filters.push({ id: { in: where.ids } }, { parentId: { in: where.ids } });
   if (where.userId) filters.push({ userId: where.userId });
@@ -35,11 +43,13 @@ export async function revokeFamilies(db: Pick<Db, "tokenFamily">, where: { ids?:
     idpMatches.push({ idpSubject: where.idpSubject });
   }
   for (const match of idpMatches) filters.push(match, { parent: match });
-  if (filters.length === 0) return 0;
-  const { count } = await db.tokenFamily.updateMany({
+  if (filters.length === 0) return [];
+  const revoked = await db.tokenFamily.updateManyAndReturn({
     where: { revokedAt: null, OR: filters },
     data: { revokedAt: new Date(), revokedReason: reason },
+    select: { id: true, userId: true },
   });
   clearFamilyStateCache();
-  return count;
+  if (revoked.length > 0) metrics.revocations.inc({ reason }, revoked.length);
+  return revoked;
 }

@@ -3,8 +3,11 @@ import type { Db } from "../../db";
 import { ExpiringCache } from "../../expiring-cache";
 import type { Role } from "../edge/roles";
 
-/** How long an instance may trust a "still active" answer: revocation shows within this. */
-export const FAMILY_STATE_CACHE_MS = 2000;
+/**
+ * How long an instance may trust a "still active" answer: a revocation made on any instance
+ * is refused everywhere within this (plus a request's own time: the promise is 2 s).
+ */
+export const FAMILY_STATE_CACHE_MS = 1500;
 /**
  * How stale TokenFamily.lastUsedAt may be. It is written when the family is read from the
  * database anyway (a cache miss, at most every FAMILY_STATE_CACHE_MS) and is older than this:
@@ -95,7 +98,7 @@ export async function isFamilyActive(db: Db, familyId: string, now = Date.now())
 
 /** A browser sign-in: the family of its cookie session and of the API tokens created from it. */
 export function createBrowserFamily(
-  db: Db,
+  db: Pick<Db, "tokenFamily">,
   data: {
     userId: string;
     idpSubject: string;
@@ -105,7 +108,7 @@ export function createBrowserFamily(
     idpAccessTokenExpiresAt?: Date | null;
     /** The sign-in's absolute end (SESSION_ABSOLUTE_LIFETIME_HOURS after it). */
     expiresAt: Date;
-    /** Where the sign-in came from (lib/http/request-origin.ts), shown to administrators. */
+    /** Where it was signed in from (shown to administrators). */
     ipAddress?: string | null;
     userAgent?: string | null;
   },

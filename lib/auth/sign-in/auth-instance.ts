@@ -1,49 +1,56 @@
 import "server-only";
 import { PrismaAdapter } from "@auth/prisma-adapter";
 import NextAuth, { type NextAuthConfig } from "next-auth";
+import { auditRequestOf } from "../../audit/audit-request";
 import { getDb } from "../../db";
 import { getEnv, type Env } from "../../env";
 import { upsertUserFromOidcProfile } from "../../users/upsert-user-from-oidc-profile";
 import { buildEdgeAuthConfig } from "./auth-config";
+import { signInRoleRules } from "./sign-in-role-rules";
+import { endSignIn } from "../sessions/logout";
 import { revokeFamilies } from "../sessions/revocation";
 import { createBrowserFamily } from "../sessions/token-families";
+import type { SignInAudit } from "./sign-in-audit";
 
 /**
  * The full Auth.js configuration (Node.js runtime): the Edge-safe config plus the database.
  * The callback route (lib/auth/sign-in/complete-sign-in.ts) runs Auth.js with it directly;
- * the instance below serves Auth.js's other endpoints.
+ * the instance below serves Auth.js's other endpoints. Built per request: `audit` carries the
+ * request (for audit events) and collects what the callbacks did (for the sign-in's event).
  */
-export function buildAuthConfig(env: Env = getEnv()): NextAuthConfig {
+export function buildAuthConfig(env: Env = getEnv(), audit: SignInAudit = { request: {}, attempt: {} }): NextAuthConfig {
   const edge = buildEdgeAuthConfig(env);
   const db = getDb();
   const absoluteLifetimeSeconds = env.sessionAbsoluteLifetimeHours * 3600;
+  const adapter = PrismaAdapter(db);
   return {
     ...edge,
-    adapter: PrismaAdapter(db),
+    adapter: {
+      ...adapter,
+      // Auth.js looks the account up before the signIn callback and again after it. The
+      // callback has just written that very row, in its transaction: the second lookup is
+      // answered with it, the first (whose answer the callback does not use) with nothing.
+      // A sign-in thus costs Auth.js no database round trip (for JWT sessions it makes no other).
+      getUserByAccount: async () => audit.attempt.user ?? null,
+    },
     events: {
       // Auth.js's own POST /api/auth/signout must end the sign-in too, not only the cookie.
       async signOut(message) {
-        const familyId = "token" in message ? message.token?.familyId : undefined;
-        if (familyId) await revokeFamilies(db, { ids: [familyId] }, "logout");
+        const token = "token" in message ? message.token : null;
+        if (!token?.familyId) return;
+        if (token.sub) await endSignIn(db, { userId: token.sub, familyId: token.familyId, via: "cookie" }, false, audit.request);
+        else await revokeFamilies(db, { ids: [token.familyId] }, "logout");
       },
     },
     callbacks: {
       ...edge.callbacks,
-      // Each sign-in opens a token family: its id (`familyId`) rides in the session cookie, and
-      // logout, "sign out everywhere" and back-channel logout revoke it.
+      // The sign-in's token family (opened by the signIn callback): its id rides in the session
+      // cookie, and logout, "sign out everywhere" and back-channel logout revoke it.
       async jwt(params) {
         const token = await edge.callbacks!.jwt!(params);
-        if (params.trigger === "signIn" && params.user?.id && params.account) {
-          const family = await createBrowserFamily(db, {
-            userId: params.user.id,
-            idpSubject: params.account.providerAccountId,
-            idpSessionId: typeof params.profile?.sid === "string" ? params.profile.sid : null,
-            idToken: params.account.id_token ?? null,
-            idpRefreshToken: params.account.refresh_token ?? null,
-            idpAccessTokenExpiresAt: params.account.expires_at ? new Date(params.account.expires_at * 1000) : null,
-            expiresAt: new Date(Date.now() + absoluteLifetimeSeconds * 1000),
-          });
-          if (token) token.familyId = family.id;
+        if (params.trigger === "signIn") {
+          if (!token || !audit.attempt.familyId) return null;
+          token.familyId = audit.attempt.familyId;
           return token;
         }
         // Anything else that re-encodes the cookie (Auth.js's session endpoint, `update`) may
@@ -54,24 +61,46 @@ export function buildAuthConfig(env: Env = getEnv()): NextAuthConfig {
       // Runs before Auth.js looks the account up, so Auth.js then finds the row we wrote
       // and never takes its own create-user path (which is neither race-safe nor updates
       // claims). A refusal (email conflict, disabled account) is thrown with its code, for
-      // the callback to explain (lib/auth/sign-in/classify-sign-in-error.ts).
+      // the callback to explain (lib/auth/sign-in/classify-sign-in-error.ts). `profile` is
+      // the verified ID token's claims, which the role rules read.
       async signIn({ account, profile }) {
         if (!account || account.type !== "oidc") return false;
-        await upsertUserFromOidcProfile(db, {
+        const oidcSignIn = {
           provider: account.provider,
           subject: account.providerAccountId,
           // An email the IdP says it has not verified is not an identity we pass on.
           email: typeof profile?.email === "string" && profile.email_verified !== false ? profile.email.toLowerCase() : null,
+          // Granting admin by email (INITIAL_ADMIN_EMAILS) asks more: the IdP must say it verified it.
+          emailVerified: profile?.email_verified === true,
           name: typeof profile?.name === "string" ? profile.name : null,
           tokens: account,
-        });
+        };
+        audit.attempt.claimed = { provider: oidcSignIn.provider, subject: oidcSignIn.subject, email: oidcSignIn.email };
+        // One transaction: the user and account, then the sign-in's token family.
+        const openFamily = (tx: Parameters<typeof createBrowserFamily>[0], user: { id: string }) =>
+          createBrowserFamily(tx, {
+            userId: user.id,
+            idpSubject: account.providerAccountId,
+            idpSessionId: typeof profile?.sid === "string" ? profile.sid : null,
+            idToken: account.id_token ?? null,
+            idpRefreshToken: account.refresh_token ?? null,
+            idpAccessTokenExpiresAt: account.expires_at ? new Date(account.expires_at * 1000) : null,
+            expiresAt: new Date(Date.now() + absoluteLifetimeSeconds * 1000),
+            ipAddress: audit.request.ipAddress ?? null,
+            userAgent: audit.request.userAgent?.slice(0, 512) ?? null,
+          });
+        const { user, created, then: family } = await upsertUserFromOidcProfile(db, oidcSignIn, signInRoleRules(env, profile ?? {}, audit.request), openFamily);
+        Object.assign(audit.attempt, { userId: user.id, created, familyId: family!.id, user });
         return true;
       },
     },
   };
 }
 
-const nextAuth = NextAuth(() => buildAuthConfig());
+const nextAuth = NextAuth((request) => {
+  const env = getEnv();
+  return buildAuthConfig(env, { request: request ? auditRequestOf(request, env) : {}, attempt: {} });
+});
 
 /** Auth.js's own endpoints (lib/auth/current-session.ts decides the session for pages). */
 export const { handlers } = nextAuth;

@@ -1,4 +1,6 @@
 import type { LoggerInstance } from "@auth/core/types";
+import type { Logger } from "pino";
+import { getLogger } from "../../observability/logger";
 
 type ErrorWithCause = Error & { type?: string; code?: unknown; cause?: unknown };
 
@@ -22,12 +24,12 @@ export function errorNames(error: unknown): string {
  * Here only error class names and codes are printed, and debug output is dropped. The
  * sign-in's own refusals are logged (once, with a reason code) by refuse-sign-in.ts.
  */
-export const authLogger: LoggerInstance = {
-  error(error) {
-    console.error(JSON.stringify({ level: "error", event: "authjs_error", error: errorNames(error) }));
-  },
-  warn(code) {
-    console.warn(JSON.stringify({ level: "warn", event: "authjs_warning", code }));
-  },
-  debug() {},
-};
+export function createAuthLogger(logger: () => Logger): LoggerInstance {
+  return {
+    error: (error) => logger().error({ event: "authjs_error", error: errorNames(error) }),
+    warn: (code) => logger().warn({ event: "authjs_warning", code }),
+    debug: () => {},
+  };
+}
+
+export const authLogger = createAuthLogger(getLogger);

@@ -1,18 +1,42 @@
 import "server-only";
 import type { AuthConfig } from "@auth/core";
 import type { NextRequest, NextResponse } from "next/server";
+import { auditRequestOf, type AuditRequest } from "../../audit/audit-request";
+import type { Db } from "../../db";
 import type { Env } from "../../env";
 import { requestIdOf } from "../../http/request-id";
+import { metrics } from "../../observability/metrics";
 import { AUTH_BASE_PATH, OIDC_PROVIDER_ID } from "./auth-config";
 import { sessionCookieName } from "../edge/session-cookie";
 import { classifySignInError } from "./classify-sign-in-error";
 import { refuseSignIn } from "./refuse-sign-in";
 import { relayAuthRedirect, runAuthAction, type AuthActionOutcome } from "./run-auth-action";
+import { recordSignInRefused, recordSignInSucceeded, type SignInAttempt, type SignInAudit } from "./sign-in-audit";
+import type { SignInFailure } from "./sign-in-failures";
 
-export type SignInContext = { appUrl: string; secureCookies: boolean; requestId: string };
+/** `audit` carries the same request id as the log lines, so an event and its log line match. */
+export type SignInContext = { appUrl: string; secureCookies: boolean; requestId: string; audit: AuditRequest };
 
 export function signInContextOf(request: NextRequest, env: Env): SignInContext {
-  return { appUrl: env.authUrl, secureCookies: env.secureCookies, requestId: requestIdOf(request.headers, env.trustedProxyCount > 0) };
+  const requestId = requestIdOf(request.headers, env.trustedProxyCount > 0);
+  return { appUrl: env.authUrl, secureCookies: env.secureCookies, requestId, audit: auditRequestOf(request, env, requestId) };
+}
+
+/**
+ * Refuses a callback (refuse-sign-in.ts) and puts the refusal on the audit trail, about the
+ * user it concerns when the callbacks got that far. Refusals before the callback (the sign-in
+ * start, rate limits) are logged only: no identity was asserted yet.
+ */
+export async function refuseCallback(
+  db: Db,
+  request: NextRequest,
+  failure: SignInFailure,
+  context: SignInContext,
+  attempt: SignInAttempt = {},
+): Promise<NextResponse> {
+  const response = refuseSignIn(failure, { ...context, cookies: request.cookies, stage: "callback" });
+  await recordSignInRefused(db, failure, attempt, context.audit);
+  return response;
 }
 
 /**
@@ -25,14 +49,16 @@ export function signInContextOf(request: NextRequest, env: Env): SignInContext {
  * silent redirects included) is a refusal, and a refusal never sets a session cookie.
  */
 export async function completeSignIn(
+  db: Db,
   request: NextRequest,
   body: string | undefined,
-  config: () => AuthConfig,
+  config: (audit: SignInAudit) => AuthConfig,
   context: SignInContext,
 ): Promise<NextResponse> {
+  const audit: SignInAudit = { request: context.audit, attempt: {} };
   let outcome: AuthActionOutcome;
   try {
-    outcome = await exchangeCode(request, body, config(), context);
+    outcome = await exchangeCode(request, body, config(audit), context);
   } catch (error) {
     outcome = { ok: false, error };
   }
@@ -41,8 +67,10 @@ export async function completeSignIn(
   if (!outcome.ok || !issuesSession || !outcome.result.redirect) {
     const params = body !== undefined && request.method === "POST" ? new URLSearchParams(body) : request.nextUrl.searchParams;
     const failure = outcome.ok ? { code: "server_error" as const, reason: "no_session" } : classifySignInError(outcome.error, params);
-    return refuseSignIn(failure, { ...context, cookies: request.cookies, stage: "callback" });
+    return refuseCallback(db, request, failure, context, audit.attempt);
   }
+  metrics.signIns.inc({ outcome: "succeeded", code: "", reason: "" });
+  await recordSignInSucceeded(db, audit.attempt, context.audit);
   return relayAuthRedirect(outcome.result, outcome.result.redirect);
 }
 

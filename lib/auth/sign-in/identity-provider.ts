@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from "jose";
 import type { Env } from "../../env";
+import { metrics } from "../../observability/metrics";
 
 export type IdpMetadata = {
   issuer: string;
@@ -20,6 +21,8 @@ export type IdentityProviderOptions = {
   /** An unknown `kid` refetches the JWKS at most this often (OIDC_JWKS_REFETCH_COOLDOWN_SECONDS). */
   jwksCooldownMs?: number;
   transport?: typeof fetch;
+  /** Told how every call went (the IdP latency metric): which endpoint, ok / http_4xx / timeout / error, seconds. */
+  observe?: (endpoint: string, outcome: string, seconds: number) => void;
 };
 
 export const DEFAULT_METADATA_TTL_MS = 10 * 60 * 1000;
@@ -72,6 +75,7 @@ export class IdentityProvider {
   private readonly metadataTtlMs: number;
   private readonly jwksCooldownMs: number;
   private readonly transport: typeof fetch;
+  private readonly observe: NonNullable<IdentityProviderOptions["observe"]>;
 
   constructor(
     readonly issuer: string,
@@ -81,6 +85,7 @@ export class IdentityProvider {
     this.metadataTtlMs = options.metadataTtlMs ?? DEFAULT_METADATA_TTL_MS;
     this.jwksCooldownMs = options.jwksCooldownMs ?? DEFAULT_JWKS_REFETCH_COOLDOWN_MS;
     this.transport = options.transport ?? ((input, init) => fetch(input, init));
+    this.observe = options.observe ?? (() => {});
   }
 
   /** fetch, bounded by the timeout; the discovery document comes from the cache. */
@@ -90,10 +95,28 @@ export class IdentityProvider {
     return this.boundedFetch(input, init);
   };
 
-  private boundedFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  private async boundedFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    return this.transport(input, { ...init, signal });
+    const endpoint = this.endpointOf(input instanceof Request ? input.url : String(input));
+    const startedAt = performance.now();
+    try {
+      const response = await this.transport(input, { ...init, signal });
+      this.observe(endpoint, response.ok ? "ok" : `http_${Math.floor(response.status / 100)}xx`, (performance.now() - startedAt) / 1000);
+      return response;
+    } catch (error) {
+      this.observe(endpoint, error instanceof Error && error.name === "TimeoutError" ? "timeout" : "error", (performance.now() - startedAt) / 1000);
+      throw error;
+    }
+  }
+
+  /** Which of the IdP's endpoints a URL is, by its discovery document (for the metric's label). */
+  private endpointOf(url: string): string {
+    if (url.endsWith("/.well-known/openid-configuration")) return "discovery";
+    const metadata = this.metadataEntry?.metadata;
+    const endpoints = { jwks: metadata?.jwks_uri, token: metadata?.token_endpoint, userinfo: metadata?.userinfo_endpoint, end_session: metadata?.end_session_endpoint };
+    const path = url.split("?")[0];
+    return Object.entries(endpoints).find(([, endpoint]) => endpoint === path)?.[0] ?? "other";
   }
 
   /** The discovery document (OpenID Connect Discovery 1.0), checked to name this issuer. */
@@ -163,6 +186,7 @@ export function getIdentityProvider(env: IdpSettings): IdentityProvider {
       timeoutMs: env.oidcHttpTimeoutMs,
       metadataTtlMs: env.oidcMetadataTtlSeconds * 1000,
       jwksCooldownMs: env.oidcJwksRefetchCooldownSeconds * 1000,
+      observe: (endpoint, outcome, seconds) => metrics.idpRequestSeconds.observe({ endpoint, outcome }, seconds),
     });
     registry.set(key, idp);
   }

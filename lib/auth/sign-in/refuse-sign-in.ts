@@ -1,6 +1,22 @@
 import { NextResponse } from "next/server";
 import type { CookieReader } from "../edge/session-cookie";
-import type { SignInFailure } from "./sign-in-failures";
+import { metrics } from "../../observability/metrics";
+import { ID_TOKEN_REASONS, type SignInFailure } from "./sign-in-failures";
+import { getLogger } from "../../observability/logger";
+
+// The IdP's error codes RFC 6749 and OpenID Connect define, and our own reasons: anything else
+// an IdP sends is counted as "other", so a hostile IdP cannot blow up the metric's label set.
+const KNOWN_REASONS = new Set([
+  ...Object.keys(ID_TOKEN_REASONS),
+  "timeout", "network", "bad_response", "bad_metadata", "bad_jwks", "state", "missing_check_cookie", "issuer", "missing_code", "malformed", "unsupported_response", "too_large", "no_session", "no_redirect",
+  "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope", "access_denied", "server_error", "temporarily_unavailable",
+  "login_required", "consent_required", "interaction_required", "account_selection_required",
+]);
+
+function metricReason(reason: string | undefined): string {
+  if (!reason) return "";
+  return KNOWN_REASONS.has(reason) || /^http_\d{3}$/.test(reason) ? reason : "other";
+}
 
 // Auth.js's short-lived cookies that carry a pending sign-in's state, PKCE verifier and nonce.
 const CHECK_COOKIES = ["authjs.state", "authjs.pkce.code_verifier", "authjs.nonce"];
@@ -21,18 +37,16 @@ export function refuseSignIn(
   failure: SignInFailure,
   context: { appUrl: string; requestId: string; secureCookies: boolean; cookies: Pick<CookieReader, "get">; stage: "login" | "callback" },
 ): NextResponse {
-  console.warn(
-    JSON.stringify({
-      level: "warn",
-      event: "sign_in_refused",
-      stage: context.stage,
-      code: failure.code,
-      reason: failure.reason,
-      idpError: loggable(failure.idpError),
-      idpErrorDescription: loggable(failure.idpErrorDescription),
-      requestId: context.requestId,
-    }),
-  );
+  metrics.signIns.inc({ outcome: "refused", code: failure.code, reason: metricReason(failure.reason) });
+  getLogger().warn({
+    event: "sign_in_refused",
+    stage: context.stage,
+    code: failure.code,
+    reason: failure.reason,
+    idpError: loggable(failure.idpError),
+    idpErrorDescription: loggable(failure.idpErrorDescription),
+    requestId: context.requestId,
+  });
   const query = new URLSearchParams({ error: failure.code });
   if (failure.reason) query.set("reason", failure.reason.slice(0, 64));
   query.set("ref", context.requestId);

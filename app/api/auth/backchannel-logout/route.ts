@@ -1,4 +1,5 @@
 import { apiRoute } from "@/lib/api-route";
+import { auditRequestOf } from "@/lib/audit/audit-request";
 import { acceptLogoutToken } from "@/lib/auth/sessions/backchannel-logout";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
@@ -19,7 +20,7 @@ export const POST = apiRoute(async (request: Request) => {
   if (typeof logoutToken !== "string" || !logoutToken) {
     return Response.json({ error: "invalid_request", error_description: "logout_token is missing" }, { status: 400, headers: noStore });
   }
-  const outcome = await acceptLogoutToken(getDb(), env, logoutToken);
+  const outcome = await acceptLogoutToken(getDb(), env, logoutToken, auditRequestOf(request, env));
   if (!outcome.ok) return Response.json({ error: "invalid_request", error_description: outcome.reason }, { status: 400, headers: noStore });
   return new Response(null, { status: 200, headers: noStore });
 });

@@ -1,4 +1,5 @@
 import { NextResponse } from "next/server";
+import { auditRequestOf } from "@/lib/audit/audit-request";
 import { clearSessionCookies } from "@/lib/auth/edge/session-cookie";
 import { guardedRoute } from "@/lib/auth/policy/guarded-route";
 import { logOut } from "@/lib/auth/sessions/logout";
@@ -10,7 +11,7 @@ export const POST = guardedRoute("/api/auth/logout", "POST", async (request, cal
   const env = getEnv();
   const body: unknown = await request.json().catch(() => ({}));
   const everywhere = typeof body === "object" && body !== null && (body as { everywhere?: unknown }).everywhere === true;
-  const response = NextResponse.json(await logOut(getDb(), env, caller, everywhere), { headers: { "Cache-Control": "no-store" } });
+  const response = NextResponse.json(await logOut(getDb(), env, caller, everywhere, auditRequestOf(request, env)), { headers: { "Cache-Control": "no-store" } });
   clearSessionCookies(request, response, env.secureCookies);
   return response;
 });

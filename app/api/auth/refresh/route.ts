@@ -1,10 +1,14 @@
 import { apiRoute } from "@/lib/api-route";
+import { auditRequestOf } from "@/lib/audit/audit-request";
 import { refreshApiTokens } from "@/lib/auth/sessions/api-tokens";
 import { unauthorizedResponse } from "@/lib/auth/edge/errors";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { readLimitedJson } from "@/lib/http/body-limit";
+import { metrics } from "@/lib/observability/metrics";
 import { limitRequest } from "@/lib/rate-limits/limit-request";
+
+const REFRESH_OUTCOMES = { refresh_token_reused: "reused", invalid_refresh_token: "invalid_or_expired", token_revoked: "revoked" } as const;
 
 export const POST = apiRoute(async (request: Request) => {
   const env = getEnv();
@@ -13,7 +17,8 @@ export const POST = apiRoute(async (request: Request) => {
   const body = await readLimitedJson(request);
   if (!body.ok) return body.response;
   const presented = typeof body.value === "object" && body.value !== null ? (body.value as { refresh_token?: unknown }).refresh_token : undefined;
-  const outcome = await refreshApiTokens(getDb(), env, presented);
+  const outcome = await refreshApiTokens(getDb(), env, presented, auditRequestOf(request, env));
+  metrics.refreshes.inc({ outcome: outcome.ok ? "rotated" : REFRESH_OUTCOMES[outcome.code] });
   if (!outcome.ok) return unauthorizedResponse(outcome.code);
   return Response.json(outcome.tokens, { headers: { "Cache-Control": "no-store", Pragma: "no-cache" } });
 });

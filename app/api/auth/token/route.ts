@@ -1,3 +1,4 @@
+import { auditRequestOf } from "@/lib/audit/audit-request";
 import { guardedRoute } from "@/lib/auth/policy/guarded-route";
 import { ApiTokenLimitError, createApiTokens } from "@/lib/auth/sessions/api-tokens";
 import { getDb } from "@/lib/db";
@@ -10,7 +11,7 @@ export const POST = guardedRoute("/api/auth/token", "POST", async (request, { id
   const refusal = await limitRequestByUser(request, "token", identity.userId, env);
   if (refusal) return refusal;
   try {
-    const tokens = await createApiTokens(getDb(), env, identity);
+    const tokens = await createApiTokens(getDb(), env, identity, auditRequestOf(request, env));
     return Response.json(tokens, { headers: { "Cache-Control": "no-store", Pragma: "no-cache" } });
   } catch (error) {
     if (!(error instanceof ApiTokenLimitError)) throw error;

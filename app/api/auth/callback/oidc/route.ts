@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { buildAuthConfig } from "@/lib/auth/sign-in/auth-instance";
-import { completeSignIn, signInContextOf } from "@/lib/auth/sign-in/complete-sign-in";
-import { refuseSignIn } from "@/lib/auth/sign-in/refuse-sign-in";
+import { completeSignIn, refuseCallback, signInContextOf } from "@/lib/auth/sign-in/complete-sign-in";
+import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { readLimitedBody } from "@/lib/http/body-limit";
 import { limitRequest } from "@/lib/rate-limits/limit-request";
@@ -16,10 +16,10 @@ async function callback(request: NextRequest) {
   if (request.method === "POST") {
     const read = await readLimitedBody(request);
     // A browser lands here: it gets the explained error page, not JSON.
-    if (!read.ok) return refuseSignIn({ code: "invalid_callback", reason: "too_large" }, { ...context, cookies: request.cookies, stage: "callback" });
+    if (!read.ok) return refuseCallback(getDb(), request, { code: "invalid_callback", reason: "too_large" }, context);
     body = new TextDecoder().decode(read.bytes);
   }
-  return completeSignIn(request, body, () => buildAuthConfig(env), context);
+  return completeSignIn(getDb(), request, body, (audit) => buildAuthConfig(env, audit), context);
 }
 
 export const GET = callback;

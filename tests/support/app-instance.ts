@@ -2,9 +2,19 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
 import { waitFor } from "../../scripts/wait-for.mjs";
-import { E2E } from "./e2e-settings";
+import { E2E } from "../e2e/e2e-settings";
 
-export type AppInstance = { url: string; stop(): Promise<void> };
+export type AppInstance = {
+  url: string;
+  /** SIGTERM, then waits for the exit. */
+  stop(): Promise<void>;
+  /** Sends a signal without waiting (the deployment suite's SIGKILL and SIGTERM tests). */
+  signal(name: NodeJS.Signals): void;
+  /** The exit code (null when killed by a signal) and signal, once it has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Everything it printed so far. */
+  output(): string;
+};
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -23,8 +33,8 @@ export async function startAppInstance(port: number, configuration: Record<strin
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
-  const exited = once(child, "exit");
-  const died = exited.then(([code]) => {
+  const exit = once(child, "exit").then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  const died = exit.then(({ code }) => {
     throw new Error(`the app instance on port ${port} exited (${code}) before it answered:\n${output}`);
   });
   // Only the wait below cares how it ended; a later exit (stop()) is expected.
@@ -40,7 +50,10 @@ export async function startAppInstance(port: number, configuration: Record<strin
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");
-      await exited;
+      await exit;
     },
+    signal: (name) => void child.kill(name),
+    exited: exit,
+    output: () => output,
   };
 }

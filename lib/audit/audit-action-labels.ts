@@ -1,0 +1,21 @@
+import type { AuditAction } from "./audit-events";
+
+/** What each action is called on the audit page (its filter and its table). */
+export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
+  sign_in_succeeded: "Signed in",
+  sign_in_refused: "Sign-in refused",
+  sign_out: "Signed out",
+  sign_out_everywhere: "Signed out everywhere",
+  api_token_minted: "API token created",
+  refresh_token_reused: "Refresh token reused",
+  backchannel_logout: "Logged out by the identity provider",
+  role_changed: "Role changed",
+  user_disabled: "User disabled",
+  user_enabled: "User enabled",
+  sessions_revoked: "Sessions revoked",
+};
+
+/** The label of a recorded action; an action written by a later version shows as it is stored. */
+export function auditActionLabel(action: string): string {
+  return Object.hasOwn(AUDIT_ACTION_LABELS, action) ? AUDIT_ACTION_LABELS[action as AuditAction] : action;
+}

@@ -1,0 +1,59 @@
+import client, { type Counter, type Histogram, type Registry } from "prom-client";
+
+// prom-client is loaded once per process (serverExternalPackages), but this module is
+// evaluated once per Next bundle: each metric is created once and found again afterwards.
+const registry: Registry = client.register;
+
+function counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+  return (registry.getSingleMetric(name) as Counter<L> | undefined) ?? new client.Counter({ name, help, labelNames, registers: [registry] });
+}
+
+function histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]): Histogram<L> {
+  return (registry.getSingleMetric(name) as Histogram<L> | undefined) ?? new client.Histogram({ name, help, labelNames, buckets, registers: [registry] });
+}
+
+const FAST = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
+const SLOW = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** Everything an operator can watch (GET /api/metrics, Prometheus text format). */
+export const metrics = {
+  signIns: counter("vsa_sign_ins_total", "Sign-ins that completed or were refused, by outcome and refusal code", ["outcome", "code", "reason"]),
+  apiRefusals: counter("vsa_api_refusals_total", "API requests refused (401, 403, 404, 409, 413, 429), by code", ["status", "code"]),
+  refreshes: counter("vsa_refresh_total", "API token refreshes, by outcome (rotated, reused, expired, revoked, invalid)", ["outcome"]),
+  revocations: counter("vsa_revocations_total", "Token families revoked, by reason", ["reason"]),
+  rateLimited: counter("vsa_rate_limited_total", "Requests refused by a rate limit, by bucket", ["bucket"]),
+  idpRequestSeconds: histogram("vsa_idp_request_duration_seconds", "Calls to the identity provider, by endpoint and outcome", ["endpoint", "outcome"], SLOW),
+  gateDecisionSeconds: histogram("vsa_gate_decision_duration_seconds", "Time a route handler's guard takes to decide (authenticate, family check, role), by outcome", ["outcome"], FAST),
+  dbStatements: counter("vsa_db_statements_total", "Statements sent to PostgreSQL (round trips, BEGIN and COMMIT included)", []),
+  httpRequestSeconds: histogram("vsa_http_request_duration_seconds", "API requests, by method and status class", ["method", "status"], FAST),
+};
+
+let collectorsStarted = false;
+
+/**
+ * Process metrics (CPU, memory, event-loop lag, GC) and the database pool's connections,
+ * collected at scrape time. Once per process.
+ */
+export function startMetricCollectors(pool: () => { totalCount: number; idleCount: number; waitingCount: number } | undefined): void {
+  if (collectorsStarted || registry.getSingleMetric("vsa_db_pool_connections")) return;
+  collectorsStarted = true;
+  client.collectDefaultMetrics({ register: registry, prefix: "vsa_" });
+  new client.Gauge({
+    name: "vsa_db_pool_connections",
+    help: "Database connections of this instance's pool, by state (in_use, idle, waiting requests)",
+    labelNames: ["state"],
+    registers: [registry],
+    collect() {
+      const current = pool();
+      this.set({ state: "in_use" }, current ? current.totalCount - current.idleCount : 0);
+      this.set({ state: "idle" }, current?.idleCount ?? 0);
+      this.set({ state: "waiting" }, current?.waitingCount ?? 0);
+    },
+  });
+}
+
+export function metricsText(): Promise<string> {
+  return registry.metrics();
+}
+
+export const METRICS_CONTENT_TYPE = registry.contentType;

@@ -1,0 +1,62 @@
+import { randomUUID } from "node:crypto";
+import http from "node:http";
+import type { Logger } from "pino";
+import { metrics } from "./metrics";
+import { requestContextStorage, type RequestContext } from "./request-context";
+
+// What a proxy's request id may look like (nginx's $request_id is 32 hex characters).
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+// The code an API refusal carries in its WWW-Authenticate header (lib/auth/edge/errors.ts).
+const ERROR_DESCRIPTION = /error_description="([a-z_]+)"/;
+const STATUS_CODES: Record<number, string> = { 401: "missing_token", 403: "forbidden", 404: "not_found", 409: "conflict", 413: "payload_too_large", 429: "rate_limited", 503: "service_unavailable" };
+
+/** Why an API answer refused, from what the response itself says: its WWW-Authenticate code, a noted code, or its status. */
+function refusalOf(response: http.ServerResponse, context: RequestContext): string | undefined {
+  if (response.statusCode < 400) return undefined;
+  const challenge = response.getHeader("www-authenticate");
+  const fromChallenge = typeof challenge === "string" ? ERROR_DESCRIPTION.exec(challenge)?.[1] : undefined;
+  return fromChallenge ?? context.refusal ?? STATUS_CODES[response.statusCode] ?? `http_${response.statusCode}`;
+}
+
+/**
+ * Node.js only, once per process (instrumentation.ts), around every request the server gets:
+ * - a request id: the X-Request-Id a trusted proxy sent (TRUSTED_PROXY_COUNT > 0), or a new
+ *   one; written back into the request (everything downstream, the Edge middleware included,
+ *   reads that header) and echoed in the response;
+ * - a request context (AsyncLocalStorage) that the route handlers fill in (who the caller is);
+ * - for /api routes, one JSON log line when the response ends — method, path (never the query:
+ *   the OIDC callback's holds the authorization code), status, duration, request id, user id,
+ *   refusal code — and the HTTP and refusal metrics.
+ */
+export function installRequestObserver(options: { trustProxyRequestId: boolean; logger: Logger }): void {
+  const INSTALLED = Symbol.for("voicesurveyagent.requestObserverInstalled");
+  const processGlobals = globalThis as Record<symbol, unknown>;
+  if (processGlobals[INSTALLED]) return;
+  processGlobals[INSTALLED] = true;
+  const emit = http.Server.prototype.emit;
+  http.Server.prototype.emit = function emitWithRequestContext(this: http.Server, event: string | symbol, ...args: unknown[]) {
+    if (event !== "request") return Reflect.apply(emit, this, [event, ...args]) as boolean;
+    const request = args[0] as http.IncomingMessage;
+    const response = args[1] as http.ServerResponse;
+    const given = options.trustProxyRequestId ? request.headers["x-request-id"] : undefined;
+    const requestId = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    request.headers["x-request-id"] = requestId;
+    response.setHeader("X-Request-Id", requestId);
+    const context: RequestContext = { requestId };
+    const path = (request.url ?? "/").split("?")[0]!;
+    if (path === "/api" || path.startsWith("/api/")) {
+      const startedAt = process.hrtime.bigint();
+      response.once("close", () => {
+        const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+        const status = response.statusCode;
+        const refusal = refusalOf(response, context);
+        metrics.httpRequestSeconds.observe({ method: request.method ?? "GET", status: `${Math.floor(status / 100)}xx` }, seconds);
+        if (refusal && status !== 503 && status < 500) metrics.apiRefusals.inc({ status: String(status), code: refusal });
+        const line = { event: "request", method: request.method, path, status, durationMs: Math.round(seconds * 10_000) / 10, requestId, userId: context.userId, refusal, aborted: !response.writableFinished || undefined };
+        if (status >= 500) options.logger.error(line);
+        else options.logger.info(line);
+      });
+    }
+    return requestContextStorage.run(context, () => Reflect.apply(emit, this, [event, ...args]) as boolean);
+  };
+}

@@ -1,0 +1,37 @@
+import { defineConfig } from "@playwright/test";
+import { DEPLOY } from "./tests/deploy/deploy-settings";
+import { BROWSER, requireDatabaseUrl } from "./tests/playwright-browser";
+
+const databaseUrl = requireDatabaseUrl();
+
+// `npm run test:deploy`: the production build as it is deployed — nginx (Debian's package)
+// round-robin in front of two instances on one PostgreSQL, with deploy/nginx-console.conf also
+// guarding another app through forward auth. The instances are started by the suite itself
+// (tests/deploy/deployment.spec.ts), which kills and restarts them.
+export default defineConfig({
+  testDir: "tests/deploy",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: [["list"], ["json", { outputFile: "reports/playwright-deploy.json" }]],
+  timeout: 60_000,
+  globalSetup: "./tests/deploy/global-setup.ts",
+  use: { baseURL: DEPLOY.url, ...BROWSER },
+  webServer: [
+    {
+      command: "node scripts/dev-oidc-provider.mjs",
+      url: `${DEPLOY.issuer}/.well-known/openid-configuration`,
+      env: { DEV_OIDC_PORT: String(DEPLOY.oidcPort), DEV_OIDC_APP_URLS: DEPLOY.url, OIDC_CLIENT_ID: DEPLOY.clientId, OIDC_CLIENT_SECRET: DEPLOY.clientSecret },
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      command: `node tests/deploy/start-nginx.mjs ${DEPLOY.nginxPort} ${DEPLOY.instancePorts.a} ${DEPLOY.instancePorts.b} ${DEPLOY.reportsPort} ${DEPLOY.nginxPrefix}`,
+      port: DEPLOY.nginxPort,
+      env: { DATABASE_URL: databaseUrl },
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+  ],
+});

@@ -1,0 +1,134 @@
+// Part of `npm run bench`: what a sign-in costs. The console's callback is timed beside the
+// anchor's (bench/anchor: Auth.js wired by hand, no database), both production builds signing
+// in browserless against their own fast local IdP (the hostile test provider, behaving), and
+// the statements the console sends to PostgreSQL during each callback are counted (from its
+// own metric, vsa_db_statements_total, read before and after).
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { portOpen, waitFor } from "./wait-for.mjs";
+
+const root = path.resolve(import.meta.dirname, "..");
+const ANCHOR_DIR = "bench/anchor";
+
+function cookieJar() {
+  const jar = new Map();
+  return {
+    take(response) {
+      for (const header of response.headers.getSetCookie()) {
+        const [pair] = header.split(";");
+        const [name, ...value] = pair.split("=");
+        if (value.join("=") === "" || /max-age=0/i.test(header)) jar.delete(name);
+        else jar.set(name, value.join("="));
+      }
+    },
+    header: () => [...jar].map(([name, value]) => `${name}=${value}`).join("; "),
+  };
+}
+
+async function statementsSent(appUrl) {
+  const text = await (await fetch(`${appUrl}/api/metrics`)).text();
+  return Number(/^vsa_db_statements_total (\d+)/m.exec(text)?.[1] ?? NaN);
+}
+
+/** The console: GET /api/auth/login, the IdP's authorize, then the callback (timed). */
+async function consoleSignIn(appUrl) {
+  const jar = cookieJar();
+  const login = await fetch(`${appUrl}/api/auth/login?callbackUrl=/profile`, { redirect: "manual" });
+  jar.take(login);
+  const authorize = await fetch(login.headers.get("location"), { redirect: "manual" });
+  const before = await statementsSent(appUrl);
+  const started = performance.now();
+  const callback = await fetch(authorize.headers.get("location"), { redirect: "manual", headers: { cookie: jar.header() } });
+  const ms = performance.now() - started;
+  await callback.arrayBuffer();
+  const statements = (await statementsSent(appUrl)) - before;
+  if (!/\/profile$/.test(callback.headers.get("location") ?? "")) throw new Error(`the console's sign-in failed: ${callback.status} ${callback.headers.get("location")}`);
+  return { ms, statements };
+}
+
+/** The anchor: Auth.js's own CSRF-checked POST /api/auth/signin/oidc, the IdP, then the callback (timed). */
+async function anchorSignIn(appUrl) {
+  const jar = cookieJar();
+  const csrf = await fetch(`${appUrl}/api/auth/csrf`);
+  jar.take(csrf);
+  const { csrfToken } = await csrf.json();
+  const signIn = await fetch(`${appUrl}/api/auth/signin/oidc`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { cookie: jar.header(), "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ csrfToken, callbackUrl: `${appUrl}/done` }),
+  });
+  jar.take(signIn);
+  const authorize = await fetch(signIn.headers.get("location"), { redirect: "manual" });
+  const started = performance.now();
+  const callback = await fetch(authorize.headers.get("location"), { redirect: "manual", headers: { cookie: jar.header() } });
+  const ms = performance.now() - started;
+  await callback.arrayBuffer();
+  if (!/\/done$/.test(callback.headers.get("location") ?? "")) throw new Error(`the anchor's sign-in failed: ${callback.status} ${callback.headers.get("location")}`);
+  return { ms, statements: 0 };
+}
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+
+/**
+ * Starts two behaving hostile providers, a second console instance and the anchor (built
+ * here unless `build` is false and a build exists), then alternates `runs` sign-ins of each
+ * after a few unmeasured ones. The console signs in one returning user again and again.
+ */
+export async function measureSignIns({ start, env, ports, runs, build }) {
+  for (const port of Object.values(ports)) if (await portOpen(port)) throw new Error(`port ${port} is taken; stop what uses it`);
+  if (build || !existsSync(path.join(root, ANCHOR_DIR, ".next/BUILD_ID"))) {
+    // webpack, not Turbopack: Turbopack takes the repository as its root and would pull the
+    // console's own middleware.ts into the anchor.
+    const built = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build", "--webpack", ANCHOR_DIR], { cwd: root, env, stdio: "ignore" });
+    if (built.status !== 0) throw new Error("building the anchor app failed (run `npx next build --webpack bench/anchor` to see why)");
+  }
+  const apps = {
+    console: { url: `http://localhost:${ports.console}`, idp: `http://127.0.0.1:${ports.consoleIdp}`, client: "bench-console-sign-in" },
+    anchor: { url: `http://localhost:${ports.anchor}`, idp: `http://127.0.0.1:${ports.anchorIdp}`, client: "bench-anchor-sign-in" },
+  };
+  for (const [name, app] of Object.entries(apps)) {
+    start(`hostile OpenID provider (${name})`, ["tests/e2e/support/hostile-oidc-provider.mjs"], {
+      ...env,
+      HOSTILE_OIDC_PORT: new URL(app.idp).port,
+      HOSTILE_OIDC_CLIENT_ID: app.client,
+      HOSTILE_OIDC_CLIENT_SECRET: `${app.client}-secret-0123456789`,
+      HOSTILE_OIDC_REDIRECT_URI: `${app.url}/api/auth/callback/oidc`,
+    });
+  }
+  const appEnv = (app) => ({ ...env, AUTH_URL: app.url, OIDC_ISSUER: app.idp, OIDC_CLIENT_ID: app.client, OIDC_CLIENT_SECRET: `${app.client}-secret-0123456789` });
+  start("next start (sign-in cost)", ["node_modules/next/dist/bin/next", "start", "--port", String(ports.console)], {
+    ...appEnv(apps.console),
+    PORT: String(ports.console),
+    // Counted, as in production, but never in the way of 40 sign-ins from one address.
+    RATE_LIMIT_LOGIN: "10000/1m",
+    RATE_LIMIT_CALLBACK: "10000/1m",
+  });
+  start("next start (anchor)", ["node_modules/next/dist/bin/next", "start", ANCHOR_DIR, "--port", String(ports.anchor)], { ...appEnv(apps.anchor), PORT: String(ports.anchor) });
+  for (const app of Object.values(apps)) {
+    await waitFor(`the provider at ${app.idp}`, async () => (await fetch(`${app.idp}/.well-known/openid-configuration`)).ok, 30_000);
+    await fetch(`${app.idp}/__scenario`, { method: "POST", body: JSON.stringify({ authorize: { sub: "bench-returning-user" } }) });
+  }
+  await waitFor("the console instance", async () => (await fetch(`${apps.console.url}/api/health/live`)).ok, 60_000);
+  await waitFor("the anchor", async () => (await fetch(`${apps.anchor.url}/api/auth/providers`)).ok, 60_000);
+
+  for (let i = 0; i < 5; i++) {
+    await consoleSignIn(apps.console.url);
+    await anchorSignIn(apps.anchor.url);
+  }
+  const samples = { console: [], anchor: [] };
+  for (let i = 0; i < runs; i++) {
+    samples.console.push(await consoleSignIn(apps.console.url));
+    samples.anchor.push(await anchorSignIn(apps.anchor.url));
+  }
+  const summarize = (list) => ({
+    p50Ms: Number(percentile(list.map((s) => s.ms), 50).toFixed(1)),
+    p90Ms: Number(percentile(list.map((s) => s.ms), 90).toFixed(1)),
+    statementsPerSignIn: percentile(list.map((s) => s.statements), 50),
+  });
+  return { runs, console: summarize(samples.console), anchor: summarize(samples.anchor) };
+}

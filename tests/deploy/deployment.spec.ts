@@ -1,0 +1,247 @@
+import { expect, test, type Page } from "@playwright/test";
+import { consent, signInThroughProvider } from "../e2e/sign-in-flow";
+import { startAppInstance, type AppInstance } from "../support/app-instance";
+import { DEPLOY, instanceEnv } from "./deploy-settings";
+import { countStatuses, directUrl, getOnFreshConnection, instanceOf, requestsUntil, sendConcurrently } from "./http-load";
+
+// Two instances of the production build behind nginx (deploy/nginx-console.conf), one
+// PostgreSQL, the bundled IdP, and a reports app guarded by forward auth. The tests run in
+// order: the last two kill and stop instances and bring them back.
+test.describe.configure({ mode: "serial" });
+
+const instances: Partial<Record<"a" | "b", AppInstance>> = {};
+/** Every instance started, killed ones included: the last test reads all they printed. */
+const everyInstance: AppInstance[] = [];
+/** Every cookie and token value this run saw: none may appear in any instance's log. */
+const seenSecrets = new Set<string>();
+
+async function startInstance(name: "a" | "b") {
+  instances[name] = await startAppInstance(DEPLOY.instancePorts[name], { ...instanceEnv(name), DATABASE_URL: process.env.DATABASE_URL! });
+  everyInstance.push(instances[name]);
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  await Promise.all([startInstance("a"), startInstance("b")]);
+});
+
+test.afterAll(async () => {
+  await Promise.all(Object.values(instances).map((instance) => instance?.stop()));
+});
+
+async function signIn(page: Page, login = "bob@example.com", password = "bob") {
+  await signInThroughProvider(page, login, password);
+  await consent(page);
+  await expect(page).toHaveURL(`${DEPLOY.url}/profile`);
+  for (const cookie of await page.context().cookies()) if (cookie.value.length >= 20) seenSecrets.add(cookie.value);
+}
+
+const cookieHeader = async (page: Page) => (await page.context().cookies(DEPLOY.url)).map((cookie) => `${cookie.name}=${cookie.value}`).join("; ");
+
+async function mintApiToken(page: Page) {
+  const minted = await page.request.post("/api/auth/token", { headers: { Origin: DEPLOY.url } });
+  expect(minted.status()).toBe(200);
+  const tokens = (await minted.json()) as { access_token: string; refresh_token: string };
+  seenSecrets.add(tokens.access_token);
+  seenSecrets.add(tokens.refresh_token);
+  return tokens;
+}
+
+test("sign-in through nginx works, and consecutive requests land on both instances", async ({ page }) => {
+  await signIn(page);
+  await expect(page.getByTestId("profile-email")).toHaveText("bob@example.com");
+  const answeredBy = new Set<string>();
+  for (let i = 0; i < 12; i++) {
+    const me = await page.request.get("/api/auth/me");
+    expect(me.status()).toBe(200);
+    answeredBy.add(me.headers()["x-instance"]!);
+  }
+  expect([...answeredBy].sort()).toEqual(["a", "b"]);
+});
+
+test("a token minted through one instance works on the other; logout through one is refused on the other within 2 s", async ({ page }) => {
+  await signIn(page);
+  const { access_token: accessToken } = await mintApiToken(page);
+  const bearer = { authorization: `Bearer ${accessToken}` };
+  for (const name of ["a", "b"] as const) expect((await fetch(directUrl(name, "/api/auth/me"), { headers: bearer })).status).toBe(200);
+
+  const loggedOut = await fetch(directUrl("a", "/api/auth/logout"), { method: "POST", headers: bearer });
+  expect(loggedOut.status).toBe(200);
+  const refusedOnB = await requestsUntil(() => fetch(directUrl("b", "/api/auth/me"), { headers: bearer }), async (response) => response.status === 401 && (await response.json()).error === "token_revoked", 10_000);
+  test.info().annotations.push({ type: "logout through a, refused on b after (ms)", description: refusedOnB.elapsedMs.toFixed(0) });
+
+  // Sign out everywhere through b: the browser's cookie is refused on a.
+  const cookie = await cookieHeader(page);
+  expect((await fetch(directUrl("a", "/api/auth/me"), { headers: { cookie } })).status).toBe(200);
+  const everywhere = await fetch(directUrl("b", "/api/auth/logout"), { method: "POST", headers: { cookie, origin: DEPLOY.url, "content-type": "application/json" }, body: JSON.stringify({ everywhere: true }) });
+  expect(everywhere.status).toBe(200);
+  const refusedOnA = await requestsUntil(() => fetch(directUrl("a", "/api/auth/me"), { headers: { cookie } }), async (response) => response.status === 401 && (await response.json()).error === "token_revoked", 10_000);
+  test.info().annotations.push({ type: "sign out everywhere through b, refused on a after (ms)", description: refusedOnA.elapsedMs.toFixed(0) });
+});
+
+test("20 concurrent refreshes of one refresh token over both instances: exactly one wins, and the family is revoked everywhere", async ({ page }) => {
+  await signIn(page);
+  const { refresh_token: refreshToken } = await mintApiToken(page);
+  const responses = await sendConcurrently(20, (i) =>
+    fetch(directUrl(i % 2 === 0 ? "a" : "b", "/api/auth/refresh"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ refresh_token: refreshToken }) }),
+  );
+  const bodies = await Promise.all(responses.map(async (response) => ({ status: response.status, body: await response.json() })));
+  const winners = bodies.filter(({ status }) => status === 200);
+  expect(winners).toHaveLength(1);
+  for (const loser of bodies.filter(({ status }) => status !== 200)) {
+    expect(loser.status).toBe(401);
+    expect(["refresh_token_reused", "token_revoked"]).toContain(loser.body.error);
+  }
+  seenSecrets.add(winners[0]!.body.access_token);
+  seenSecrets.add(winners[0]!.body.refresh_token);
+  const winnerBearer = { authorization: `Bearer ${winners[0]!.body.access_token}` };
+  for (const name of ["a", "b"] as const) {
+    await requestsUntil(() => fetch(directUrl(name, "/api/auth/me"), { headers: winnerBearer }), async (response) => response.status === 401, 10_000);
+  }
+});
+
+test("the reports app behind forward auth: the user's headers when signed in, 401 for an API client, sign-in for a browser, 403 below the role", async ({ page, playwright }) => {
+  // A browser without a session is sent to sign in, and comes back to the report.
+  await page.goto("/reports/whoami");
+  await expect(page.getByRole("heading", { name: "Sign-in" })).toBeVisible();
+  await page.locator("input[name=login]").fill("bob@example.com");
+  await page.locator("input[name=password]").fill("bob");
+  await page.getByRole("button", { name: "Sign-in" }).click();
+  await consent(page);
+  await expect(page).toHaveURL(`${DEPLOY.url}/reports/whoami`);
+  const seen = JSON.parse((await page.locator("body").textContent())!);
+  expect(seen).toMatchObject({ "X-Auth-Email": "bob@example.com", "X-Auth-Role": "viewer" });
+  expect(seen["X-Auth-User-Id"]).toBeTruthy();
+
+  // A client cannot speak for someone else: its own X-Auth-* headers are overwritten.
+  const spoofed = await page.request.get("/reports/whoami", { headers: { "X-Auth-Email": "admin@example.com", "X-Auth-Role": "admin" } });
+  expect(await spoofed.json()).toMatchObject({ "X-Auth-Email": "bob@example.com", "X-Auth-Role": "viewer" });
+
+  // A viewer is refused the admins' part.
+  expect((await page.request.get("/reports/admin/")).status()).toBe(403);
+
+  // An API client without credentials gets 401 JSON; with an API token it gets in.
+  const api = await playwright.request.newContext({ baseURL: DEPLOY.url });
+  const anonymous = await api.get("/reports/whoami", { headers: { Accept: "application/json" } });
+  expect(anonymous.status()).toBe(401);
+  expect(await anonymous.json()).toMatchObject({ error: "missing_token" });
+  const { access_token: accessToken } = await mintApiToken(page);
+  const withToken = await api.get("/reports/whoami", { headers: { Authorization: `Bearer ${accessToken}` } });
+  expect(withToken.status()).toBe(200);
+  expect(await withToken.json()).toMatchObject({ "X-Auth-Email": "bob@example.com" });
+  await api.dispose();
+});
+
+test("every API request is one JSON log line with nginx's request id, and the metrics count what happened", async ({ page }) => {
+  await signIn(page);
+  const me = await page.request.get("/api/auth/me");
+  const requestId = me.headers()["x-request-id"]!;
+  // nginx's $request_id, trusted because TRUSTED_PROXY_COUNT=1: 32 hex characters.
+  expect(requestId).toMatch(/^[0-9a-f]{32}$/);
+  const userId = (await me.json()).id as string;
+  const line = everyInstance
+    .flatMap((instance) => instance.output().split("\n"))
+    .filter((text) => text.startsWith("{"))
+    .map((text) => JSON.parse(text) as Record<string, unknown>)
+    .find((entry) => entry.requestId === requestId);
+  expect(line).toMatchObject({ level: "info", event: "request", method: "GET", path: "/api/auth/me", status: 200, userId });
+  expect(typeof line!.durationMs).toBe("number");
+  const refused = await fetch(`${DEPLOY.url}/api/auth/me`, { headers: { authorization: "Bearer forged.token.value" } });
+  expect(refused.status).toBe(401);
+
+  // Metrics are per instance: Prometheus scrapes each; here both are read and added up.
+  expect((await fetch(`${DEPLOY.url}/api/metrics`)).status).toBe(200);
+  const texts = await Promise.all((["a", "b"] as const).map(async (name) => (await fetch(directUrl(name, "/api/metrics"))).text()));
+  const total = (series: string) =>
+    texts.reduce((sum, text) => sum + Number(text.split("\n").find((row) => row.startsWith(`${series} `))?.split(" ")[1] ?? 0), 0);
+  expect(total('vsa_sign_ins_total{outcome="succeeded",code="",reason=""}')).toBeGreaterThanOrEqual(1);
+  expect(total('vsa_api_refusals_total{status="401",code="invalid_token"}')).toBeGreaterThanOrEqual(1);
+  expect(total('vsa_refresh_total{outcome="rotated"}')).toBe(1);
+  expect(total('vsa_refresh_total{outcome="reused"}') + total('vsa_refresh_total{outcome="revoked"}')).toBe(19);
+  expect(total('vsa_revocations_total{reason="refresh_token_reused"}')).toBeGreaterThanOrEqual(1);
+  expect(total('vsa_idp_request_duration_seconds_count{endpoint="token",outcome="ok"}')).toBeGreaterThanOrEqual(1);
+  expect(total('vsa_gate_decision_duration_seconds_count{outcome="allowed"}')).toBeGreaterThanOrEqual(1);
+  expect(texts.every((text) => /vsa_db_pool_connections\{state="idle"\} \d/.test(text))).toBe(true);
+  // Not from loopback (a client nginx saw elsewhere), without METRICS_TOKEN: refused.
+  const fromElsewhere = await fetch(directUrl("a", "/api/metrics"), { headers: { "x-forwarded-for": "203.0.113.5" } });
+  expect(fromElsewhere.status).toBe(403);
+});
+
+test("an instance killed (SIGKILL) under load: nginx fails over, no signed-in request is refused, no session is lost", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page);
+  const cookie = await cookieHeader(page);
+  let killed = false;
+  const statuses = await sendConcurrently(400, async (i) => {
+    if (i === 120 && !killed) {
+      killed = true;
+      instances.a!.signal("SIGKILL");
+    }
+    try {
+      const response = await fetch(`${DEPLOY.url}/api/auth/me`, { headers: { cookie } });
+      await response.arrayBuffer();
+      return { status: response.status, instance: instanceOf(response) };
+    } catch {
+      // Cut off mid-answer: nginx had passed the killed instance's headers on and cannot retry.
+      return { status: "lost", instance: undefined };
+    }
+  }, 8);
+  const counts = countStatuses(statuses.map(({ status }) => status));
+  const lost = 400 - (counts[200] ?? 0) - (counts[401] ?? 0);
+  test.info().annotations.push({ type: "failover under load: sent, answered 200, refused 401, lost", description: `400, ${counts[200] ?? 0}, ${counts[401] ?? 0}, ${lost} ${JSON.stringify(counts)}` });
+  expect(await instances.a!.exited).toMatchObject({ signal: "SIGKILL" });
+  // What the restart may cost is the few requests in flight on the killed instance, never a refusal.
+  expect(counts[401] ?? 0).toBe(0);
+  expect(lost).toBeLessThanOrEqual(8);
+  expect(new Set(statuses.slice(-100).map(({ instance }) => instance))).toEqual(new Set(["b"]));
+  // The session survives on the instance left, and on the instance brought back.
+  await startInstance("a");
+  for (const name of ["a", "b"] as const) expect((await fetch(directUrl(name, "/api/auth/me"), { headers: { cookie } })).status).toBe(200);
+  // nginx sends to the restarted instance again once its failures have aged (fail_timeout).
+  await requestsUntil(() => fetch(`${DEPLOY.url}/api/auth/me`, { headers: { cookie } }), async (response) => instanceOf(response) === "a", 20_000);
+});
+
+test("SIGTERM under load: the instance stops accepting, finishes what is in flight within 10 s and exits 0; through nginx nothing is lost", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page);
+  const cookie = await cookieHeader(page);
+  const b = instances.b!;
+  let signalledAt = 0;
+  const statuses = await sendConcurrently(400, async (i) => {
+    if (i === 120 && !signalledAt) {
+      signalledAt = performance.now();
+      b.signal("SIGTERM");
+    }
+    try {
+      const response = await fetch(`${DEPLOY.url}/api/auth/me`, { headers: { cookie } });
+      await response.arrayBuffer();
+      return response.status;
+    } catch {
+      return "lost";
+    }
+  }, 8);
+  const exit = await b.exited;
+  const drainMs = performance.now() - signalledAt;
+  const counts = countStatuses(statuses);
+  test.info().annotations.push({ type: "SIGTERM under load: exit code, ms to exit, answers (sent 400)", description: `${exit.code}, ${drainMs.toFixed(0)}, ${JSON.stringify(counts)}` });
+  expect(exit).toEqual({ code: 0, signal: null });
+  expect(drainMs).toBeGreaterThan(0);
+  expect(b.output()).toMatch(/"event":"shutdown_finished","drained":true,"cutRequests":0/);
+  // Requests b had accepted were answered; those it no longer accepted nginx gave to a.
+  expect(counts).toEqual({ 200: 400 });
+  // Stopped accepting: nothing answers on its port any more.
+  expect(await getOnFreshConnection(directUrl("b", "/api/health/live"), {})).toBe("ECONNREFUSED");
+  await startInstance("b");
+});
+
+test("nothing any instance logged holds a cookie or token value the run saw", async () => {
+  const logged = everyInstance.map((instance) => instance.output()).join("\n");
+  // The logs were captured: they hold the request lines of this run.
+  expect(logged).toContain('"event":"request"');
+  expect(seenSecrets.size).toBeGreaterThan(10);
+  expect([...seenSecrets].filter((secret) => logged.includes(secret))).toEqual([]);
+  // Nor anything shaped like one: a JWT or JWE, a refresh token, a session cookie.
+  expect(logged).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\./);
+  expect(logged).not.toMatch(/vsa_rt_[A-Za-z0-9_-]{20,}/);
+  expect(logged).not.toMatch(/session-token=[^;\s"]{20,}/);
+});

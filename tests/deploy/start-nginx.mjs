@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// Runs Debian's nginx in the foreground with deploy/nginx-console.conf, exactly as shipped but
+// for its addresses: the ports of this suite replace the example ones. Every replacement must
+// match exactly once, so the file and this suite cannot drift apart unnoticed.
+//
+// The same nginx also plays the "reports" app behind the console (a second server block, not
+// the project's code): it answers with the identity headers it received, so the suite sees what
+// the upstream would.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const [nginxPort, portA, portB, reportsPort, prefixDir] = process.argv.slice(2);
+const prefix = path.resolve(root, prefixDir);
+mkdirSync(path.join(prefix, "temp"), { recursive: true });
+
+let conf = readFileSync(path.join(root, "deploy/nginx-console.conf"), "utf8");
+for (const [example, actual] of [
+  ["server 127.0.0.1:3000 ", `server 127.0.0.1:${portA} `],
+  ["server 127.0.0.1:3001 ", `server 127.0.0.1:${portB} `],
+  ["server 127.0.0.1:8000;", `server 127.0.0.1:${reportsPort};`],
+  ["listen 8080;", `listen 127.0.0.1:${nginxPort};`],
+]) {
+  const count = conf.split(example).length - 1;
+  if (count !== 1) throw new Error(`deploy/nginx-console.conf: expected "${example}" once, found it ${count} times`);
+  conf = conf.replace(example, actual);
+}
+writeFileSync(path.join(prefix, "console.conf"), conf);
+const temp = (name) => path.join(prefix, "temp", name);
+writeFileSync(
+  path.join(prefix, "nginx.conf"),
+  `daemon off;
+${process.getuid?.() === 0 ? "user root; # workers write the suite's temp files\n" : ""}worker_processes 1;
+pid ${path.join(prefix, "nginx.pid")};
+error_log ${path.join(prefix, "error.log")} warn;
+events { worker_connections 512; }
+http {
+    access_log ${path.join(prefix, "access.log")};
+    client_body_temp_path ${temp("client_body")};
+    proxy_temp_path ${temp("proxy")};
+    fastcgi_temp_path ${temp("fastcgi")};
+    uwsgi_temp_path ${temp("uwsgi")};
+    scgi_temp_path ${temp("scgi")};
+    include ${path.join(prefix, "console.conf")};
+
+    server {
+        listen 127.0.0.1:${reportsPort};
+        default_type application/json;
+        location /admin/ { return 200 '{"page":"admin","X-Auth-Email":"$http_x_auth_email","X-Auth-Role":"$http_x_auth_role"}'; }
+        location / { return 200 '{"page":"$uri","X-Auth-User-Id":"$http_x_auth_user_id","X-Auth-Email":"$http_x_auth_email","X-Auth-Role":"$http_x_auth_role"}'; }
+    }
+}
+`,
+);
+const nginx = ["/usr/sbin/nginx", "/usr/local/sbin/nginx"].find((candidate) => existsSync(candidate)) ?? "nginx";
+const child = spawn(nginx, ["-p", prefix, "-c", path.join(prefix, "nginx.conf")], { stdio: "inherit" });
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill("SIGQUIT"));
+child.on("exit", (code) => process.exit(code ?? 0));
