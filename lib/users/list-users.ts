@@ -16,7 +16,7 @@ function likePrefix(search: string): string {
  * One page of users, newest first, by keyset: the rows after the cursor, read along the
  * (createdAt, id) index (or the role's, or the disabled users' partial index), so every page
  * costs the same whatever its depth. The search is a prefix of lower(email) or lower(name),
- * which their text_pattern_ops indexes serve (migration 20261128000000_user_administration
+ * which their text_pattern_ops indexes serve (migration 20261128010000_user_administration
  * says why not a substring). One query more counts the page's active sessions and tokens.
  */
 export async function listUsers(db: Db, query: UserListQuery, now = new Date()): Promise<UserPage> {
