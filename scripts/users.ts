@@ -2,12 +2,12 @@
 //
 // The operator's way to manage users, and to make the first admin of a fresh install. Every
 // change goes through the functions the API uses (lib/users/change-user.ts): the same rules
-// (last admin, roles managed by the IdP), the same revocations, an audit event with actor "cli".
+// (last admin, roles managed by the IdP: OIDC_ROLE_CLAIM and OIDC_ROLE_MAP are read too), the
+// same revocations, an audit event with actor "cli".
 // Run with `tsx --conditions=react-server` (package.json), so `server-only` imports resolve.
 import { describeDatabase, createDatabase } from "../lib/db";
 import { embeddedDatabaseUrl } from "../lib/dev-defaults.mjs";
-import { ConfigurationError, loadDatabaseEnv } from "../lib/env";
-import { rolesManagedByIdpForCli } from "../lib/users/roles-managed-by-idp-placeholder";
+import { ConfigurationError, loadDatabaseEnv, loadRoleEnv } from "../lib/env";
 import { runUsersCommand } from "../lib/users/run-users-command";
 import { USERS_CLI_USAGE, parseUsersCliArguments } from "../lib/users/users-cli-arguments";
 
@@ -21,6 +21,11 @@ function databaseUrl(): { url: string; embedded: boolean } {
   return { url: loadDatabaseEnv(process.env).databaseUrl, embedded: false };
 }
 
+/** The configuration the command needs: the database, and whether the IdP manages roles (OIDC_ROLE_CLAIM, OIDC_ROLE_MAP). */
+function configuration() {
+  return { database: databaseUrl(), roles: loadRoleEnv(process.env) };
+}
+
 async function main(): Promise<number> {
   const parsed = parseUsersCliArguments(process.argv.slice(2));
   if (!parsed.ok) {
@@ -31,9 +36,9 @@ async function main(): Promise<number> {
     output.out(USERS_CLI_USAGE);
     return 0;
   }
-  let database;
+  let database, roles;
   try {
-    database = databaseUrl();
+    ({ database, roles } = configuration());
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     output.err(`users: ${error.message}`);
@@ -42,7 +47,7 @@ async function main(): Promise<number> {
   if (database.embedded) output.err(`users: DATABASE_URL is not set: using the embedded database of \`npm run dev\` (${describeDatabase(database.url)}).`);
   const { db, pool } = createDatabase(database.url, 1);
   try {
-    return await runUsersCommand(db, parsed.command, { rolesManagedByIdp: rolesManagedByIdpForCli(process.env) }, output);
+    return await runUsersCommand(db, parsed.command, roles, output);
   } catch (error) {
     // Prisma's messages start with the call that failed; their last line says why.
     const reason = (error instanceof Error ? error.message : String(error)).split("\n").map((line) => line.trim()).filter(Boolean).at(-1);

@@ -7,7 +7,7 @@ import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { showServiceUnavailable } from "@/lib/service-unavailable";
 import { listUsers } from "@/lib/users/list-users";
-import { rolesManagedByIdp } from "@/lib/users/roles-managed-by-idp-placeholder";
+import { rolesManagedByIdp } from "@/lib/users/idp-role-mapping";
 import { DEFAULT_USER_PAGE_SIZE, parseUserListQuery, type UserListQuery } from "@/lib/users/user-list-query";
 
 export const dynamic = "force-dynamic";

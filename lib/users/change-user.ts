@@ -4,12 +4,18 @@ import type { Role } from "../auth/edge/roles";
 import { revokeFamilies } from "../auth/sessions/revocation";
 import { clearFamilyStateCache } from "../auth/sessions/token-families";
 import type { Db } from "../db";
+import type { Env } from "../env";
 import type { AdminUser } from "./admin-user";
+import { idpManagedRoleMessage } from "./idp-role-mapping";
 import type { UserAdminContext } from "./user-admin-context";
 import type { UserChangeRequest } from "./user-change-request";
 import { findAdminUser } from "./user-details";
 
-export type UserChangeOutcome = { ok: true; user: AdminUser } | { ok: false; code: "not_found" | "last_admin" | "conflict" | "role_managed_by_idp" };
+export type UserChangeOutcome =
+  | { ok: true; user: AdminUser }
+  | { ok: false; code: "not_found" | "last_admin" | "conflict" }
+  /** `message` names the claim the identity provider's mapping reads (OIDC_ROLE_CLAIM). */
+  | { ok: false; code: "role_managed_by_idp"; message: string };
 
 /**
  * pg_advisory_xact_lock key: every change of a role or of disabled holds it until it commits,
@@ -24,19 +30,20 @@ const isActiveAdmin = (role: Role, disabled: boolean) => role === "admin" && !di
 /**
  * Changes a user's role and/or disables or enables them, by the rules every path shares:
  * the version must be the current one (else `conflict`), at least one active admin remains
- * (else `last_admin`), no manual role while the IdP manages roles. Disabling revokes every
- * session and API token of the user in the same transaction, and each change records its
- * audit event there too: if the event cannot be written, nothing changes (the caller's 503).
+ * (else `last_admin`), no manual role while the IdP manages roles (OIDC_ROLE_CLAIM: a sign-in
+ * would undo it). Disabling revokes every session and API token of the user in the same
+ * transaction, and each change records its audit event there too: if the event cannot be
+ * written, nothing changes (the caller's 503).
  * A change to what the user already is succeeds without a new version or an event.
  */
 export async function changeUser(
   db: Db,
   userId: string,
   change: UserChangeRequest,
-  context: UserAdminContext & { rolesManagedByIdp: boolean },
+  context: UserAdminContext & Pick<Env, "idpRoleMapping">,
 ): Promise<UserChangeOutcome> {
-  if (change.role !== undefined && context.rolesManagedByIdp) return { ok: false, code: "role_managed_by_idp" };
-  const outcome = await db.$transaction(async (tx): Promise<{ ok: true } | Extract<UserChangeOutcome, { ok: false }>> => {
+  if (change.role !== undefined && context.idpRoleMapping) return { ok: false, code: "role_managed_by_idp", message: idpManagedRoleMessage(context.idpRoleMapping) };
+  const outcome = await db.$transaction(async (tx): Promise<{ ok: true } | { ok: false; code: "not_found" | "last_admin" | "conflict" }> => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${USER_ADMIN_LOCK_ID}::bigint)`;
     const user = await tx.user.findUnique({ where: { id: userId }, select: { role: true, disabledAt: true, version: true } });
     if (!user) return { ok: false, code: "not_found" };

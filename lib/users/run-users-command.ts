@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "../db";
+import type { Env } from "../env";
 import { formatUtcMinute } from "../format-utc-minute";
 import type { AdminUser } from "./admin-user";
 import { changeUser } from "./change-user";
@@ -43,7 +44,7 @@ const WHAT_CHANGED = {
   enable: (email: string, before: AdminUser) => (before.status === "active" ? `${email} is already active; nothing changed.` : `${email} is enabled: they can sign in again.`),
 };
 
-async function change(db: Db, command: Exclude<UsersCommand, { kind: "list" | "help" }>, rolesManagedByIdp: boolean, output: CommandOutput): Promise<number> {
+async function change(db: Db, command: Exclude<UsersCommand, { kind: "list" | "help" }>, roles: Pick<Env, "idpRoleMapping">, output: CommandOutput): Promise<number> {
   // Sign-in stores emails in lower case.
   const email = command.email.toLowerCase();
   const row = await db.user.findUnique({ where: { email }, select: { id: true } });
@@ -54,9 +55,10 @@ async function change(db: Db, command: Exclude<UsersCommand, { kind: "list" | "h
   }
   const request: UserChangeRequest =
     command.kind === "set-role" ? { role: command.role, version: before.version } : { disabled: command.kind === "disable", version: before.version };
-  const outcome = await changeUser(db, row.id, request, { ...CLI, rolesManagedByIdp });
+  const outcome = await changeUser(db, row.id, request, { ...CLI, ...roles });
   if (!outcome.ok) {
-    output.err(`users: ${email}: ${outcome.code === "conflict" ? "changed by someone else meanwhile; run the command again." : USER_ADMIN_ERRORS[outcome.code].message} (${outcome.code})`);
+    const why = outcome.code === "role_managed_by_idp" ? outcome.message : outcome.code === "conflict" ? "changed by someone else meanwhile; run the command again." : USER_ADMIN_ERRORS[outcome.code].message;
+    output.err(`users: ${email}: ${why} (${outcome.code})`);
     return 1;
   }
   output.out(WHAT_CHANGED[command.kind](email, before, outcome.user));
@@ -64,6 +66,6 @@ async function change(db: Db, command: Exclude<UsersCommand, { kind: "list" | "h
 }
 
 /** `npm run users`'s commands, by the same functions and rules as the API, with the audit actor "cli". Returns the exit code. */
-export async function runUsersCommand(db: Db, command: Exclude<UsersCommand, { kind: "help" }>, options: { rolesManagedByIdp: boolean }, output: CommandOutput): Promise<number> {
-  return command.kind === "list" ? list(db, command, output) : change(db, command, options.rolesManagedByIdp, output);
+export async function runUsersCommand(db: Db, command: Exclude<UsersCommand, { kind: "help" }>, roles: Pick<Env, "idpRoleMapping">, output: CommandOutput): Promise<number> {
+  return command.kind === "list" ? list(db, command, output) : change(db, command, roles, output);
 }

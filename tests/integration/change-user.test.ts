@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb, type Db } from "@/lib/db";
 import { changeUser } from "@/lib/users/change-user";
+import { AUDIT_TRAIL_DOWN_USER_AGENT, breakAuditTrailFor } from "./audit-support";
 import { adminContext, sidelineActiveAdmins, signedUpUser } from "./user-fixtures";
 
 const databaseUrl = inject("databaseUrl");
@@ -75,8 +76,13 @@ describe("changing a user: roles, disabling, versions", () => {
   it("refuses role changes while the identity provider manages roles, and still disables and enables", async () => {
     const [admin] = await onlyAdmins("idp-admin");
     const target = await signedUpUser(db, "idp-target");
-    expect(await changeUser(db, target.id, { role: "admin", version: target.version }, adminContext(admin!.id, true))).toEqual({ ok: false, code: "role_managed_by_idp" });
-    const disabled = await changeUser(db, target.id, { disabled: true, version: target.version }, adminContext(admin!.id, true));
+    const okta = { claim: "groups", roleMap: new Map([["vsa-admins", "admin" as const]]) };
+    expect(await changeUser(db, target.id, { role: "admin", version: target.version }, adminContext(admin!.id, okta))).toEqual({
+      ok: false,
+      code: "role_managed_by_idp",
+      message: expect.stringContaining('the ID token\'s "groups" claim'),
+    });
+    const disabled = await changeUser(db, target.id, { disabled: true, version: target.version }, adminContext(admin!.id, okta));
     expect(disabled).toMatchObject({ ok: true, user: { status: "disabled", role: "viewer" } });
   });
 
@@ -93,14 +99,13 @@ describe("changing a user: roles, disabling, versions", () => {
       { action: "user_enabled", actor: admin!.id },
     ]);
 
-    // A real failure of the audit table (a trigger refusing inserts), not a stand-in.
-    await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION refuse_audit_${process.pid}() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'audit trail unavailable'; END $$ LANGUAGE plpgsql`);
-    await db.$executeRawUnsafe(`CREATE TRIGGER refuse_audit BEFORE INSERT ON "AuditEvent" FOR EACH ROW EXECUTE FUNCTION refuse_audit_${process.pid}()`);
+    // A real failure of the audit table (a trigger refusing this request's events), not a stand-in.
+    const repair = await breakAuditTrailFor(db);
     try {
-      await expect(changeUser(db, target.id, { role: "admin", disabled: true, version: target.version + 2 }, adminContext(admin!.id))).rejects.toThrow(/audit trail unavailable/);
+      const change = { role: "admin" as const, disabled: true, version: target.version + 2 };
+      await expect(changeUser(db, target.id, change, adminContext(admin!.id, null, AUDIT_TRAIL_DOWN_USER_AGENT))).rejects.toThrow(/the audit trail is unavailable/);
     } finally {
-      await db.$executeRawUnsafe(`DROP TRIGGER refuse_audit ON "AuditEvent"`);
-      await db.$executeRawUnsafe(`DROP FUNCTION refuse_audit_${process.pid}()`);
+      await repair();
     }
     expect(await db.user.findUniqueOrThrow({ where: { id: target.id } })).toMatchObject({ role: "viewer", disabledAt: null, version: target.version + 2 });
   });

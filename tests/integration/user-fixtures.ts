@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Role } from "@prisma/client";
 import { createBrowserFamily } from "@/lib/auth/sessions/token-families";
 import type { Db } from "@/lib/db";
+import type { IdpRoleMapping } from "@/lib/users/idp-role-mapping";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
 
 /** Marks this run's users (emails `PREFIX-label@example.test`), so searches find only them. */
@@ -35,6 +36,6 @@ export async function sidelineActiveAdmins(db: Db): Promise<() => Promise<void>>
 }
 
 /** An administrator's request context for the audit trail. */
-export function adminContext(adminUserId: string, rolesManagedByIdp = false) {
-  return { actor: { userId: adminUserId }, request: { ipAddress: "203.0.113.9", userAgent: "integration-test", requestId: `req-${RUN}` }, rolesManagedByIdp };
+export function adminContext(adminUserId: string, idpRoleMapping: IdpRoleMapping | null = null, userAgent = "integration-test") {
+  return { actor: { userId: adminUserId }, request: { ipAddress: "203.0.113.9", userAgent, requestId: `req-${RUN}` }, idpRoleMapping };
 }

@@ -10,7 +10,7 @@ import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { formatUtcMinute } from "@/lib/format-utc-minute";
 import { showServiceUnavailable } from "@/lib/service-unavailable";
-import { rolesManagedByIdp } from "@/lib/users/roles-managed-by-idp-placeholder";
+import { rolesManagedByIdp } from "@/lib/users/idp-role-mapping";
 import { findUserDetails } from "@/lib/users/user-details";
 
 export const dynamic = "force-dynamic";

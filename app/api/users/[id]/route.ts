@@ -3,7 +3,6 @@ import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { readLimitedJson } from "@/lib/http/body-limit";
 import { changeUser } from "@/lib/users/change-user";
-import { rolesManagedByIdp } from "@/lib/users/roles-managed-by-idp-placeholder";
 import { userAdminContextOf } from "@/lib/users/user-admin-context";
 import { userAdminErrorResponse } from "@/lib/users/user-admin-errors";
 import { parseUserChangeRequest } from "@/lib/users/user-change-request";
@@ -25,7 +24,8 @@ export const PATCH = guardedRoute<{ id: string }>("/api/users/[id]", "PATCH", as
   const parsed = parseUserChangeRequest(body.value);
   if (!parsed.ok) return userAdminErrorResponse("invalid_request", parsed.message);
   const env = getEnv();
-  const context = { ...userAdminContextOf(request, identity.userId, env), rolesManagedByIdp: rolesManagedByIdp(env) };
+  const context = { ...userAdminContextOf(request, identity.userId, env), idpRoleMapping: env.idpRoleMapping };
   const outcome = await changeUser(getDb(), (await params).id, parsed.change, context);
-  return outcome.ok ? Response.json(outcome.user, { headers: noStore }) : userAdminErrorResponse(outcome.code);
+  if (!outcome.ok) return userAdminErrorResponse(outcome.code, outcome.code === "role_managed_by_idp" ? outcome.message : undefined);
+  return Response.json(outcome.user, { headers: noStore });
 });
