@@ -5,7 +5,7 @@ import { usePathname } from "next/navigation";
 
 const SECTIONS = [
   { href: "/admin", label: "Users", current: (path: string) => path === "/admin" || path.startsWith("/admin/users") },
-  { href: "/admin/audit", label: "Audit log", current: (path: string) => path.startsWith("/admin/audit") },
+  { href: "/admin/audit", label: "Audit trail", current: (path: string) => path.startsWith("/admin/audit") },
 ];
 
 /** The administration's sections; the current one is marked for screen readers too (aria-current). */

@@ -49,7 +49,7 @@ export function clientAddressFromForwardedFor(forwardedFor: string | null, trust
  * not pass the server hook (one that arrived while the server was still starting) is never
  * believed: its X-Forwarded-For may be the client's own.
  */
-export function clientAddress(request: { headers: Pick<Headers, "get"> }, trustedProxyCount: number): string | null {
+export function clientAddress(request: Request, trustedProxyCount: number): string | null {
   if (!passedPeerAddressHook(request.headers)) return null;
   return clientAddressFromForwardedFor(request.headers.get("x-forwarded-for"), trustedProxyCount);
 }

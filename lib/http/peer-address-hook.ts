@@ -47,7 +47,7 @@ export function installPeerAddressHook(trustedProxyCount: number): void {
 }
 
 /** Whether the hook saw this request (always false when it is not installed). */
-export function passedPeerAddressHook(headers: Pick<Headers, "get">): boolean {
+export function passedPeerAddressHook(headers: Headers): boolean {
   const proof = processGlobals[PROOF_KEY];
   return proof !== undefined && headers.get(PEER_CHECKED_HEADER) === proof;
 }
