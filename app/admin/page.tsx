@@ -5,6 +5,7 @@ import { UsersTable } from "@/components/admin/users-table";
 import { requirePageUser } from "@/lib/auth/policy/page-guard";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { getLogger } from "@/lib/observability/logger";
 import { showServiceUnavailable } from "@/lib/service-unavailable";
 import { listUsers } from "@/lib/users/list-users";
 import { rolesManagedByIdp } from "@/lib/users/idp-role-mapping";
@@ -30,7 +31,7 @@ export default async function AdminUsersPage({ searchParams }: Props) {
   const parsed = parseUserListQuery(await searchParams);
   const query: UserListQuery = parsed.ok ? parsed.query : { limit: DEFAULT_USER_PAGE_SIZE };
   const page = await listUsers(getDb(), query).catch((error: unknown) => {
-    console.error("[pages] the user list could not be read:", error instanceof Error ? error.message : error);
+    getLogger().error({ event: "page_users_unavailable", error: error instanceof Error ? error.message : String(error) });
     return null;
   });
   if (!page) showServiceUnavailable("/admin");

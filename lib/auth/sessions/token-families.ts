@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "../../db";
 import { ExpiringCache } from "../../expiring-cache";
+import { getLogger } from "../../observability/logger";
 import type { Role } from "../edge/roles";
 
 /**
@@ -86,7 +87,7 @@ async function recordFamilyUse(db: Db, familyId: string, now: number): Promise<v
       data: { lastUsedAt: new Date(now) },
     });
   } catch (error) {
-    console.error("[sessions] could not record when a session was last used:", error instanceof Error ? error.message : error);
+    getLogger().error({ event: "family_use_not_recorded", familyId, error: error instanceof Error ? error.message : String(error) });
   }
 }
 

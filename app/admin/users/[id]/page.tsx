@@ -8,6 +8,7 @@ import { RoleText, StatusBadge, actionableUser, userLabel } from "@/components/a
 import { requirePageUser } from "@/lib/auth/policy/page-guard";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { getLogger } from "@/lib/observability/logger";
 import { formatUtcMinute } from "@/lib/format-utc-minute";
 import { showServiceUnavailable } from "@/lib/service-unavailable";
 import { rolesManagedByIdp } from "@/lib/users/idp-role-mapping";
@@ -22,7 +23,7 @@ export default async function AdminUserPage({ params }: Props) {
   const path = `/admin/users/${encodeURIComponent(id)}`;
   await requirePageUser(path, { role: "admin" });
   const details = await findUserDetails(getDb(), id).catch((error: unknown) => {
-    console.error("[pages] the user could not be read:", error instanceof Error ? error.message : error);
+    getLogger().error({ event: "page_user_unavailable", error: error instanceof Error ? error.message : String(error) });
     return "unavailable" as const;
   });
   if (details === "unavailable") showServiceUnavailable(path);
