@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { expect, test, type Browser, type BrowserContext, type Locator, type Page, type TestInfo } from "@playwright/test";
 import pg from "pg";
+import { startAppInstance, type AppInstance } from "../support/app-instance";
 import { E2E } from "./e2e-settings";
 import { watchPolicyViolations, type PolicyViolation } from "./policy-violations";
 import { consent, signInThroughProvider } from "./sign-in-flow";
@@ -198,6 +199,13 @@ test("alice disables bob: his next API call is refused, his next sign-in says th
   await alice.page.getByRole("dialog", { name: `Enable ${BOB}?` }).getByRole("button", { name: "Enable" }).click();
   await expect(bobRow(alice.page)).toContainText("active");
   await again.close();
+
+  // Each change is on record, by alice, about bob, newest first.
+  await alice.page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Audit trail" }).click();
+  await expect(alice.page.getByRole("heading", { name: "Audit trail", level: 1 })).toBeVisible();
+  await alice.page.goto(`/admin/audit?user=${encodeURIComponent(BOB)}`);
+  const events = alice.page.getByTestId("audit-events").getByRole("row");
+  for (const action of ["User enabled", "User disabled", "Role changed"]) await expect(events.filter({ hasText: action }).first()).toContainText("alice@example.com");
   expect(aliceViolations).toEqual([]);
 });
 
@@ -219,4 +227,40 @@ test("bob, enabled, signs in again; his page in the console lists that session, 
   expect(await me.json()).toMatchObject({ error: "token_revoked" });
   await bobAgain.context.close();
   expect(aliceViolations).toEqual([]);
+});
+
+test.describe("when the identity provider manages roles", () => {
+  // The same build with OIDC_ROLE_CLAIM/OIDC_ROLE_MAP (alice is in the provider's vsa-admins).
+  let instance: AppInstance;
+  test.use({ baseURL: E2E.roleMappingAppUrl });
+
+  test.beforeAll(async () => {
+    instance = await startAppInstance(Number(new URL(E2E.roleMappingAppUrl).port), {
+      OIDC_ROLE_CLAIM: "groups",
+      OIDC_ROLE_MAP: JSON.stringify({ "vsa-admins": "admin", "vsa-managers": "campaign_manager" }),
+    });
+  });
+
+  test.afterAll(async () => {
+    await instance?.stop();
+  });
+
+  test("the console says so and refuses role changes, and still disables and enables", async ({ page }) => {
+    await signInThroughProvider(page, "alice@example.com", "alice");
+    await consent(page);
+    await expect(page).toHaveURL(`${instance.url}/profile`);
+    await openBobInConsole(page);
+    await expect(bobRow(page)).toContainText("managed by the identity provider");
+    await expect(bobRow(page).getByRole("button", { name: `Change role of ${BOB}` })).toHaveCount(0);
+    await screenshot(page, test.info(), "admin-console-roles-from-idp");
+
+    const [{ id, version }] = (await (await page.request.get(`/api/users?q=${encodeURIComponent(BOB)}`)).json()).users;
+    const refused = await page.request.patch(`/api/users/${id}`, { headers: { origin: instance.url }, data: { role: "admin", version } });
+    expect(refused.status()).toBe(409);
+    expect(await refused.json()).toEqual({ error: "role_managed_by_idp", message: expect.stringContaining('the ID token\'s "groups" claim') });
+    const disabled = await page.request.patch(`/api/users/${id}`, { headers: { origin: instance.url }, data: { disabled: true, version } });
+    expect(await disabled.json()).toMatchObject({ status: "disabled", version: version + 1 });
+    const enabled = await page.request.patch(`/api/users/${id}`, { headers: { origin: instance.url }, data: { disabled: false, version: version + 1 } });
+    expect(await enabled.json()).toMatchObject({ status: "active" });
+  });
 });
