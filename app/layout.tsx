@@ -22,7 +22,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <SiteHeader />
-        <main id="main" className="mx-auto w-full max-w-2xl px-4 py-10 sm:py-16">
+        {/* A reading column; a page that holds wide tables (data-wide: the administration) gets more room. */}
+        <main id="main" className="mx-auto w-full max-w-2xl px-4 py-10 sm:py-16 has-[[data-wide]]:max-w-6xl">
           {children}
         </main>
       </body>

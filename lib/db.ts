@@ -7,6 +7,16 @@ import { metrics } from "./observability/metrics";
 
 export type Db = PrismaClient;
 
+/** host:port/database of a connection string: enough to name it in a message, without its password. */
+export function describeDatabase(databaseUrl: string): string {
+  try {
+    const url = new URL(databaseUrl);
+    return `${url.host}${url.pathname}`;
+  } catch {
+    return "DATABASE_URL";
+  }
+}
+
 /**
  * A Prisma client over PostgreSQL's wire protocol: a real server, or the embedded one
  * `npm run dev` serves. `maxConnections` is the pool size per process.

@@ -9,3 +9,4 @@ export declare const DEV_DEFAULTS: Readonly<{
   initialAdminEmails: readonly string[];
 }>;
 export declare function devIssuer(port?: number): string;
+export declare function embeddedDatabaseUrl(port?: number): string;

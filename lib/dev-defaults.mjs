@@ -17,3 +17,8 @@ export const DEV_DEFAULTS = Object.freeze({
 export function devIssuer(port = DEV_DEFAULTS.oidcPort) {
   return `http://127.0.0.1:${port}`;
 }
+
+/** The embedded database `npm run dev` serves (PGlite over the PostgreSQL wire protocol) on a given port. */
+export function embeddedDatabaseUrl(port = DEV_DEFAULTS.embeddedDbPort) {
+  return `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
+}

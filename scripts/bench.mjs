@@ -8,11 +8,13 @@
 // /api/health/live (the floor: a public route through the middleware) against
 // /api/auth/verify and /api/auth/me with the cookie and with the token, and a 401 path.
 // Then RSS before and after 100,000 gated requests with distinct valid tokens and with
-// garbage tokens, and how long a sign-in takes to fail against an IdP that hangs (a second
-// instance against the hostile test provider). Prints a table; writes JSON under bench-results/.
+// garbage tokens; the administrators' console with 100,000 users seeded
+// (scripts/bench-admin-console.mjs); and how long a sign-in takes to fail against an IdP that
+// hangs (a second instance against the hostile test provider). Prints tables; writes JSON under
+// bench-results/.
 //
 // Flags: --smoke (short: CI keeps it working), --rounds N, --duration SECONDS,
-// --connections N, --memory-requests N, --no-build.
+// --connections N, --memory-requests N, --console-users N, --no-build.
 import { spawn, spawnSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -23,6 +25,7 @@ import { chromium } from "@playwright/test";
 import autocannon from "autocannon";
 import { SignJWT, decodeJwt, importJWK } from "jose";
 import { devIssuer } from "../lib/dev-defaults.mjs";
+import { measureAdminConsole } from "./bench-admin-console.mjs";
 import { measureHangingIdp } from "./bench-hanging-idp.mjs";
 import { measureSignIns } from "./bench-sign-in.mjs";
 import { treeRss } from "./process-tree-rss.mjs";
@@ -36,6 +39,7 @@ const { values: flags } = parseArgs({
     duration: { type: "string" },
     connections: { type: "string", default: "16" },
     "memory-requests": { type: "string" },
+    "console-users": { type: "string" },
     "no-build": { type: "boolean", default: false },
   },
 });
@@ -46,6 +50,8 @@ const settings = {
   warmupSeconds: smoke ? 1 : 3,
   connections: Number(flags.connections),
   memoryRequests: Number(flags["memory-requests"] ?? (smoke ? 2000 : 100_000)),
+  consoleUsers: Number(flags["console-users"] ?? (smoke ? 2000 : 100_000)),
+  consoleSamples: smoke ? 5 : 30,
   fixedRate: 200,
 };
 const APP_PORT = 3200;
@@ -317,6 +323,17 @@ async function main() {
     growthTotalPercent: Number((((rssAfterGarbage - rssBefore) / rssBefore) * 100).toFixed(1)),
   };
 
+  log(`the administrators' console: ${settings.consoleUsers} users seeded, ${settings.consoleSamples} requests per page`);
+  await adoptRenewedCookie();
+  const adminConsole = await measureAdminConsole({
+    appUrl,
+    databaseUrl: database.url,
+    cookie: sessionCookie.value,
+    adminEmail: "alice@example.com",
+    users: settings.consoleUsers,
+    samples: settings.consoleSamples,
+  });
+
   log("a hanging identity provider: sign-ins whose token endpoint holds its answer for 30 s");
   const hanging = await measureHangingIdp({ start, env, appPort: APP_PORT + 1, oidcPort: OIDC_PORT + 1, runs: smoke ? 1 : 3 });
   log(`the sign-in's own cost: the callback beside Auth.js wired by hand (bench/anchor), ${smoke ? 3 : 40} browserless sign-ins each`);
@@ -342,6 +359,14 @@ async function main() {
   console.log("");
   console.log(`RSS: ${memory.rssBeforeMiB} MiB before; ${memory.rssAfterValidMiB} MiB after ${memory.requestsEach} distinct valid tokens (${memory.growthAfterValidPercent} %); ${memory.rssAfterGarbageMiB} MiB after as many garbage tokens (${memory.growthAfterGarbagePercent} %); total ${memory.growthTotalPercent} %`);
 
+  console.log("");
+  console.log(
+    `Administrators' console with ${adminConsole.users} users (seeded in ${adminConsole.seedMs} ms), pages of ${adminConsole.pageSize}, ${adminConsole.samples} requests each, one at a time (target ≤ 150 ms):`,
+  );
+  console.log("| request | p50 ms | p95 ms | max ms |");
+  console.log("|---|---:|---:|---:|");
+  for (const row of adminConsole.rows) console.log(`| ${row.request} | ${row.p50Ms} | ${row.p95Ms} | ${row.maxMs} |`);
+
   const hangingMs = hanging.samples.map((sample) => sample.elapsedMs);
   console.log(
     `Hanging IdP (OIDC_HTTP_TIMEOUT_MS ${hanging.timeoutMs}, token endpoint holding ${hanging.hangMs / 1000} s): the callback answered in ${hangingMs.join(", ")} ms (median ${median(hangingMs)} ms) → ${[...new Set(hanging.samples.map((sample) => `${sample.status} ${sample.verdict}`))].join("; ")}`,
@@ -355,7 +380,7 @@ async function main() {
   console.log(`| Auth.js wired by hand, no database (anchor) | ${signIns.anchor.p50Ms} | ${signIns.anchor.p90Ms} | — |`);
   console.log(`The console's callback is ${(signIns.console.p50Ms - signIns.anchor.p50Ms).toFixed(1)} ms above the anchor's at the median (target: ≤ 8 ms).`);
 
-  const report = { date: new Date().toISOString(), smoke, settings, machine: { cpus: os.cpus().length, node: process.version }, database: process.env.DATABASE_URL ? "postgresql" : "embedded", summary, fixedRate, memory, hanging, signIns };
+  const report = { date: new Date().toISOString(), smoke, settings, machine: { cpus: os.cpus().length, node: process.version }, database: process.env.DATABASE_URL ? "postgresql" : "embedded", summary, fixedRate, memory, adminConsole, hanging, signIns };
   const outDir = path.join(root, "bench-results");
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `bench-${report.date.replace(/[:.]/g, "-")}${smoke ? "-smoke" : ""}.json`);

@@ -1,19 +1,9 @@
 // npm run db:prune: deletes now what the app's hourly pruning would (ended sessions and API
 // tokens past DATA_RETENTION_DAYS, expired refresh and logout tokens, old rate-limit
 // counters, audit events past AUDIT_RETENTION_DAYS), whenever it last ran. It takes the same lock, so it never runs beside it.
-import { createDatabase } from "../lib/db";
+import { createDatabase, describeDatabase } from "../lib/db";
 import { ConfigurationError, loadDatabaseEnv } from "../lib/env";
 import { formatPruneCounts, pruneExpiredData } from "../lib/maintenance/prune";
-
-/** host:port/database of a connection string: enough to name it, without its password. */
-function describeDatabase(databaseUrl: string): string {
-  try {
-    const url = new URL(databaseUrl);
-    return `${url.host}${url.pathname}`;
-  } catch {
-    return "DATABASE_URL";
-  }
-}
 
 async function main(): Promise<number> {
   let env;

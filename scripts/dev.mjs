@@ -8,7 +8,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { DEV_DEFAULTS, devIssuer } from "../lib/dev-defaults.mjs";
+import { DEV_DEFAULTS, devIssuer, embeddedDatabaseUrl } from "../lib/dev-defaults.mjs";
 import { portOpen, waitFor } from "./wait-for.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -80,7 +80,7 @@ async function ensureDatabase() {
     // -m 4: the app's one connection plus the migration command's.
     startChild("embedded database", process.execPath, [server, "-d", path.join(dataDir, "pg"), "-p", String(dbPort), "-m", "4"], env);
     await waitFor("the embedded database", () => portOpen(dbPort));
-    env.DATABASE_URL = `postgresql://postgres:postgres@127.0.0.1:${dbPort}/postgres?sslmode=disable`;
+    env.DATABASE_URL = embeddedDatabaseUrl(dbPort);
     // PGlite is one backend: its socket server interleaves the extended-protocol messages of
     // concurrent connections outside transactions, so the app keeps a single connection.
     env.DATABASE_POOL_MAX = "1";

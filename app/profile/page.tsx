@@ -1,21 +1,16 @@
 import { redirect } from "next/navigation";
 import { CreateApiToken } from "@/components/create-api-token";
 import { SignOutButton } from "@/components/sign-out-button";
+import { ROLE_LABELS } from "@/lib/auth/edge/roles";
 import { requirePageUser } from "@/lib/auth/policy/page-guard";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { formatUtcMinute } from "@/lib/format-utc-minute";
 import { getLogger } from "@/lib/observability/logger";
 import { showServiceUnavailable } from "@/lib/service-unavailable";
 import { findUserProfile } from "@/lib/users/find-user-profile";
 
 export const dynamic = "force-dynamic";
-
-const ROLE_LABELS = { admin: "admin", campaign_manager: "campaign manager", viewer: "viewer" } as const;
-
-function formatDate(date: Date | null): string {
-  if (!date) return "never";
-  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
 
 export default async function ProfilePage() {
   const user = await requirePageUser("/profile", { role: "viewer" });
@@ -31,8 +26,8 @@ export default async function ProfilePage() {
     ["Name", profile.name ?? "—", "profile-name"],
     ["Email", profile.email ?? "—", "profile-email"],
     ["Role", ROLE_LABELS[profile.role], "profile-role"],
-    ["Member since", formatDate(profile.createdAt), "profile-created"],
-    ["Last sign-in", formatDate(profile.lastLoginAt), "profile-last-login"],
+    ["Member since", formatUtcMinute(profile.createdAt), "profile-created"],
+    ["Last sign-in", formatUtcMinute(profile.lastLoginAt), "profile-last-login"],
   ];
   return (
     <section className="space-y-6">

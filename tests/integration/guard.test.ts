@@ -1,17 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { exportJWK, generateKeyPair } from "jose";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { requireUser as RequireUser } from "@/lib/auth/policy/guard";
 import { createDb } from "@/lib/db";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
+import { configureProcess } from "./process-configuration";
 
-// The guard reads the process configuration, as route handlers do.
-const { privateKey } = await generateKeyPair("ES256", { extractable: true });
-process.env.AUTH_SECRET = "guard-test-secret-0123456789abcdefghijklmnop";
-process.env.API_TOKEN_SIGNING_KEY = JSON.stringify({ ...(await exportJWK(privateKey)), kid: "guard" });
-process.env.DATABASE_URL = inject("databaseUrl");
-process.env.DATABASE_POOL_MAX = String(inject("poolMax"));
+await configureProcess("guard");
 
 const db = createDb(inject("databaseUrl"), inject("poolMax"));
 const VIEWER = { access: "signed-in", role: "viewer" } as const;

@@ -52,6 +52,16 @@ describe("the route policy table", () => {
     expect(routeOf("/api")).toBeUndefined();
   });
 
+  it("lets only admins at the user administration, and its writes only from this origin with a cookie", () => {
+    expect(routeOf("/api/users/cmi123")).toBe("/api/users/[id]");
+    expect(routeOf("/api/users/cmi123/revoke-sessions")).toBe("/api/users/[id]/revoke-sessions");
+    expect(policyOf("/api/users", "GET")).toEqual({ access: "signed-in", role: "admin" });
+    expect(policyOf("/api/users/[id]", "GET")).toEqual({ access: "signed-in", role: "admin" });
+    expect(policyOf("/api/users/[id]", "PATCH")).toEqual({ access: "signed-in", role: "admin", sameOrigin: true });
+    expect(policyOf("/api/users/[id]/revoke-sessions", "POST")).toEqual({ access: "signed-in", role: "admin", sameOrigin: true });
+    expect(policyOf("/api/users/[id]", "DELETE")).toBeUndefined();
+  });
+
   it("lets the middleware pass public routes only, by method", () => {
     expect(isPublicRequest("/api/health/live", "GET")).toBe(true);
     expect(isPublicRequest("/api/auth/refresh", "POST")).toBe(true);

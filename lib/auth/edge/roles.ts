@@ -5,6 +5,9 @@ export type Role = (typeof ROLES)[number];
 
 export const DEFAULT_ROLE: Role = "viewer";
 
+/** How pages name each role. */
+export const ROLE_LABELS: Record<Role, string> = { admin: "admin", campaign_manager: "campaign manager", viewer: "viewer" };
+
 export function isRole(value: unknown): value is Role {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value);
 }

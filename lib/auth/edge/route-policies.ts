@@ -26,6 +26,9 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 const pub = (why: string): RoutePolicy => ({ access: "public", why });
 const viewer: RoutePolicy = { access: "signed-in", role: "viewer" };
+const admin: RoutePolicy = { access: "signed-in", role: "admin" };
+/** An administrator's change: a Bearer token, or a cookie from this app's own pages (CSRF). */
+const adminWrite: RoutePolicy = { access: "signed-in", role: "admin", sameOrigin: true };
 
 export const ROUTE_POLICIES = {
   "/.well-known/jwks.json": { GET: pub("the public keys API tokens are signed with") },
@@ -43,7 +46,10 @@ export const ROUTE_POLICIES = {
   "/api/auth/verify": { GET: viewer },
   "/api/auth/token": { POST: { access: "signed-in", role: "viewer", session: "cookie", sameOrigin: true } },
   "/api/auth/logout": { POST: { access: "signed-in", role: "viewer", sameOrigin: true, ended: "allow" } },
-  "/api/audit": { GET: { access: "signed-in", role: "admin" } },
+  "/api/audit": { GET: admin },
+  "/api/users": { GET: admin },
+  "/api/users/[id]": { GET: admin, PATCH: adminWrite },
+  "/api/users/[id]/revoke-sessions": { POST: adminWrite },
   "/api/[...path]": { GET: viewer, POST: viewer, PUT: viewer, PATCH: viewer, DELETE: viewer },
   "/service-unavailable": { GET: pub("the outage page: it needs nothing") },
 } as const satisfies Record<string, Partial<Record<HttpMethod, RoutePolicy>>>;

@@ -4,7 +4,16 @@ import type { Db } from "../../db";
 import { metrics } from "../../observability/metrics";
 import { clearFamilyStateCache } from "./token-families";
 
-export type RevocationReason = "logout" | "logout_everywhere" | "backchannel_logout" | "refresh_token_reused" | "idp_refresh_failed";
+export type RevocationReason =
+  | "logout"
+  | "logout_everywhere"
+  | "backchannel_logout"
+  | "refresh_token_reused"
+  | "idp_refresh_failed"
+  /** An administrator (console, API or CLI) disabled the user. */
+  | "user_disabled"
+  /** An administrator ended this session or token, or all of the user's. */
+  | "admin_revoked";
 
 export type RevocationMatch = { ids?: string[]; userId?: string; idpSessionId?: string; idpSubject?: string };
 
@@ -12,14 +21,15 @@ export type RevocationMatch = { ids?: string[]; userId?: string; idpSessionId?: 
  * The one revocation rule: a family ends with every family created from it (an API token
  * with the browser sign-in it came from), matched by id, by user, or by the IdP's session or
  * subject (back-channel logout). This instance forgets its cached verdicts at once; others
- * within FAMILY_STATE_CACHE_MS. Answers how many families it ended.
+ * within FAMILY_STATE_CACHE_MS. Answers how many families it ended. `db` may be a transaction:
+ * the revocation then commits with the change that caused it (clear the cache again after it).
  */
-export async function revokeFamilies(db: Db, where: RevocationMatch, reason: RevocationReason): Promise<number> {
+export async function revokeFamilies(db: Pick<Db, "tokenFamily">, where: RevocationMatch, reason: RevocationReason): Promise<number> {
   return (await revokeAndListFamilies(db, where, reason)).length;
 }
 
 /** revokeFamilies, answering which families it ended and whose (for the audit trail). */
-export async function revokeAndListFamilies(db: Db, where: RevocationMatch, reason: RevocationReason): Promise<{ id: string; userId: string }[]> {
+export async function revokeAndListFamilies(db: Pick<Db, "tokenFamily">, where: RevocationMatch, reason: RevocationReason): Promise<{ id: string; userId: string }[]> {
   const filters: Prisma.TokenFamilyWhereInput[] = [];
   if (where.ids) filters.push({ id: { in: where.ids } }, { parentId: { in: where.ids } });
   if (where.userId) filters.push({ userId: where.userId });

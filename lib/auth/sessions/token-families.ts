@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "../../db";
 import { ExpiringCache } from "../../expiring-cache";
+import { getLogger } from "../../observability/logger";
 import type { Role } from "../edge/roles";
 
 /**
@@ -8,6 +9,12 @@ import type { Role } from "../edge/roles";
  * is refused everywhere within this (plus a request's own time: the promise is 2 s).
  */
 export const FAMILY_STATE_CACHE_MS = 1500;
+/**
+ * How stale TokenFamily.lastUsedAt may be. It is written when the family is read from the
+ * database anyway (a cache miss, at most every FAMILY_STATE_CACHE_MS) and is older than this:
+ * one conditional UPDATE per family a minute, never one per request.
+ */
+export const LAST_USED_RESOLUTION_MS = 60_000;
 const FAMILY_STATE_CACHE_MAX_ENTRIES = 10_000;
 
 export type FamilyState =
@@ -49,13 +56,14 @@ export async function getFamilyState(db: Db, familyId: string, now = Date.now(),
   if (cachedRole !== undefined) return { status: "active", role: cachedRole };
   const family = await db.tokenFamily.findUnique({
     where: { id: familyId },
-    select: { ...IDP_GRANT, kind: true, expiresAt: true, parent: { select: IDP_GRANT }, user: { select: { disabledAt: true, role: true } } },
+    select: { ...IDP_GRANT, kind: true, expiresAt: true, lastUsedAt: true, parent: { select: IDP_GRANT }, user: { select: { disabledAt: true, role: true } } },
   });
   if (!family) return { status: "revoked", reason: null };
   if (family.revokedAt) return { status: "revoked", reason: family.revokedReason };
   if (family.parent?.revokedAt) return { status: "revoked", reason: family.parent.revokedReason };
   if (family.user.disabledAt) return { status: "revoked", reason: "user_disabled" };
   if (family.expiresAt.getTime() <= now) return { status: "expired" };
+  if (!family.lastUsedAt || now - family.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) await recordFamilyUse(db, familyId, now);
   const role = family.user.role;
   // The IdP grant this family stands on: a browser sign-in's own, an API token's parent's.
   const grant = family.kind === "browser" ? family : family.parent;
@@ -66,6 +74,21 @@ export async function getFamilyState(db: Db, familyId: string, now = Date.now(),
   }
   activeFamilies.set(familyId, role, Math.min(now + FAMILY_STATE_CACHE_MS, idpExpiry, family.expiresAt.getTime()), now);
   return { status: "active", role };
+}
+
+/**
+ * Marks the family as used now, unless another request (on any instance) did within the
+ * resolution. It is what administrators see as "last used": never worth failing a request for.
+ */
+async function recordFamilyUse(db: Db, familyId: string, now: number): Promise<void> {
+  try {
+    await db.tokenFamily.updateMany({
+      where: { id: familyId, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: new Date(now - LAST_USED_RESOLUTION_MS) } }] },
+      data: { lastUsedAt: new Date(now) },
+    });
+  } catch (error) {
+    getLogger().error({ event: "family_use_not_recorded", familyId, error: error instanceof Error ? error.message : String(error) });
+  }
 }
 
 /** Neither revoked nor expired (a family due for IdP renewal still counts as active here). */

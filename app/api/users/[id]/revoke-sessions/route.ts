@@ -1,0 +1,19 @@
+import { guardedRoute } from "@/lib/auth/policy/guarded-route";
+import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { readLimitedBody } from "@/lib/http/body-limit";
+import { revokeUserSessions } from "@/lib/users/revoke-user-sessions";
+import { parseSessionRevocationRequest } from "@/lib/users/session-revocation-request";
+import { userAdminContextOf } from "@/lib/users/user-admin-context";
+import { userAdminErrorResponse } from "@/lib/users/user-admin-errors";
+
+/** Ends one session or API token of the user (`{ familyId }`), or all of them (no body): `{ revoked }`. */
+export const POST = guardedRoute<{ id: string }>("/api/users/[id]/revoke-sessions", "POST", async (request, { identity }, { params }) => {
+  const body = await readLimitedBody(request);
+  if (!body.ok) return body.response;
+  const parsed = parseSessionRevocationRequest(new TextDecoder().decode(body.bytes));
+  if (!parsed.ok) return userAdminErrorResponse("invalid_request", parsed.message);
+  const context = userAdminContextOf(request, identity.userId, getEnv());
+  const outcome = await revokeUserSessions(getDb(), (await params).id, parsed.familyId, context);
+  return outcome.ok ? Response.json({ revoked: outcome.revoked }, { headers: { "Cache-Control": "no-store" } }) : userAdminErrorResponse(outcome.code);
+});

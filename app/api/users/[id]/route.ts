@@ -1,0 +1,31 @@
+import { guardedRoute } from "@/lib/auth/policy/guarded-route";
+import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { readLimitedJson } from "@/lib/http/body-limit";
+import { changeUser } from "@/lib/users/change-user";
+import { userAdminContextOf } from "@/lib/users/user-admin-context";
+import { userAdminErrorResponse } from "@/lib/users/user-admin-errors";
+import { parseUserChangeRequest } from "@/lib/users/user-change-request";
+import { findUserDetails } from "@/lib/users/user-details";
+
+const noStore = { "Cache-Control": "no-store" };
+
+/** The user, with their active sessions and API tokens. */
+export const GET = guardedRoute<{ id: string }>("/api/users/[id]", "GET", async (_request, _caller, { params }) => {
+  const details = await findUserDetails(getDb(), (await params).id);
+  if (!details) return userAdminErrorResponse("not_found");
+  return Response.json({ ...details.user, sessions: details.sessions, apiTokens: details.apiTokens }, { headers: noStore });
+});
+
+/** `{ role?, disabled?, version }`: the changed user, or 400/404/409 with the rule that refused it. */
+export const PATCH = guardedRoute<{ id: string }>("/api/users/[id]", "PATCH", async (request, { identity }, { params }) => {
+  const body = await readLimitedJson(request);
+  if (!body.ok) return body.response;
+  const parsed = parseUserChangeRequest(body.value);
+  if (!parsed.ok) return userAdminErrorResponse("invalid_request", parsed.message);
+  const env = getEnv();
+  const context = { ...userAdminContextOf(request, identity.userId, env), idpRoleMapping: env.idpRoleMapping };
+  const outcome = await changeUser(getDb(), (await params).id, parsed.change, context);
+  if (!outcome.ok) return userAdminErrorResponse(outcome.code, outcome.code === "role_managed_by_idp" ? outcome.message : undefined);
+  return Response.json(outcome.user, { headers: noStore });
+});
