@@ -64,6 +64,18 @@ describe("API tokens against the database", () => {
     expect(await isFamilyActive(db, caller.familyId)).toBe(true);
   });
 
+  it("records where an API token family was minted from, for administrators", async () => {
+    const caller = await signedInUser();
+    const tokens = await createApiTokens(db, env, caller, { ipAddress: "198.51.100.4", userAgent: `ci-script/${"x".repeat(600)}` });
+    const used = await verify(tokens.access_token);
+    const familyId = used.ok ? used.claims.familyId : "";
+    const family = await db.tokenFamily.findUniqueOrThrow({ where: { id: familyId }, select: { ipAddress: true, userAgent: true, parentId: true } });
+    expect(family).toMatchObject({ ipAddress: "198.51.100.4", parentId: caller.familyId });
+    // A user agent is stored cut at 512 characters, not refused and not unbounded.
+    expect(family.userAgent).toHaveLength(512);
+    expect(family.userAgent?.startsWith("ci-script/")).toBe(true);
+  });
+
   it("gives exactly one winner to concurrent refreshes with one token", async () => {
     const { refresh_token } = await createApiTokens(db, env, await signedInUser());
     // Two clients standing in for two app instances: separate connection pools (on a real

@@ -89,7 +89,15 @@ export async function createApiTokens(db: Db, env: Env, caller: SessionIdentity,
     });
     if (active >= env.apiTokensMaxPerUser) throw new ApiTokenLimitError(env.apiTokensMaxPerUser);
     const family = await tx.tokenFamily.create({
-      data: { kind: "api", userId: caller.userId, parentId: caller.familyId, expiresAt: new Date(now.getTime() + env.apiTokenFamilyMaxDays * 86_400_000) },
+      data: {
+        kind: "api",
+        userId: caller.userId,
+        parentId: caller.familyId,
+        expiresAt: new Date(now.getTime() + env.apiTokenFamilyMaxDays * 86_400_000),
+        // Where it was minted from, shown to administrators on the user's page.
+        ipAddress: request.ipAddress ?? null,
+        userAgent: request.userAgent?.slice(0, 512) ?? null,
+      },
       select: { id: true, expiresAt: true },
     });
     await recordAuditEvent(tx, {
