@@ -26,6 +26,10 @@ export class ExpiringCache<T> {
     this.entries.set(key, { value, expiresAtMs });
   }
 
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
   get size(): number {
     return this.entries.size;
   }

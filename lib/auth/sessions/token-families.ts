@@ -10,6 +10,12 @@ import type { Role } from "../edge/roles";
  */
 export const FAMILY_STATE_CACHE_MS = 1500;
 /**
+ * A cached "active" older than this is read again in the background while it still answers,
+ * so a family in steady use never makes a request wait for the database (and the answer is
+ * still never older than FAMILY_STATE_CACHE_MS).
+ */
+export const FAMILY_STATE_REFRESH_AFTER_MS = 1000;
+/**
  * How stale TokenFamily.lastUsedAt may be. It is written when the family is read from the
  * database anyway (a cache miss, at most every FAMILY_STATE_CACHE_MS) and is older than this:
  * one conditional UPDATE per family a minute, never one per request.
@@ -30,17 +36,31 @@ export type FamilyState =
   | { status: "expired" }
   | { status: "revoked"; reason: string | null };
 
-// One cache per process, on globalThis: Next bundles route handlers and pages separately,
-// and a module-level Map would give each its own copy, so a revocation made by one would
-// not clear the other's.
-const CACHE_KEY = Symbol.for("voicesurveyagent.familyStateCache");
-const processGlobals = globalThis as Record<symbol, unknown>;
-/** Family id → the user's role, for families known to be active. */
-const activeFamilies = (processGlobals[CACHE_KEY] ??= new ExpiringCache<Role>(FAMILY_STATE_CACHE_MAX_ENTRIES)) as ExpiringCache<Role>;
+type FamilyStates = {
+  /** Family id → the user's role and when it was read, for families known to be active. */
+  active: ExpiringCache<{ role: Role; readAt: number }>;
+  /** Reads in flight, by family id: requests that miss together share one. */
+  reads: Map<string, Promise<FamilyState>>;
+  /** Bumped by clearFamilyStateCache: a read started before it must not fill the cache after it. */
+  generation: number;
+};
 
-/** Forgets every cached verdict (tests; and after this instance revokes something itself). */
+// One per process, on globalThis: Next bundles route handlers and pages separately, and a
+// module-level Map would give each its own copy, so a revocation made by one would not clear
+// the other's.
+const STATES_KEY = Symbol.for("voicesurveyagent.familyStates");
+const processGlobals = globalThis as Record<symbol, unknown>;
+const states = (processGlobals[STATES_KEY] ??= {
+  active: new ExpiringCache(FAMILY_STATE_CACHE_MAX_ENTRIES),
+  reads: new Map(),
+  generation: 0,
+} satisfies FamilyStates) as FamilyStates;
+
+/** Forgets every cached verdict and every read in flight (tests; and after this instance revokes something itself). */
 export function clearFamilyStateCache(): void {
-  activeFamilies.clear();
+  states.active.clear();
+  states.reads.clear();
+  states.generation++;
 }
 
 const IDP_GRANT = { id: true, revokedAt: true, revokedReason: true, idpRefreshToken: true, idpAccessTokenExpiresAt: true } as const;
@@ -52,17 +72,55 @@ const IDP_GRANT = { id: true, revokedAt: true, revokedReason: true, idpRefreshTo
  * FAMILY_STATE_CACHE_MS; `fresh` skips the cache (minting credentials reads the database).
  */
 export async function getFamilyState(db: Db, familyId: string, now = Date.now(), options: { fresh?: boolean } = {}): Promise<FamilyState> {
-  const cachedRole = options.fresh ? undefined : activeFamilies.get(familyId, now);
-  if (cachedRole !== undefined) return { status: "active", role: cachedRole };
+  if (options.fresh) return readAndRemember(db, familyId, now);
+  const cached = states.active.get(familyId, now);
+  if (!cached) return sharedRead(db, familyId, now);
+  // A failed background read changes nothing: the entry still expires on time, and the
+  // request that then misses meets the failure itself.
+  if (now - cached.readAt >= FAMILY_STATE_REFRESH_AFTER_MS) sharedRead(db, familyId, now).catch(() => {});
+  return { status: "active", role: cached.role };
+}
+
+/** Requests that miss together wait for one read of the family, not one each. */
+function sharedRead(db: Db, familyId: string, now: number): Promise<FamilyState> {
+  const pending = states.reads.get(familyId);
+  if (pending) return pending;
+  const read = readAndRemember(db, familyId, now);
+  states.reads.set(familyId, read);
+  read
+    .finally(() => {
+      if (states.reads.get(familyId) === read) states.reads.delete(familyId);
+    })
+    .catch(() => {});
+  return read;
+}
+
+/** Reads the family; caches an "active" answer and drops the entry otherwise, unless the cache was cleared meanwhile. */
+async function readAndRemember(db: Db, familyId: string, now: number): Promise<FamilyState> {
+  const generation = states.generation;
+  const { state, cacheUntil } = await readFamilyState(db, familyId, now);
+  if (generation === states.generation) {
+    if (state.status === "active") states.active.set(familyId, { role: state.role, readAt: now }, cacheUntil, now);
+    else states.active.delete(familyId);
+  }
+  return state;
+}
+
+/**
+ * The family as the database has it now, and until when an "active" answer may be trusted:
+ * FAMILY_STATE_CACHE_MS from the read's start, and never past the IdP grant's or the family's end.
+ */
+async function readFamilyState(db: Db, familyId: string, now: number): Promise<{ state: FamilyState; cacheUntil: number }> {
   const family = await db.tokenFamily.findUnique({
     where: { id: familyId },
     select: { ...IDP_GRANT, kind: true, expiresAt: true, lastUsedAt: true, parent: { select: IDP_GRANT }, user: { select: { disabledAt: true, role: true } } },
   });
-  if (!family) return { status: "revoked", reason: null };
-  if (family.revokedAt) return { status: "revoked", reason: family.revokedReason };
-  if (family.parent?.revokedAt) return { status: "revoked", reason: family.parent.revokedReason };
-  if (family.user.disabledAt) return { status: "revoked", reason: "user_disabled" };
-  if (family.expiresAt.getTime() <= now) return { status: "expired" };
+  const ended = (state: FamilyState) => ({ state, cacheUntil: 0 });
+  if (!family) return ended({ status: "revoked", reason: null });
+  if (family.revokedAt) return ended({ status: "revoked", reason: family.revokedReason });
+  if (family.parent?.revokedAt) return ended({ status: "revoked", reason: family.parent.revokedReason });
+  if (family.user.disabledAt) return ended({ status: "revoked", reason: "user_disabled" });
+  if (family.expiresAt.getTime() <= now) return ended({ status: "expired" });
   if (!family.lastUsedAt || now - family.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) await recordFamilyUse(db, familyId, now);
   const role = family.user.role;
   // The IdP grant this family stands on: a browser sign-in's own, an API token's parent's.
@@ -70,10 +128,9 @@ export async function getFamilyState(db: Db, familyId: string, now = Date.now(),
   const { idpRefreshToken, idpAccessTokenExpiresAt } = grant ?? {};
   const idpExpiry = idpRefreshToken && idpAccessTokenExpiresAt ? idpAccessTokenExpiresAt.getTime() : Infinity;
   if (grant && idpRefreshToken && idpAccessTokenExpiresAt && idpExpiry <= now) {
-    return { status: "renewal_due", role, renewFamilyId: grant.id, idpRefreshToken, idpAccessTokenExpiresAt };
+    return ended({ status: "renewal_due", role, renewFamilyId: grant.id, idpRefreshToken, idpAccessTokenExpiresAt });
   }
-  activeFamilies.set(familyId, role, Math.min(now + FAMILY_STATE_CACHE_MS, idpExpiry, family.expiresAt.getTime()), now);
-  return { status: "active", role };
+  return { state: { status: "active", role }, cacheUntil: Math.min(now + FAMILY_STATE_CACHE_MS, idpExpiry, family.expiresAt.getTime()) };
 }
 
 /**
