@@ -14,21 +14,22 @@
 // bench-results/.
 //
 // Flags: --smoke (short: CI keeps it working), --rounds N, --duration SECONDS,
-// --connections N, --memory-requests N, --console-users N, --no-build.
+// --connections N, --memory-requests N, --console-users N, --no-build, and
+// --only PART[,PART] to run some of: throughput, latency, memory, console, hanging, sign-in.
 import { spawn, spawnSync } from "node:child_process";
-import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
-import autocannon from "autocannon";
-import { SignJWT, decodeJwt, importJWK } from "jose";
 import { devIssuer } from "../lib/dev-defaults.mjs";
 import { measureAdminConsole } from "./bench-admin-console.mjs";
+import { measureFixedRateLatency, measureMemory, measureThroughput } from "./bench-gate.mjs";
 import { measureHangingIdp } from "./bench-hanging-idp.mjs";
+import { runLoad } from "./bench-load.mjs";
+import { printReport } from "./bench-report.mjs";
 import { measureSignIns } from "./bench-sign-in.mjs";
-import { treeRss } from "./process-tree-rss.mjs";
 import { portOpen, waitFor } from "./wait-for.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -41,8 +42,13 @@ const { values: flags } = parseArgs({
     "memory-requests": { type: "string" },
     "console-users": { type: "string" },
     "no-build": { type: "boolean", default: false },
+    only: { type: "string" },
   },
 });
+const PARTS = ["throughput", "latency", "memory", "console", "hanging", "sign-in"];
+const only = flags.only?.split(",").map((part) => part.trim()) ?? PARTS;
+for (const part of only) if (!PARTS.includes(part)) throw new Error(`--only: unknown part "${part}"; the parts are ${PARTS.join(", ")}`);
+const runs = (part) => only.includes(part);
 const smoke = flags.smoke;
 const settings = {
   rounds: Number(flags.rounds ?? (smoke ? 1 : 5)),
@@ -96,21 +102,6 @@ function stop(code) {
   setTimeout(() => process.exit(code), 300).unref();
 }
 process.on("SIGINT", () => stop(130));
-
-
-
-
-function runLoad(options) {
-  return new Promise((resolve, reject) => {
-    autocannon({ connections: settings.connections, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
-  });
-}
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 async function startEmbeddedDatabase() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "vsa-bench-pg-"));
@@ -199,8 +190,6 @@ async function main() {
     target.setCookie = response.headers.has("set-cookie");
   }
 
-  log(`warm-up ${settings.warmupSeconds} s per route, then ${settings.rounds} alternating rounds of ${settings.durationSeconds} s, ${settings.connections} connections`);
-  for (const target of targets) await runLoad({ url: `${appUrl}${target.path}`, headers: target.headers, duration: settings.warmupSeconds });
   // Like a browser, adopt a renewed session cookie (the sliding session re-issues it every
   // 5 minutes); a client that never did would get the same renewed value on each response.
   const adoptRenewedCookie = async () => {
@@ -209,178 +198,60 @@ async function main() {
     if (renewed) sessionCookie.value = `authjs.session-token=${renewed}`;
     for (const target of targets) if (target.headers.cookie) target.headers.cookie = sessionCookie.value;
   };
-  const samples = new Map(targets.map((t) => [t.name, []]));
-  for (let round = 0; round < settings.rounds; round++) {
-    await adoptRenewedCookie();
-    const order = round % 2 === 0 ? targets : [...targets].reverse();
-    for (const target of order) {
-      const result = await runLoad({ url: `${appUrl}${target.path}`, headers: target.headers, duration: settings.durationSeconds });
-      const unexpected = result.statusCodeStats ? Object.keys(result.statusCodeStats).filter((code) => Number(code) !== target.status) : [];
-      if (unexpected.length > 0 || result.errors > 0) throw new Error(`${target.name}: unexpected statuses ${unexpected.join(",")} / ${result.errors} errors`);
-      samples.get(target.name).push({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 });
-    }
-  }
-  // Set-Cookie again after minutes of load (a browser-like client adopts renewals).
-  await adoptRenewedCookie();
-  for (const target of targets) {
-    const response = await fetch(`${appUrl}${target.path}`, { headers: target.headers });
-    target.setCookie ||= response.headers.has("set-cookie");
-  }
-  const floorName = targets[0].name;
-  const summary = targets.map((target) => {
-    const runs = samples.get(target.name);
-    return {
-      route: target.name,
-      requestsPerSecond: Math.round(median(runs.map((r) => r.rps))),
-      p50Ms: median(runs.map((r) => r.p50)),
-      p99Ms: median(runs.map((r) => r.p99)),
-      setCookie: target.setCookie,
-      runs,
-    };
-  });
-  const floor = summary.find((s) => s.route === floorName);
-  for (const row of summary) {
-    row.ratioToFloor = Number((row.requestsPerSecond / floor.requestsPerSecond).toFixed(3));
-    row.p99AddedMs = Number((row.p99Ms - floor.p99Ms).toFixed(2));
-  }
+  const gate = { appUrl, rounds: settings.rounds, durationSeconds: settings.durationSeconds, beforeRound: adoptRenewedCookie };
+  const report = { date: new Date().toISOString(), smoke, only, settings, machine: { cpus: os.cpus().length, node: process.version, pinned: PINNING }, database: process.env.DATABASE_URL ? "postgresql" : "embedded" };
 
-  // Latency added by the gate, measured below saturation (a fixed request rate): at full load
-  // on two shared cores, p99 is queueing and GC noise rather than the cost of the gate.
-  log(`latency at a fixed ${settings.fixedRate} requests/s (4 connections), ${settings.rounds} alternating rounds`);
-  const latencyTargets = targets.slice(0, 3);
-  const latencySamples = new Map(latencyTargets.map((t) => [t.name, []]));
-  for (let round = 0; round < settings.rounds; round++) {
+  if (runs("throughput") || runs("latency")) {
+    log(`warm-up ${settings.warmupSeconds} s per route`);
+    for (const target of targets) await runLoad({ url: `${appUrl}${target.path}`, headers: target.headers, duration: settings.warmupSeconds, connections: settings.connections });
+  }
+  if (runs("throughput")) {
+    log(`throughput: ${settings.rounds} alternating rounds of ${settings.durationSeconds} s, ${settings.connections} connections`);
+    report.summary = await measureThroughput({ ...gate, targets, connections: settings.connections });
+    // Set-Cookie again after minutes of load (a browser-like client adopts renewals).
     await adoptRenewedCookie();
-    const order = round % 2 === 0 ? latencyTargets : [...latencyTargets].reverse();
-    for (const target of order) {
-      const result = await runLoad({ url: `${appUrl}${target.path}`, headers: target.headers, duration: settings.durationSeconds, connections: 4, overallRate: settings.fixedRate });
-      latencySamples.get(target.name).push({ p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99 });
+    for (const target of targets) {
+      const response = await fetch(`${appUrl}${target.path}`, { headers: target.headers });
+      target.setCookie ||= response.headers.has("set-cookie");
     }
+    for (const row of report.summary) row.setCookie = targets.find((target) => target.name === row.route).setCookie;
   }
-  const fixedRate = latencyTargets.map((target) => ({
-    route: target.name,
-    requestsPerSecond: settings.fixedRate,
-    p50Ms: median(latencySamples.get(target.name).map((r) => r.p50)),
-    p90Ms: median(latencySamples.get(target.name).map((r) => r.p90)),
-    p99Ms: median(latencySamples.get(target.name).map((r) => r.p99)),
-  }));
-  for (const row of fixedRate) row.p99AddedMs = Number((row.p99Ms - fixedRate[0].p99Ms).toFixed(2));
-
-  log(`memory: ${settings.memoryRequests} gated requests with distinct valid tokens, then with garbage tokens`);
-  const { familyId, email } = decodeJwt(accessToken);
-  const userId = decodeJwt(accessToken).sub;
-  const key = await importJWK(signingJwk, "ES256");
-  const now = Math.floor(Date.now() / 1000);
-  const distinct = [];
-  for (let i = 0; i < settings.memoryRequests; i++) {
-    distinct.push(
-      await new SignJWT({ role: "viewer", familyId, email })
-        .setProtectedHeader({ alg: "ES256", kid: "bench", typ: "at+jwt" })
-        .setIssuer(appUrl)
-        .setAudience(`${appUrl}/api`)
-        .setSubject(userId)
-        .setIssuedAt(now)
-        .setNotBefore(now)
-        .setExpirationTime(now + 900)
-        .setJti(randomUUID())
-        .sign(key),
-    );
+  if (runs("latency")) {
+    log(`latency at a fixed ${settings.fixedRate} requests/s (4 connections), ${settings.rounds} alternating rounds of ${settings.durationSeconds} s`);
+    report.fixedRate = await measureFixedRateLatency({ ...gate, targets: targets.slice(0, 3), rate: settings.fixedRate });
   }
-  const serverPid = server.pid;
-  const sendEach = (tokens, status) =>
-    runLoad({
-      url: `${appUrl}/api/auth/verify`,
-      amount: tokens.length,
-      requests: [
-        {
-          setupRequest: (request, context) => {
-            context.i = ((context.i ?? -1) + 1) % tokens.length;
-            return { ...request, headers: { authorization: `Bearer ${tokens[(context.i * settings.connections + (context.offset ??= Math.floor(Math.random() * tokens.length))) % tokens.length]}` } };
-          },
-        },
-      ],
-    }).then((result) => {
-      const codes = Object.keys(result.statusCodeStats ?? {});
-      if (codes.some((code) => Number(code) !== status)) throw new Error(`memory run answered ${codes.join(",")}, expected ${status}`);
-      return result;
+  if (runs("memory")) {
+    log(`memory: ${settings.memoryRequests} gated requests with distinct valid tokens, then with garbage tokens`);
+    report.memory = await measureMemory({ appUrl, serverPid: server.pid, accessToken, signingJwk, requests: settings.memoryRequests, connections: settings.connections });
+  }
+  if (runs("console")) {
+    log(`the administrators' console: ${settings.consoleUsers} users seeded, ${settings.consoleSamples} requests per page`);
+    await adoptRenewedCookie();
+    report.adminConsole = await measureAdminConsole({
+      appUrl,
+      databaseUrl: database.url,
+      cookie: sessionCookie.value,
+      adminEmail: "alice@example.com",
+      users: settings.consoleUsers,
+      samples: settings.consoleSamples,
     });
-  // Bring the heap to its loaded size with one repeated token first, so "before" is the
-  // steady state under load and the growth is what distinct tokens add.
-  await sendEach(distinct.slice(0, 1).concat(Array(Math.ceil(settings.memoryRequests / 10)).fill(distinct[0])), 204);
-  const rssBefore = treeRss(serverPid);
-  await sendEach(distinct, 204);
-  const rssAfterValid = treeRss(serverPid);
-  const garbage = Array.from({ length: settings.memoryRequests }, (_, i) => `garbage.${i}.${randomUUID()}`);
-  await sendEach(garbage, 401);
-  const rssAfterGarbage = treeRss(serverPid);
-  const memory = {
-    requestsEach: settings.memoryRequests,
-    rssBeforeMiB: Number((rssBefore / 2 ** 20).toFixed(1)),
-    rssAfterValidMiB: Number((rssAfterValid / 2 ** 20).toFixed(1)),
-    rssAfterGarbageMiB: Number((rssAfterGarbage / 2 ** 20).toFixed(1)),
-    growthAfterValidPercent: Number((((rssAfterValid - rssBefore) / rssBefore) * 100).toFixed(1)),
-    growthAfterGarbagePercent: Number((((rssAfterGarbage - rssAfterValid) / rssAfterValid) * 100).toFixed(1)),
-    growthTotalPercent: Number((((rssAfterGarbage - rssBefore) / rssBefore) * 100).toFixed(1)),
-  };
-
-  log(`the administrators' console: ${settings.consoleUsers} users seeded, ${settings.consoleSamples} requests per page`);
-  await adoptRenewedCookie();
-  const adminConsole = await measureAdminConsole({
-    appUrl,
-    databaseUrl: database.url,
-    cookie: sessionCookie.value,
-    adminEmail: "alice@example.com",
-    users: settings.consoleUsers,
-    samples: settings.consoleSamples,
-  });
-
-  log("a hanging identity provider: sign-ins whose token endpoint holds its answer for 30 s");
-  const hanging = await measureHangingIdp({ start, env, appPort: APP_PORT + 1, oidcPort: OIDC_PORT + 1, runs: smoke ? 1 : 3 });
-  log(`the sign-in's own cost: the callback beside Auth.js wired by hand (bench/anchor), ${smoke ? 3 : 40} browserless sign-ins each`);
-  const signIns = await measureSignIns({
-    start,
-    env,
-    ports: { console: APP_PORT + 2, consoleIdp: OIDC_PORT + 2, anchor: APP_PORT + 3, anchorIdp: OIDC_PORT + 3 },
-    runs: smoke ? 3 : 40,
-    build: !flags["no-build"],
-  });
-
-  console.log("");
-  console.log("| route | requests/s | p50 ms | p99 ms | ratio to floor | p99 added ms | Set-Cookie |");
-  console.log("|---|---:|---:|---:|---:|---:|---|");
-  for (const row of summary) {
-    console.log(`| ${row.route} | ${row.requestsPerSecond} | ${row.p50Ms} | ${row.p99Ms} | ${row.ratioToFloor} | ${row.p99AddedMs} | ${row.setCookie ? "yes" : "no"} |`);
   }
-  console.log("");
-  console.log(`At a fixed ${settings.fixedRate} requests/s (below saturation):`);
-  console.log("| route | p50 ms | p90 ms | p99 ms | p99 added ms |");
-  console.log("|---|---:|---:|---:|---:|");
-  for (const row of fixedRate) console.log(`| ${row.route} | ${row.p50Ms} | ${row.p90Ms} | ${row.p99Ms} | ${row.p99AddedMs} |`);
-  console.log("");
-  console.log(`RSS: ${memory.rssBeforeMiB} MiB before; ${memory.rssAfterValidMiB} MiB after ${memory.requestsEach} distinct valid tokens (${memory.growthAfterValidPercent} %); ${memory.rssAfterGarbageMiB} MiB after as many garbage tokens (${memory.growthAfterGarbagePercent} %); total ${memory.growthTotalPercent} %`);
+  if (runs("hanging")) {
+    log("a hanging identity provider: sign-ins whose token endpoint holds its answer for 30 s");
+    report.hanging = await measureHangingIdp({ start, env, appPort: APP_PORT + 1, oidcPort: OIDC_PORT + 1, runs: smoke ? 1 : 3 });
+  }
+  if (runs("sign-in")) {
+    log(`the sign-in's own cost: the callback beside Auth.js wired by hand (bench/anchor), ${smoke ? 3 : 40} browserless sign-ins each`);
+    report.signIns = await measureSignIns({
+      start,
+      env,
+      ports: { console: APP_PORT + 2, consoleIdp: OIDC_PORT + 2, anchor: APP_PORT + 3, anchorIdp: OIDC_PORT + 3 },
+      runs: smoke ? 3 : 40,
+      build: !flags["no-build"],
+    });
+  }
+  printReport(report);
 
-  console.log("");
-  console.log(
-    `Administrators' console with ${adminConsole.users} users (seeded in ${adminConsole.seedMs} ms), pages of ${adminConsole.pageSize}, ${adminConsole.samples} requests each, one at a time (target ≤ 150 ms):`,
-  );
-  console.log("| request | p50 ms | p95 ms | max ms |");
-  console.log("|---|---:|---:|---:|");
-  for (const row of adminConsole.rows) console.log(`| ${row.request} | ${row.p50Ms} | ${row.p95Ms} | ${row.maxMs} |`);
-
-  const hangingMs = hanging.samples.map((sample) => sample.elapsedMs);
-  console.log(
-    `Hanging IdP (OIDC_HTTP_TIMEOUT_MS ${hanging.timeoutMs}, token endpoint holding ${hanging.hangMs / 1000} s): the callback answered in ${hangingMs.join(", ")} ms (median ${median(hangingMs)} ms) → ${[...new Set(hanging.samples.map((sample) => `${sample.status} ${sample.verdict}`))].join("; ")}`,
-  );
-
-  console.log("");
-  console.log(`A sign-in's callback (${signIns.runs} each, ms on loopback), and what the console sends to PostgreSQL during it:`);
-  console.log("| app | p50 ms | p90 ms | statements per sign-in |");
-  console.log("|---|---:|---:|---:|");
-  console.log(`| console | ${signIns.console.p50Ms} | ${signIns.console.p90Ms} | ${signIns.console.statementsPerSignIn} |`);
-  console.log(`| Auth.js wired by hand, no database (anchor) | ${signIns.anchor.p50Ms} | ${signIns.anchor.p90Ms} | — |`);
-  console.log(`The console's callback is ${(signIns.console.p50Ms - signIns.anchor.p50Ms).toFixed(1)} ms above the anchor's at the median (target: ≤ 8 ms).`);
-
-  const report = { date: new Date().toISOString(), smoke, settings, machine: { cpus: os.cpus().length, node: process.version }, database: process.env.DATABASE_URL ? "postgresql" : "embedded", summary, fixedRate, memory, adminConsole, hanging, signIns };
   const outDir = path.join(root, "bench-results");
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `bench-${report.date.replace(/[:.]/g, "-")}${smoke ? "-smoke" : ""}.json`);

@@ -1,0 +1,21 @@
+// The load generator the benchmark's parts share: autocannon, and the median of rounds.
+import autocannon from "autocannon";
+
+export function runLoad(options) {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Fails a run that got any answer other than the expected status, or any socket error. */
+export function expectOnly(result, status, what) {
+  const unexpected = Object.keys(result.statusCodeStats ?? {}).filter((code) => Number(code) !== status);
+  if (unexpected.length > 0 || result.errors > 0) throw new Error(`${what}: unexpected statuses ${unexpected.join(",") || "none"} / ${result.errors} errors (expected ${status})`);
+  return result;
+}

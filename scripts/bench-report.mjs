@@ -1,0 +1,58 @@
+// Part of `npm run bench`: the tables it prints, from the report it also writes as JSON.
+import { median } from "./bench-load.mjs";
+
+function table(header, rows) {
+  console.log(`| ${header.join(" | ")} |`);
+  console.log(`|${header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`);
+  for (const row of rows) console.log(`| ${row.join(" | ")} |`);
+  console.log("");
+}
+
+export function printReport({ settings, summary, fixedRate, memory, adminConsole, hanging, signIns }) {
+  console.log("");
+  if (summary) {
+    console.log(`At full load (${settings.connections} connections), medians of ${settings.rounds} alternating rounds of ${settings.durationSeconds} s:`);
+    table(
+      ["route", "requests/s", "p50 ms", "p99 ms", "ratio to floor", "p99 added ms", "Set-Cookie"],
+      summary.map((row) => [row.route, row.requestsPerSecond, row.p50Ms, row.p99Ms, row.ratioToFloor, row.p99AddedMs, row.setCookie ? "yes" : "no"]),
+    );
+  }
+  if (fixedRate) {
+    console.log(`At a fixed ${settings.fixedRate} requests/s (below saturation), medians of ${settings.rounds} alternating rounds (target: p99 added ≤ 2 ms):`);
+    table(
+      ["route", "p50 ms", "p90 ms", "p99 ms", "p50 added", "p90 added", "p99 added ms"],
+      fixedRate.map((row) => [row.route, row.p50Ms, row.p90Ms, row.p99Ms, row.p50AddedMs, row.p90AddedMs, row.p99AddedMs]),
+    );
+  }
+  if (memory) {
+    console.log(
+      `RSS: ${memory.rssBeforeMiB} MiB before; ${memory.rssAfterValidMiB} MiB after ${memory.requestsEach} distinct valid tokens (${memory.growthAfterValidPercent} %, target ≤ 10 %); ${memory.rssAfterGarbageMiB} MiB after as many garbage tokens (${memory.growthAfterGarbagePercent} %); total ${memory.growthTotalPercent} %`,
+    );
+    console.log("");
+  }
+  if (adminConsole) {
+    console.log(
+      `Administrators' console with ${adminConsole.users} users (seeded in ${adminConsole.seedMs} ms), pages of ${adminConsole.pageSize}, ${adminConsole.samples} requests each, one at a time (target ≤ 150 ms):`,
+    );
+    table(["request", "p50 ms", "p95 ms", "max ms"], adminConsole.rows.map((row) => [row.request, row.p50Ms, row.p95Ms, row.maxMs]));
+  }
+  if (hanging) {
+    const elapsed = hanging.samples.map((sample) => sample.elapsedMs);
+    const verdicts = [...new Set(hanging.samples.map((sample) => `${sample.status} ${sample.verdict}`))].join("; ");
+    console.log(
+      `Hanging IdP (OIDC_HTTP_TIMEOUT_MS ${hanging.timeoutMs}, token endpoint holding ${hanging.hangMs / 1000} s): the callback answered in ${elapsed.join(", ")} ms (median ${median(elapsed)} ms) → ${verdicts}`,
+    );
+    console.log("");
+  }
+  if (signIns) {
+    console.log(`A sign-in's callback (${signIns.runs} each, ms on loopback), and what the console sends to PostgreSQL during it:`);
+    table(
+      ["app", "p50 ms", "p90 ms", "statements per sign-in"],
+      [
+        ["console", signIns.console.p50Ms, signIns.console.p90Ms, signIns.console.statementsPerSignIn],
+        ["Auth.js wired by hand, no database (anchor)", signIns.anchor.p50Ms, signIns.anchor.p90Ms, "—"],
+      ],
+    );
+    console.log(`The console's callback is ${(signIns.console.p50Ms - signIns.anchor.p50Ms).toFixed(1)} ms above the anchor's at the median (target: ≤ 8 ms).`);
+  }
+}
