@@ -26,7 +26,11 @@ export function printReport({ settings, summary, fixedRate, memory, adminConsole
   }
   if (memory) {
     console.log(
-      `RSS: ${memory.rssBeforeMiB} MiB before; ${memory.rssAfterValidMiB} MiB after ${memory.requestsEach} distinct valid tokens (${memory.growthAfterValidPercent} %, target ≤ 10 %); ${memory.rssAfterGarbageMiB} MiB after as many garbage tokens (${memory.growthAfterGarbagePercent} %); total ${memory.growthTotalPercent} %`,
+      `RSS: ${memory.rssBeforeMiB} MiB before (after a warm-up of ${memory.warmUpRequests} other distinct tokens); ${memory.rssAfterValidMiB} MiB after ${memory.requestsEach} distinct valid tokens (${memory.growthAfterValidPercent} %, target ≤ 10 %); ${memory.rssAfterGarbageMiB} MiB after as many garbage tokens (${memory.growthAfterGarbagePercent} %); total ${memory.growthTotalPercent} %`,
+    );
+    const { before, afterValid, afterGarbage } = memory.heap;
+    console.log(
+      `V8 heap (MiB, young generation's size / old generation's live bytes): before ${before.newSpaceSizeMiB} / ${before.oldSpaceUsedMiB}; after the valid tokens ${afterValid.newSpaceSizeMiB} / ${afterValid.oldSpaceUsedMiB}; after the garbage ${afterGarbage.newSpaceSizeMiB} / ${afterGarbage.oldSpaceUsedMiB}`,
     );
     console.log("");
   }

@@ -172,7 +172,16 @@ async function main() {
   log("signing in through the development provider (Chromium)");
   const cookie = await signIn();
   const sessionCookie = { value: cookie };
+  // Each run signs out at its end, which revokes the token too: runs would otherwise pile up
+  // tokens until API_TOKENS_MAX_PER_USER refuses the next one.
+  signOutOfBench = () => fetch(`${appUrl}/api/auth/logout`, { method: "POST", headers: { cookie: sessionCookie.value, origin: appUrl } });
   const minted = await fetch(`${appUrl}/api/auth/token`, { method: "POST", headers: { cookie, origin: appUrl } });
+  if (minted.status === 409) {
+    throw new Error(
+      "POST /api/auth/token answered 409 too_many_api_tokens: alice holds API_TOKENS_MAX_PER_USER tokens from interrupted runs; " +
+        "revoke them (/admin, alice's page: Sign out everywhere) or point DATABASE_URL at a fresh database",
+    );
+  }
   if (!minted.ok) throw new Error(`POST /api/auth/token answered ${minted.status}`);
   const { access_token: accessToken } = await minted.json();
 
@@ -260,10 +269,17 @@ async function main() {
   log(`written to ${path.relative(root, file)}`);
 }
 
+/** Set once the bench has signed in; called at the end of the run, whatever its outcome. */
+let signOutOfBench = async () => {};
+
 main().then(
-  () => stop(0),
-  (error) => {
+  async () => {
+    await signOutOfBench().catch(() => {});
+    stop(0);
+  },
+  async (error) => {
     console.error(`[bench] ${error instanceof Error ? error.message : error}`);
+    await signOutOfBench().catch(() => {});
     stop(1);
   },
 );
