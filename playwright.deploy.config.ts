@@ -8,6 +8,16 @@ const databaseUrl = requireDatabaseUrl();
 // round-robin in front of two instances on one PostgreSQL, with deploy/nginx-console.conf also
 // guarding another app through forward auth. The instances are started by the suite itself
 // (tests/deploy/deployment.spec.ts), which kills and restarts them.
+
+/** The bundled provider, unless DEPLOY_OIDC_ISSUER names another. */
+const bundledProvider = {
+  command: "node scripts/dev-oidc-provider.mjs",
+  url: `${DEPLOY.issuer}/.well-known/openid-configuration`,
+  env: { DEV_OIDC_PORT: String(DEPLOY.oidcPort), DEV_OIDC_APP_URLS: DEPLOY.url, OIDC_CLIENT_ID: DEPLOY.clientId, OIDC_CLIENT_SECRET: DEPLOY.clientSecret },
+  reuseExistingServer: false,
+  timeout: 30_000,
+};
+
 export default defineConfig({
   testDir: "tests/deploy",
   fullyParallel: false,
@@ -19,13 +29,7 @@ export default defineConfig({
   globalSetup: "./tests/deploy/global-setup.ts",
   use: { baseURL: DEPLOY.url, ...BROWSER },
   webServer: [
-    {
-      command: "node scripts/dev-oidc-provider.mjs",
-      url: `${DEPLOY.issuer}/.well-known/openid-configuration`,
-      env: { DEV_OIDC_PORT: String(DEPLOY.oidcPort), DEV_OIDC_APP_URLS: DEPLOY.url, OIDC_CLIENT_ID: DEPLOY.clientId, OIDC_CLIENT_SECRET: DEPLOY.clientSecret },
-      reuseExistingServer: false,
-      timeout: 30_000,
-    },
+    ...(DEPLOY.bundledProvider ? [bundledProvider] : []),
     {
       command: `node tests/deploy/start-nginx.mjs ${DEPLOY.nginxPort} ${DEPLOY.instancePorts.a} ${DEPLOY.instancePorts.b} ${DEPLOY.reportsPort} ${DEPLOY.nginxPrefix}`,
       port: DEPLOY.nginxPort,

@@ -1,11 +1,11 @@
 import { expect, test, type Page } from "@playwright/test";
-import { consent, signInThroughProvider } from "../e2e/sign-in-flow";
 import { startAppInstance, type AppInstance } from "../support/app-instance";
 import { DEPLOY, instanceEnv } from "./deploy-settings";
+import { signInAtProvider, signInFromHome } from "./sign-in-at-provider";
 import { countStatuses, directUrl, getOnFreshConnection, instanceOf, requestsUntil, sendConcurrently } from "./http-load";
 
 // Two instances of the production build behind nginx (deploy/nginx-console.conf), one
-// PostgreSQL, the bundled IdP, and a reports app guarded by forward auth. The tests run in
+// PostgreSQL, the bundled IdP (or DEPLOY_OIDC_ISSUER's), and a reports app guarded by forward auth. The tests run in
 // order: the last two kill and stop instances and bring them back.
 test.describe.configure({ mode: "serial" });
 
@@ -29,10 +29,8 @@ test.afterAll(async () => {
   await Promise.all(Object.values(instances).map((instance) => instance?.stop()));
 });
 
-async function signIn(page: Page, login = "bob@example.com", password = "bob") {
-  await signInThroughProvider(page, login, password);
-  await consent(page);
-  await expect(page).toHaveURL(`${DEPLOY.url}/profile`);
+async function signIn(page: Page) {
+  await signInFromHome(page);
   for (const cookie of await page.context().cookies()) if (cookie.value.length >= 20) seenSecrets.add(cookie.value);
 }
 
@@ -49,7 +47,7 @@ async function mintApiToken(page: Page) {
 
 test("sign-in through nginx works, and consecutive requests land on both instances", async ({ page }) => {
   await signIn(page);
-  await expect(page.getByTestId("profile-email")).toHaveText("bob@example.com");
+  await expect(page.getByTestId("profile-email")).toHaveText(DEPLOY.user.email);
   const answeredBy = new Set<string>();
   for (let i = 0; i < 12; i++) {
     const me = await page.request.get("/api/auth/me");
@@ -103,19 +101,15 @@ test("20 concurrent refreshes of one refresh token over both instances: exactly 
 test("the reports app behind forward auth: the user's headers when signed in, 401 for an API client, sign-in for a browser, 403 below the role", async ({ page, playwright }) => {
   // A browser without a session is sent to sign in, and comes back to the report.
   await page.goto("/reports/whoami");
-  await expect(page.getByRole("heading", { name: "Sign-in" })).toBeVisible();
-  await page.locator("input[name=login]").fill("bob@example.com");
-  await page.locator("input[name=password]").fill("bob");
-  await page.getByRole("button", { name: "Sign-in" }).click();
-  await consent(page);
+  await signInAtProvider(page);
   await expect(page).toHaveURL(`${DEPLOY.url}/reports/whoami`);
   const seen = JSON.parse((await page.locator("body").textContent())!);
-  expect(seen).toMatchObject({ "X-Auth-Email": "bob@example.com", "X-Auth-Role": "viewer" });
+  expect(seen).toMatchObject({ "X-Auth-Email": DEPLOY.user.email, "X-Auth-Role": "viewer" });
   expect(seen["X-Auth-User-Id"]).toBeTruthy();
 
   // A client cannot speak for someone else: its own X-Auth-* headers are overwritten.
   const spoofed = await page.request.get("/reports/whoami", { headers: { "X-Auth-Email": "admin@example.com", "X-Auth-Role": "admin" } });
-  expect(await spoofed.json()).toMatchObject({ "X-Auth-Email": "bob@example.com", "X-Auth-Role": "viewer" });
+  expect(await spoofed.json()).toMatchObject({ "X-Auth-Email": DEPLOY.user.email, "X-Auth-Role": "viewer" });
 
   // A viewer is refused the admins' part.
   expect((await page.request.get("/reports/admin/")).status()).toBe(403);
@@ -128,7 +122,7 @@ test("the reports app behind forward auth: the user's headers when signed in, 40
   const { access_token: accessToken } = await mintApiToken(page);
   const withToken = await api.get("/reports/whoami", { headers: { Authorization: `Bearer ${accessToken}` } });
   expect(withToken.status()).toBe(200);
-  expect(await withToken.json()).toMatchObject({ "X-Auth-Email": "bob@example.com" });
+  expect(await withToken.json()).toMatchObject({ "X-Auth-Email": DEPLOY.user.email });
   await api.dispose();
 });
 
