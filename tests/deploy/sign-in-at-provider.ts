@@ -1,5 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import { consent } from "../e2e/sign-in-flow";
+import { consent, logInAtDevelopmentProvider } from "../e2e/sign-in-flow";
 import { DEPLOY } from "./deploy-settings";
 
 const LOGIN_FIELD = "input[name=login], input[name=username], input[name=loginfmt], input[name=identifier], input[type=email], input[type=text]";
@@ -14,10 +14,7 @@ const CONSENT_BUTTON = /^(continue|accept|allow|yes|authorize|consent|grant)/i;
 export async function signInAtProvider(page: Page): Promise<void> {
   const { login, password } = DEPLOY.user;
   if (DEPLOY.bundledProvider) {
-    await expect(page.getByRole("heading", { name: "Sign-in" })).toBeVisible();
-    await page.locator("input[name=login]").fill(login);
-    await page.locator("input[name=password]").fill(password);
-    await page.getByRole("button", { name: "Sign-in" }).click();
+    await logInAtDevelopmentProvider(page, login, password);
     await consent(page);
     return;
   }

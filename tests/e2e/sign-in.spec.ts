@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { E2E } from "./e2e-settings";
-import { consent, signInThroughProvider } from "./sign-in-flow";
+import { consent, logInAtDevelopmentProvider, signInThroughProvider } from "./sign-in-flow";
 
 test("a user signs in at the provider and sees their profile and role", async ({ page }) => {
   await signInThroughProvider(page, "bob@example.com", "bob");
@@ -100,9 +100,7 @@ test("signing in as someone else in the same browser replaces the earlier sessio
   // Sign in again, as Bob, without signing out first (the IdP's own session is dropped too).
   await context.clearCookies({ domain: "127.0.0.1" });
   await page.goto("/api/auth/login?callbackUrl=/profile");
-  await page.locator("input[name=login]").fill("bob@example.com");
-  await page.locator("input[name=password]").fill("bob");
-  await page.getByRole("button", { name: "Sign-in" }).click();
+  await logInAtDevelopmentProvider(page, "bob@example.com", "bob");
   await consent(page);
   await expect(page).toHaveURL(`${E2E.appUrl}/profile`);
   await expect(page.getByTestId("profile-email")).toHaveText("bob@example.com");
