@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { bundledProviderServer } from "./tests/bundled-provider-server";
 import { E2E, HOSTILE_APP_ENV } from "./tests/e2e/e2e-settings";
 import { BROWSER, requireDatabaseUrl } from "./tests/playwright-browser";
 
@@ -15,19 +16,14 @@ export default defineConfig({
   globalSetup: "./tests/e2e/global-setup.ts",
   use: { baseURL: E2E.appUrl, ...BROWSER },
   webServer: [
-    {
-      command: "node scripts/dev-oidc-provider.mjs",
-      url: `${E2E.issuer}/.well-known/openid-configuration`,
-      env: {
-        DEV_OIDC_PORT: String(E2E.oidcPort),
-        // The main app first: the provider sends its back-channel logouts there.
-        DEV_OIDC_APP_URLS: [E2E.appUrl, E2E.roleMappingAppUrl].join(","),
-        OIDC_CLIENT_ID: E2E.appEnv.OIDC_CLIENT_ID,
-        OIDC_CLIENT_SECRET: E2E.appEnv.OIDC_CLIENT_SECRET,
-      },
-      reuseExistingServer: false,
-      timeout: 30_000,
-    },
+    bundledProviderServer({
+      issuer: E2E.issuer,
+      port: E2E.oidcPort,
+      // The main app first: the provider sends its back-channel logouts there.
+      appUrls: [E2E.appUrl, E2E.roleMappingAppUrl],
+      clientId: E2E.appEnv.OIDC_CLIENT_ID,
+      clientSecret: E2E.appEnv.OIDC_CLIENT_SECRET,
+    }),
     {
       command: `node scripts/prisma.mjs migrate deploy && node node_modules/next/dist/bin/next build && node node_modules/next/dist/bin/next start --port ${E2E.appPort}`,
       url: `${E2E.appUrl}/api/health`,

@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { bundledProviderServer } from "./tests/bundled-provider-server";
 import { DEPLOY } from "./tests/deploy/deploy-settings";
 import { BROWSER, requireDatabaseUrl } from "./tests/playwright-browser";
 
@@ -10,13 +11,13 @@ const databaseUrl = requireDatabaseUrl();
 // (tests/deploy/deployment.spec.ts), which kills and restarts them.
 
 /** The bundled provider, unless DEPLOY_OIDC_ISSUER names another. */
-const bundledProvider = {
-  command: "node scripts/dev-oidc-provider.mjs",
-  url: `${DEPLOY.issuer}/.well-known/openid-configuration`,
-  env: { DEV_OIDC_PORT: String(DEPLOY.oidcPort), DEV_OIDC_APP_URLS: DEPLOY.url, OIDC_CLIENT_ID: DEPLOY.clientId, OIDC_CLIENT_SECRET: DEPLOY.clientSecret },
-  reuseExistingServer: false,
-  timeout: 30_000,
-};
+const bundledProvider = bundledProviderServer({
+  issuer: DEPLOY.issuer,
+  port: DEPLOY.oidcPort,
+  appUrls: [DEPLOY.url],
+  clientId: DEPLOY.clientId,
+  clientSecret: DEPLOY.clientSecret,
+});
 
 export default defineConfig({
   testDir: "tests/deploy",
