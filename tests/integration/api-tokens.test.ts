@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { exportJWK, generateKeyPair } from "jose";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { verifyAccessToken } from "@/lib/auth/edge/access-token";
 import { getApiTokenKeys } from "@/lib/auth/edge/api-token-keys";
@@ -11,19 +10,15 @@ import { FAMILY_STATE_CACHE_MS, clearFamilyStateCache, createBrowserFamily, getF
 import { createDb } from "@/lib/db";
 import { loadEnv } from "@/lib/env";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
+import { envWithApiTokenKey } from "./api-token-env";
+import { inHours } from "./user-fixtures";
 
 const databaseUrl = inject("databaseUrl");
 const db = createDb(databaseUrl, inject("poolMax"));
 afterAll(() => db.$disconnect());
 
-const { privateKey } = await generateKeyPair("ES256", { extractable: true });
-const env = loadEnv({
-  AUTH_SECRET: "integration-secret-0123456789abcdefghijklmnop",
-  API_TOKEN_SIGNING_KEY: JSON.stringify({ ...(await exportJWK(privateKey)), kid: "integration" }),
-  DATABASE_URL: databaseUrl,
-});
+const env = await envWithApiTokenKey(databaseUrl, "integration");
 const keys = await getApiTokenKeys(env);
-const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000);
 
 /** A user signed in through a browser: the caller POST /api/auth/token sees. */
 async function signedInUser(): Promise<SessionIdentity> {

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { exportJWK, generateKeyPair } from "jose";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { verifyAccessToken } from "@/lib/auth/edge/access-token";
 import { getApiTokenKeys } from "@/lib/auth/edge/api-token-keys";
@@ -11,24 +10,20 @@ import { logOut } from "@/lib/auth/sessions/logout";
 import { revokeAndListFamilies } from "@/lib/auth/sessions/revocation";
 import { createBrowserFamily, isFamilyActive } from "@/lib/auth/sessions/token-families";
 import { createDb } from "@/lib/db";
-import { loadEnv } from "@/lib/env";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
 import { AUDIT_TRAIL_DOWN_USER_AGENT, auditRequest, auditTrailDownRequest, eventsOf, whileTheAuditTrailIsDown } from "./audit-support";
+import { envWithApiTokenKey } from "./api-token-env";
+import { inHours } from "./user-fixtures";
 
 const databaseUrl = inject("databaseUrl");
 const db = createDb(databaseUrl, inject("poolMax"));
 afterAll(() => db.$disconnect());
 
-const { privateKey } = await generateKeyPair("ES256", { extractable: true });
-const env = loadEnv({
-  AUTH_SECRET: "integration-secret-0123456789abcdefghijklmnop",
-  API_TOKEN_SIGNING_KEY: JSON.stringify({ ...(await exportJWK(privateKey)), kid: "audit" }),
-  DATABASE_URL: databaseUrl,
+const env = await envWithApiTokenKey(databaseUrl, "audit", {
   // Nothing listens there: a cookie sign-out asks for the IdP's logout URL and gets none.
   OIDC_ISSUER: "http://127.0.0.1:1",
 });
 const keys = await getApiTokenKeys(env);
-const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000);
 
 async function signedInUser(via: SessionIdentity["via"] = "bearer"): Promise<SessionIdentity & { idpSubject: string; idpSessionId: string }> {
   const idpSubject = `sub-${randomUUID()}`;

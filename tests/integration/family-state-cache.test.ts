@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, inject, it, vi } from "vitest";
+import { afterAll, afterEach, describe, expect, inject, it, vi } from "vitest";
 import {
   FAMILY_STATE_CACHE_MS,
   FAMILY_STATE_REFRESH_AFTER_MS,
@@ -11,6 +11,8 @@ import { browserSignIn, signedUpUser } from "./user-fixtures";
 const database = countingDatabase(inject("databaseUrl"), inject("poolMax"));
 const db = database.db;
 afterAll(() => database.close());
+// Every spy on the database below is put back after its test, whether it passed or not.
+afterEach(() => vi.restoreAllMocks());
 
 async function activeFamily(label: string): Promise<string> {
   const user = await signedUpUser(db, label);
@@ -32,16 +34,12 @@ describe("the family-state cache", () => {
     // Counted as calls, not statements: Prisma batches same-tick findUnique calls into one
     // SELECT, which would hide twenty reads behind one statement.
     const reads = vi.spyOn(db.tokenFamily, "findUnique");
-    try {
-      const answers = await Promise.all(Array.from({ length: 20 }, () => getFamilyState(db, familyId)));
-      expect(answers).toEqual(Array(20).fill({ status: "active", role: "viewer" }));
-      expect(reads).toHaveBeenCalledTimes(1);
-      // Once it is back, the next miss (the entry expired) reads again, not reusing the settled read.
-      await getFamilyState(db, familyId, Date.now() + FAMILY_STATE_CACHE_MS);
-      expect(reads).toHaveBeenCalledTimes(2);
-    } finally {
-      reads.mockRestore();
-    }
+    const answers = await Promise.all(Array.from({ length: 20 }, () => getFamilyState(db, familyId)));
+    expect(answers).toEqual(Array(20).fill({ status: "active", role: "viewer" }));
+    expect(reads).toHaveBeenCalledTimes(1);
+    // Once it is back, the next miss (the entry expired) reads again, not reusing the settled read.
+    await getFamilyState(db, familyId, Date.now() + FAMILY_STATE_CACHE_MS);
+    expect(reads).toHaveBeenCalledTimes(2);
   });
 
   it("a family in use is read again in the background before its entry expires: a revocation elsewhere then shows without waiting for the expiry", async () => {
@@ -67,27 +65,23 @@ describe("the family-state cache", () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     let readDone = false;
     const findUnique = db.tokenFamily.findUnique.bind(db.tokenFamily);
-    const spy = vi.spyOn(db.tokenFamily, "findUnique").mockImplementationOnce((async (args: Parameters<typeof findUnique>[0]) => {
+    vi.spyOn(db.tokenFamily, "findUnique").mockImplementationOnce((async (args: Parameters<typeof findUnique>[0]) => {
       const row = await findUnique(args);
       readDone = true;
       await held;
       return row;
     }) as never);
-    try {
-      const t0 = Date.now();
-      const inFlight = getFamilyState(db, familyId, t0);
-      await vi.waitFor(() => expect(readDone).toBe(true));
-      clearFamilyStateCache();
-      await revokeElsewhere(familyId);
-      // A request after the clear does not join the read started before it.
-      expect(await getFamilyState(db, familyId, t0 + 1)).toMatchObject({ status: "revoked" });
-      release();
-      expect(await inFlight).toEqual({ status: "active", role: "viewer" });
-      // Nor did that read leave its "active" behind.
-      expect(await getFamilyState(db, familyId, t0 + 2)).toMatchObject({ status: "revoked" });
-    } finally {
-      spy.mockRestore();
-    }
+    const t0 = Date.now();
+    const inFlight = getFamilyState(db, familyId, t0);
+    await vi.waitFor(() => expect(readDone).toBe(true));
+    clearFamilyStateCache();
+    await revokeElsewhere(familyId);
+    // A request after the clear does not join the read started before it.
+    expect(await getFamilyState(db, familyId, t0 + 1)).toMatchObject({ status: "revoked" });
+    release();
+    expect(await inFlight).toEqual({ status: "active", role: "viewer" });
+    // Nor did that read leave its "active" behind.
+    expect(await getFamilyState(db, familyId, t0 + 2)).toMatchObject({ status: "revoked" });
   });
 
   it("a failed background read changes nothing: the entry answers until it expires, then the request meets the failure", async () => {
@@ -95,13 +89,9 @@ describe("the family-state cache", () => {
     const t0 = Date.now();
     expect(await getFamilyState(db, familyId, t0)).toEqual({ status: "active", role: "viewer" });
     const failing = vi.spyOn(db.tokenFamily, "findUnique").mockRejectedValue(new Error("connection terminated"));
-    try {
-      expect(await getFamilyState(db, familyId, t0 + FAMILY_STATE_REFRESH_AFTER_MS)).toEqual({ status: "active", role: "viewer" });
-      await vi.waitFor(() => expect(failing).toHaveBeenCalled());
-      expect(await getFamilyState(db, familyId, t0 + FAMILY_STATE_REFRESH_AFTER_MS + 1)).toEqual({ status: "active", role: "viewer" });
-      await expect(getFamilyState(db, familyId, t0 + FAMILY_STATE_CACHE_MS)).rejects.toThrow("connection terminated");
-    } finally {
-      failing.mockRestore();
-    }
+    expect(await getFamilyState(db, familyId, t0 + FAMILY_STATE_REFRESH_AFTER_MS)).toEqual({ status: "active", role: "viewer" });
+    await vi.waitFor(() => expect(failing).toHaveBeenCalled());
+    expect(await getFamilyState(db, familyId, t0 + FAMILY_STATE_REFRESH_AFTER_MS + 1)).toEqual({ status: "active", role: "viewer" });
+    await expect(getFamilyState(db, familyId, t0 + FAMILY_STATE_CACHE_MS)).rejects.toThrow("connection terminated");
   });
 });

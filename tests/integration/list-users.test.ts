@@ -1,12 +1,11 @@
-import { exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createApiTokens } from "@/lib/auth/sessions/api-tokens";
 import { createDb } from "@/lib/db";
-import { loadEnv } from "@/lib/env";
 import { listUsers } from "@/lib/users/list-users";
 import { decodeUserListCursor } from "@/lib/users/user-list-cursor";
 import type { UserListQuery } from "@/lib/users/user-list-query";
 import { RUN, browserSignIn, signedUpUser } from "./user-fixtures";
+import { envWithApiTokenKey } from "./api-token-env";
 
 const databaseUrl = inject("databaseUrl");
 const db = createDb(databaseUrl, inject("poolMax"));
@@ -78,8 +77,7 @@ describe("the administrators' user list", () => {
   });
 
   it("shows each user's role, status, last sign-in, version and active sessions and API tokens", async () => {
-    const { privateKey } = await generateKeyPair("ES256", { extractable: true });
-    const env = loadEnv({ AUTH_SECRET: "integration-secret-0123456789abcdefghijklmnop", API_TOKEN_SIGNING_KEY: JSON.stringify({ ...(await exportJWK(privateKey)), kid: "list" }), DATABASE_URL: databaseUrl });
+    const env = await envWithApiTokenKey(databaseUrl, "list");
     const target = seeded[2]!;
     const signIn = await browserSignIn(db, target.id);
     await browserSignIn(db, target.id, new Date(Date.now() - 1000));

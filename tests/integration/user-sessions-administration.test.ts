@@ -1,22 +1,16 @@
-import { exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createApiTokens } from "@/lib/auth/sessions/api-tokens";
 import { LAST_USED_RESOLUTION_MS, clearFamilyStateCache, getFamilyState } from "@/lib/auth/sessions/token-families";
 import { countActiveFamilies, listActiveFamilies } from "@/lib/auth/sessions/user-families";
 import { createDb } from "@/lib/db";
-import { loadEnv } from "@/lib/env";
 import { changeUser } from "@/lib/users/change-user";
 import { revokeUserSessions } from "@/lib/users/revoke-user-sessions";
 import { adminContext, browserSignIn, inHours, sidelineActiveAdmins, signedUpUser } from "./user-fixtures";
+import { envWithApiTokenKey } from "./api-token-env";
 
 const databaseUrl = inject("databaseUrl");
 const db = createDb(databaseUrl, inject("poolMax"));
-const { privateKey } = await generateKeyPair("ES256", { extractable: true });
-const env = loadEnv({
-  AUTH_SECRET: "integration-secret-0123456789abcdefghijklmnop",
-  API_TOKEN_SIGNING_KEY: JSON.stringify({ ...(await exportJWK(privateKey)), kid: "user-sessions" }),
-  DATABASE_URL: databaseUrl,
-});
+const env = await envWithApiTokenKey(databaseUrl, "user-sessions");
 let restoreAdmins: () => Promise<void>;
 let adminId: string;
 
