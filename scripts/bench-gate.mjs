@@ -21,29 +21,34 @@ async function alternatingRounds(targets, rounds, beforeRound, measure) {
   return samples;
 }
 
+/**
+ * Loads each target with `load` (autocannon options) in alternating rounds and keeps `pick`
+ * of each run's result; a run that got any other status than the target's fails the bench.
+ */
+function loadRounds({ appUrl, targets, rounds, beforeRound }, load, pick) {
+  return alternatingRounds(targets, rounds, beforeRound, async (target) =>
+    pick(expectOnly(await runLoad({ url: `${appUrl}${target.path}`, headers: target.headers, ...load }), target.status, target.name)),
+  );
+}
+
+const medianOf = (runs, key) => median(runs.map((run) => run[key]));
+/** How far the row's `key` is above the floor's (the first target's), in ms. */
+const aboveFloor = (rows, row, key) => Number((row[key] - rows[0][key]).toFixed(2));
+
 /** Requests per second and latency at full load (`connections` at once), against the floor (the first target). */
 export async function measureThroughput({ appUrl, targets, rounds, durationSeconds, connections, beforeRound }) {
-  const samples = await alternatingRounds(targets, rounds, beforeRound, async (target) => {
-    const result = expectOnly(
-      await runLoad({ url: `${appUrl}${target.path}`, headers: target.headers, duration: durationSeconds, connections }),
-      target.status,
-      target.name,
-    );
-    return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
-  });
+  const samples = await loadRounds({ appUrl, targets, rounds, beforeRound }, { duration: durationSeconds, connections }, (result) => ({
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  }));
   const rows = targets.map((target) => {
     const runs = samples.get(target.name);
-    return {
-      route: target.name,
-      requestsPerSecond: Math.round(median(runs.map((r) => r.rps))),
-      p50Ms: median(runs.map((r) => r.p50)),
-      p99Ms: median(runs.map((r) => r.p99)),
-      runs,
-    };
+    return { route: target.name, requestsPerSecond: Math.round(medianOf(runs, "rps")), p50Ms: medianOf(runs, "p50"), p99Ms: medianOf(runs, "p99"), runs };
   });
   for (const row of rows) {
     row.ratioToFloor = Number((row.requestsPerSecond / rows[0].requestsPerSecond).toFixed(3));
-    row.p99AddedMs = Number((row.p99Ms - rows[0].p99Ms).toFixed(2));
+    row.p99AddedMs = aboveFloor(rows, row, "p99Ms");
   }
   return rows;
 }
@@ -54,29 +59,19 @@ export async function measureThroughput({ appUrl, targets, rounds, durationSecon
  * is the floor; "added" is each percentile minus the floor's.
  */
 export async function measureFixedRateLatency({ appUrl, targets, rounds, durationSeconds, rate, beforeRound }) {
-  const samples = await alternatingRounds(targets, rounds, beforeRound, async (target) => {
-    const result = expectOnly(
-      await runLoad({ url: `${appUrl}${target.path}`, headers: target.headers, duration: durationSeconds, connections: 4, overallRate: rate }),
-      target.status,
-      target.name,
-    );
-    return { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99 };
-  });
+  const samples = await loadRounds({ appUrl, targets, rounds, beforeRound }, { duration: durationSeconds, connections: 4, overallRate: rate }, (result) => ({
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+  }));
   const rows = targets.map((target) => {
     const runs = samples.get(target.name);
-    return {
-      route: target.name,
-      requestsPerSecond: rate,
-      p50Ms: median(runs.map((r) => r.p50)),
-      p90Ms: median(runs.map((r) => r.p90)),
-      p99Ms: median(runs.map((r) => r.p99)),
-      runs,
-    };
+    return { route: target.name, requestsPerSecond: rate, p50Ms: medianOf(runs, "p50"), p90Ms: medianOf(runs, "p90"), p99Ms: medianOf(runs, "p99"), runs };
   });
   for (const row of rows) {
-    row.p50AddedMs = Number((row.p50Ms - rows[0].p50Ms).toFixed(2));
-    row.p90AddedMs = Number((row.p90Ms - rows[0].p90Ms).toFixed(2));
-    row.p99AddedMs = Number((row.p99Ms - rows[0].p99Ms).toFixed(2));
+    row.p50AddedMs = aboveFloor(rows, row, "p50Ms");
+    row.p90AddedMs = aboveFloor(rows, row, "p90Ms");
+    row.p99AddedMs = aboveFloor(rows, row, "p99Ms");
   }
   return rows;
 }
