@@ -5,7 +5,7 @@ import { auditRequestOf, type AuditRequest } from "../../audit/audit-request";
 import type { Db } from "../../db";
 import type { Env } from "../../env";
 import { requestIdOf } from "../../http/request-id";
-import { finishBeforeShutdown } from "../../http/graceful-shutdown";
+import { afterResponse } from "../../http/after-response";
 import { metrics } from "../../observability/metrics";
 import { AUTH_BASE_PATH, OIDC_PROVIDER_ID } from "./auth-config";
 import { sessionCookieName } from "../edge/session-cookie";
@@ -71,9 +71,9 @@ export async function completeSignIn(
     return refuseCallback(db, request, failure, context, audit.attempt);
   }
   metrics.signIns.inc({ outcome: "succeeded", code: "", reason: "" });
-  // Written after the answer, not before it: the person does not wait for the audit trail,
-  // which never holds a sign-in up anyway (a lost event is logged loudly: sign-in-audit.ts).
-  finishBeforeShutdown(recordSignInSucceeded(db, audit.attempt, context.audit));
+  // Written once the answer is sent: the person does not wait for the audit trail, which
+  // never holds a sign-in up anyway (a lost event is logged loudly: sign-in-audit.ts).
+  afterResponse(() => recordSignInSucceeded(db, audit.attempt, context.audit));
   return relayAuthRedirect(outcome.result, outcome.result.redirect);
 }
 
