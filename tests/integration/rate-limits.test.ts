@@ -39,6 +39,11 @@ describe("rate limits in PostgreSQL", () => {
     expect(rows[0]?.points).toBeGreaterThanOrEqual(LIMIT.points + 1);
   });
 
+  it("keeps its counters in an unlogged table: a count waits for no WAL flush", async () => {
+    const { rows } = await pool.query<{ relpersistence: string }>(`SELECT relpersistence FROM pg_class WHERE relname = 'RateLimit'`);
+    expect(rows).toEqual([{ relpersistence: "u" }]);
+  });
+
   it("counts each client and each bucket apart", async () => {
     const login = createRateLimiter(pool, "login", { points: 1, windowSeconds: 60 });
     const refresh = createRateLimiter(otherPool, "refresh", { points: 1, windowSeconds: 60 });
