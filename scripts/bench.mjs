@@ -153,6 +153,9 @@ async function main() {
     OIDC_CLIENT_SECRET: "bench-client-secret-0123456789",
     DATABASE_URL: database.url,
     DATABASE_POOL_MAX: database.poolMax,
+    // Each run mints an API token for alice: runs one after another must not meet the
+    // production limit of 20 an hour.
+    RATE_LIMIT_TOKEN: "10000/1h",
   };
 
   log(`database: ${process.env.DATABASE_URL ? "PostgreSQL from DATABASE_URL" : "embedded (PGlite)"}; migrating`);

@@ -93,7 +93,8 @@ test("HSTS and upgrade-insecure-requests come with an https AUTH_URL, decided at
   const port = E2E.appPort + 2;
   const https = await startAppInstance(port, { AUTH_URL: `https://localhost:${port}` });
   try {
-    for (const path of ["/signin", "/api/health/live", "/api/auth/me"]) {
+    // The sign-in callback too, which the middleware does not run for (the route adds it).
+    for (const path of ["/signin", "/api/health/live", "/api/auth/me", "/api/auth/callback/oidc"]) {
       const response = await fetch(`${https.url}${path}`, { redirect: "manual" });
       expect(response.headers.get("strict-transport-security"), path).toBe("max-age=63072000; includeSubDomains");
     }

@@ -1,0 +1,32 @@
+import * as pageStaticInfo from "next/dist/build/analysis/get-page-static-info";
+import { describe, expect, it } from "vitest";
+import { ROUTE_POLICIES } from "@/lib/auth/edge/route-policies";
+import { config } from "@/middleware";
+
+// The matcher as Next.js itself compiles it for the build (a function its type declarations leave out).
+const { getMiddlewareMatchers } = pageStaticInfo as unknown as { getMiddlewareMatchers: (matcher: unknown, nextConfig: object) => { regexp: string }[] };
+const matchers = getMiddlewareMatchers(config.matcher, {}).map(({ regexp }) => new RegExp(regexp));
+const runsFor = (path: string) => matchers.some((matcher) => matcher.test(path));
+
+/** A concrete path for a route of the table: its dynamic segments filled in. */
+const samplePath = (route: string) => route.replace(/\[\.\.\.[a-z]+\]/g, "some/thing").replace(/\[[a-z]+\]/g, "c123");
+
+describe("where the middleware runs", () => {
+  const apiRoutes = Object.keys(ROUTE_POLICIES).filter((route) => route.startsWith("/api/") && route !== "/api/auth/callback/oidc");
+
+  it.each(apiRoutes)("runs for %s", (route) => {
+    expect(runsFor(samplePath(route))).toBe(true);
+  });
+
+  it("runs for pages and for /api paths no route serves, near-misses of the callback included", () => {
+    for (const path of ["/", "/profile", "/admin", "/admin/users/c123", "/signin", "/api", "/api/unknown", "/api/auth/callback/other", "/api/auth/callbacks"]) {
+      expect(runsFor(path), path).toBe(true);
+    }
+  });
+
+  it("does not run for the sign-in callback (the route adds the runtime headers itself), the JWKS or static assets", () => {
+    for (const path of ["/api/auth/callback/oidc", "/.well-known/jwks.json", "/_next/static/chunks/app.js", "/favicon.ico"]) {
+      expect(runsFor(path), path).toBe(false);
+    }
+  });
+});
