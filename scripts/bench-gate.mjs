@@ -24,11 +24,24 @@ async function alternatingRounds(targets, rounds, beforeRound, measure) {
 /**
  * Loads each target with `load` (autocannon options) in alternating rounds and keeps `pick`
  * of each run's result; a run that got any other status than the target's fails the bench.
+ * `around`, when given, wraps each run (e.g. to read the server's metrics before and after it).
  */
-function loadRounds({ appUrl, targets, rounds, beforeRound }, load, pick) {
-  return alternatingRounds(targets, rounds, beforeRound, async (target) =>
-    pick(expectOnly(await runLoad({ url: `${appUrl}${target.path}`, headers: target.headers, ...load }), target.status, target.name)),
+function loadRounds({ appUrl, targets, rounds, beforeRound }, load, pick, around = (run) => run()) {
+  return alternatingRounds(targets, rounds, beforeRound, (target) =>
+    around(async () => pick(expectOnly(await runLoad({ url: `${appUrl}${target.path}`, headers: target.headers, ...load }), target.status, target.name))),
   );
+}
+
+/** A reader of the server's own metrics (/api/metrics, loopback): `value(series)` of one sample line. */
+async function serverMetrics(appUrl) {
+  const text = await (await fetch(`${appUrl}/api/metrics`)).text();
+  return (series) => Number(text.split("\n").find((row) => row.startsWith(`${series} `))?.split(" ")[1] ?? NaN);
+}
+
+/** How many old-generation collections (V8's major GCs and their incremental marking steps) the server has run. */
+async function oldGenerationGcs(appUrl) {
+  const value = await serverMetrics(appUrl);
+  return value('vsa_nodejs_gc_duration_seconds_count{kind="major"}') + value('vsa_nodejs_gc_duration_seconds_count{kind="incremental"}');
 }
 
 const medianOf = (runs, key) => median(runs.map((run) => run[key]));
@@ -59,27 +72,45 @@ export async function measureThroughput({ appUrl, targets, rounds, durationSecon
  * is the floor; "added" is each percentile minus the floor's.
  */
 export async function measureFixedRateLatency({ appUrl, targets, rounds, durationSeconds, rate, beforeRound }) {
-  const samples = await loadRounds({ appUrl, targets, rounds, beforeRound }, { duration: durationSeconds, connections: 4, overallRate: rate }, (result) => ({
-    p50: result.latency.p50,
-    p90: result.latency.p90,
-    p99: result.latency.p99,
-  }));
+  // Each round also notes whether the server collected its old generation meanwhile: such a
+  // pause (tens of ms on one core) sets a round's p99 on any route, the floor included.
+  const countingGcs = async (run) => {
+    const before = await oldGenerationGcs(appUrl);
+    const result = await run();
+    return { ...result, oldGenerationGc: (await oldGenerationGcs(appUrl)) > before };
+  };
+  const samples = await loadRounds(
+    { appUrl, targets, rounds, beforeRound },
+    { duration: durationSeconds, connections: 4, overallRate: rate },
+    (result) => ({ p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99 }),
+    countingGcs,
+  );
   const rows = targets.map((target) => {
     const runs = samples.get(target.name);
-    return { route: target.name, requestsPerSecond: rate, p50Ms: medianOf(runs, "p50"), p90Ms: medianOf(runs, "p90"), p99Ms: medianOf(runs, "p99"), runs };
+    const quiet = runs.filter((run) => !run.oldGenerationGc);
+    return {
+      route: target.name,
+      requestsPerSecond: rate,
+      p50Ms: medianOf(runs, "p50"),
+      p90Ms: medianOf(runs, "p90"),
+      p99Ms: medianOf(runs, "p99"),
+      quietRounds: quiet.length,
+      p99QuietMs: quiet.length > 0 ? medianOf(quiet, "p99") : null,
+      runs,
+    };
   });
   for (const row of rows) {
     row.p50AddedMs = aboveFloor(rows, row, "p50Ms");
     row.p90AddedMs = aboveFloor(rows, row, "p90Ms");
     row.p99AddedMs = aboveFloor(rows, row, "p99Ms");
+    row.p99QuietAddedMs = row.p99QuietMs !== null && rows[0].p99QuietMs !== null ? aboveFloor(rows, row, "p99QuietMs") : null;
   }
   return rows;
 }
 
 /** The server's V8 heap from its own metrics: the young generation's size and the old generation's live bytes. */
 async function heapSpaces(appUrl) {
-  const text = await (await fetch(`${appUrl}/api/metrics`)).text();
-  const value = (series) => Number(text.split("\n").find((row) => row.startsWith(`${series} `))?.split(" ")[1] ?? NaN);
+  const value = await serverMetrics(appUrl);
   return {
     newSpaceSize: value('vsa_nodejs_heap_space_size_total_bytes{space="new"}'),
     oldSpaceUsed: value('vsa_nodejs_heap_space_size_used_bytes{space="old"}'),

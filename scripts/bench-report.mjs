@@ -23,6 +23,17 @@ export function printReport({ settings, summary, fixedRate, memory, adminConsole
       ["route", "p50 ms", "p90 ms", "p99 ms", "p50 added", "p90 added", "p99 added ms"],
       fixedRate.map((row) => [row.route, row.p50Ms, row.p90Ms, row.p99Ms, row.p50AddedMs, row.p90AddedMs, row.p99AddedMs]),
     );
+    console.log("The same rounds by whether the server collected its old generation (a major GC or its marking steps) during them:");
+    table(
+      ["route", "rounds with such a GC", "p99 ms of each round (* with GC)", "p99 ms, rounds without", "p99 added, rounds without"],
+      fixedRate.map((row) => [
+        row.route,
+        `${row.runs.length - row.quietRounds} of ${row.runs.length}`,
+        row.runs.map((run) => `${run.p99}${run.oldGenerationGc ? "*" : ""}`).join(" "),
+        row.p99QuietMs ?? "—",
+        row.p99QuietAddedMs ?? "—",
+      ]),
+    );
   }
   if (memory) {
     console.log(
