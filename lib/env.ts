@@ -296,7 +296,7 @@ export function loadEnv(source: Record<string, string | undefined>) {
     logLevel: raw.LOG_LEVEL,
     /** Prometheus's bearer token for /api/metrics; unset: loopback clients only. */
     metricsToken: raw.METRICS_TOKEN,
-    /** When set, every response through the middleware says which instance answered (X-Instance). */
+    /** When set, every page and /api response says which instance answered (X-Instance: lib/http/runtime-headers.ts). */
     instanceId: raw.INSTANCE_ID,
     ...roles.settings,
     /** How long audit events are kept: the prune job's only deletion of the append-only trail. */
