@@ -4,7 +4,7 @@
 // distinct tokens.
 import { randomUUID } from "node:crypto";
 import { SignJWT, decodeJwt, importJWK } from "jose";
-import { expectOnly, median, runLoad } from "./bench-load.mjs";
+import { expectOnly, median, runLoad, serverMetrics } from "./bench-load.mjs";
 import { treeRss } from "./process-tree-rss.mjs";
 
 /**
@@ -30,12 +30,6 @@ function loadRounds({ appUrl, targets, rounds, beforeRound }, load, pick, around
   return alternatingRounds(targets, rounds, beforeRound, (target) =>
     around(async () => pick(expectOnly(await runLoad({ url: `${appUrl}${target.path}`, headers: target.headers, ...load }), target.status, target.name))),
   );
-}
-
-/** A reader of the server's own metrics (/api/metrics, loopback): `value(series)` of one sample line. */
-async function serverMetrics(appUrl) {
-  const text = await (await fetch(`${appUrl}/api/metrics`)).text();
-  return (series) => Number(text.split("\n").find((row) => row.startsWith(`${series} `))?.split(" ")[1] ?? NaN);
 }
 
 /** How many old-generation collections (V8's major GCs and their incremental marking steps) the server has run. */

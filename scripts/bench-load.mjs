@@ -1,4 +1,5 @@
-// The load generator the benchmark's parts share: autocannon, and the median of rounds.
+// What the benchmark's parts share: the load generator (autocannon), the median of rounds, and
+// a reader of the server's own metrics.
 import autocannon from "autocannon";
 
 export function runLoad(options) {
@@ -18,4 +19,10 @@ export function expectOnly(result, status, what) {
   const unexpected = Object.keys(result.statusCodeStats ?? {}).filter((code) => Number(code) !== status);
   if (unexpected.length > 0 || result.errors > 0) throw new Error(`${what}: unexpected statuses ${unexpected.join(",") || "none"} / ${result.errors} errors (expected ${status})`);
   return result;
+}
+
+/** A reader of the server's own metrics (/api/metrics, loopback): `value(series)` of one sample line. */
+export async function serverMetrics(appUrl) {
+  const text = await (await fetch(`${appUrl}/api/metrics`)).text();
+  return (series) => Number(text.split("\n").find((row) => row.startsWith(`${series} `))?.split(" ")[1] ?? NaN);
 }

@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { serverMetrics } from "./bench-load.mjs";
 import { portOpen, waitFor } from "./wait-for.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -27,8 +28,7 @@ function cookieJar() {
 }
 
 async function statementsSent(appUrl) {
-  const text = await (await fetch(`${appUrl}/api/metrics`)).text();
-  return Number(/^vsa_db_statements_total (\d+)/m.exec(text)?.[1] ?? NaN);
+  return (await serverMetrics(appUrl))("vsa_db_statements_total");
 }
 
 /** The console: GET /api/auth/login, the IdP's authorize, then the callback (timed). */
