@@ -133,11 +133,16 @@ test("every API request is one JSON log line with nginx's request id, and the me
   // nginx's $request_id, trusted because TRUSTED_PROXY_COUNT=1: 32 hex characters.
   expect(requestId).toMatch(/^[0-9a-f]{32}$/);
   const userId = (await me.json()).id as string;
-  const line = everyInstance
-    .flatMap((instance) => instance.output().split("\n"))
-    .filter((text) => text.startsWith("{"))
-    .map((text) => JSON.parse(text) as Record<string, unknown>)
-    .find((entry) => entry.requestId === requestId);
+  const loggedLine = () =>
+    everyInstance
+      .flatMap((instance) => instance.output().split("\n").slice(0, -1)) // the last piece may be a line still arriving
+      .filter((text) => text.startsWith("{"))
+      .map((text) => JSON.parse(text) as Record<string, unknown>)
+      .find((entry) => entry.requestId === requestId);
+  // The line is written when the server closes the response, which can be after the client has it,
+  // and it then crosses the instance's stdout pipe: wait for it rather than read once.
+  await expect.poll(loggedLine).toBeDefined();
+  const line = loggedLine();
   expect(line).toMatchObject({ level: "info", event: "request", method: "GET", path: "/api/auth/me", status: 200, userId });
   expect(typeof line!.durationMs).toBe("number");
   const refused = await fetch(`${DEPLOY.url}/api/auth/me`, { headers: { authorization: "Bearer forged.token.value" } });
