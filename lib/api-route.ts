@@ -16,6 +16,9 @@ export function apiRoute<Args extends unknown[]>(handler: (...args: Args) => Pro
   };
 }
 
+/** How long a client told 503 should wait before trying again, in seconds (Retry-After). */
+export const RETRY_AFTER_SECONDS = 5;
+
 /** 503 JSON: a service the console depends on (database or identity provider) is down. */
 export function serviceUnavailableResponse(): Response {
   return Response.json(
@@ -23,6 +26,6 @@ export function serviceUnavailableResponse(): Response {
       error: "service_unavailable",
       message: "The console could not complete this request: a service it depends on (database or identity provider) is unavailable. Try again shortly.",
     },
-    { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": "5" } },
+    { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": String(RETRY_AFTER_SECONDS) } },
   );
 }

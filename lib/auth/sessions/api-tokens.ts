@@ -1,7 +1,8 @@
 import "server-only";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, createHmac, hkdfSync, randomBytes } from "node:crypto";
 import { recordAuditEvent, recordAuditEventOrLog } from "../../audit/audit-events";
 import type { AuditRequest } from "../../audit/audit-request";
+import { RETRY_AFTER_SECONDS } from "../../api-route";
 import type { Db } from "../../db";
 import type { Env } from "../../env";
 import { mintAccessToken } from "../edge/access-token";
@@ -44,28 +45,41 @@ function lifetimeWithin(ttlSeconds: number, end: Date, now = Date.now()): number
   return Math.max(0, Math.min(ttlSeconds, Math.floor((end.getTime() - now) / 1000)));
 }
 
-async function issueTokenPair(
-  db: Db,
-  env: Env,
-  subject: { userId: string; role: Role; email: string | null; familyId: string; familyExpiresAt: Date },
-): Promise<IssuedTokens> {
-  const refreshToken = REFRESH_TOKEN_PREFIX + randomBytes(32).toString("base64url"); // 256 bits
-  const refreshTtlSeconds = lifetimeWithin(env.refreshTokenTtlDays * 86_400, subject.familyExpiresAt);
-  await db.refreshToken.create({
-    data: {
-      tokenHash: hashRefreshToken(refreshToken),
-      familyId: subject.familyId,
-      userId: subject.userId,
-      expiresAt: new Date(Date.now() + refreshTtlSeconds * 1000),
-    },
-  });
+type TokenSubject = { userId: string; role: Role; email: string | null; familyId: string; familyExpiresAt: Date };
+
+/**
+ * The refresh token that replaces `presented`: derived from it with a key only the server
+ * holds, not drawn at random, so that a retry of a refresh whose answer was lost can be
+ * answered with the same successor (REFRESH_RETRY_GRACE). Unpredictable without the key, as a
+ * random one is; a key derived from AUTH_SECRET, for this use only.
+ */
+function successorOf(presented: string, env: Env): string {
+  const key = Buffer.from(hkdfSync("sha256", env.authSecret, "", "voicesurveyagent refresh token successor", 32));
+  return REFRESH_TOKEN_PREFIX + createHmac("sha256", key).update(presented).digest("base64url");
+}
+
+/** A refresh token's row, stored hashed, lasting REFRESH_TOKEN_TTL_DAYS and never past its family. */
+function refreshTokenRow(env: Env, token: string, subject: Pick<TokenSubject, "userId" | "familyId" | "familyExpiresAt">) {
+  const ttlSeconds = lifetimeWithin(env.refreshTokenTtlDays * 86_400, subject.familyExpiresAt);
+  const data = { tokenHash: hashRefreshToken(token), familyId: subject.familyId, userId: subject.userId, expiresAt: new Date(Date.now() + ttlSeconds * 1000) };
+  return { data, ttlSeconds };
+}
+
+/** The answer for a refresh token already stored: it and a new access token, neither past the family's end. */
+async function answerWith(env: Env, subject: TokenSubject, refresh: { token: string; ttlSeconds: number }): Promise<IssuedTokens> {
   const ttlSeconds = lifetimeWithin(env.accessTokenTtlMinutes * 60, subject.familyExpiresAt);
   const { token } = await mintAccessToken(
     { userId: subject.userId, role: subject.role, email: subject.email, familyId: subject.familyId },
     await getApiTokenKeys(env),
     { ...accessTokenSettings(env), ttlSeconds },
   );
-  return { access_token: token, token_type: "Bearer", expires_in: ttlSeconds, refresh_token: refreshToken, refresh_expires_in: refreshTtlSeconds };
+  return {
+    access_token: token,
+    token_type: "Bearer",
+    expires_in: ttlSeconds,
+    refresh_token: refresh.token,
+    refresh_expires_in: refresh.ttlSeconds,
+  };
 }
 
 /**
@@ -74,14 +88,15 @@ async function issueTokenPair(
  * API_TOKENS_MAX_PER_USER active families per user: the user's row is locked while counting,
  * so concurrent mints cannot both take the last place.
  *
- * The audit event is written in the same transaction: a credential that lives for months
- * never exists without its record. If the event cannot be written nothing is minted and the
+ * The audit event and the refresh token are written in the same transaction: a credential
+ * that lives for months never exists without its record, nor a family without its token. If the event cannot be written nothing is minted and the
  * caller gets a 503 to retry (unlike signing in or out, this is not a path people depend on
  * minute to minute). `request`: the HTTP request behind it, for the event (none outside one).
  */
 export async function createApiTokens(db: Db, env: Env, caller: SessionIdentity, request: AuditRequest = {}): Promise<IssuedTokens> {
   const now = new Date();
-  const { user, family } = await db.$transaction(async (tx) => {
+  const refreshToken = REFRESH_TOKEN_PREFIX + randomBytes(32).toString("base64url"); // 256 bits
+  const { user, family, refreshTtlSeconds } = await db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${caller.userId} FOR UPDATE`;
     const user = await tx.user.findUniqueOrThrow({ where: { id: caller.userId }, select: { role: true, email: true } });
     const active = await tx.tokenFamily.count({
@@ -107,9 +122,13 @@ export async function createApiTokens(db: Db, env: Env, caller: SessionIdentity,
       detail: { familyId: family.id, parentFamilyId: caller.familyId, expiresAt: family.expiresAt.toISOString() },
       request,
     });
-    return { user, family };
+    // In the same transaction: a family (counted against the cap) and its event never exist without the token that uses it.
+    const refresh = refreshTokenRow(env, refreshToken, { userId: caller.userId, familyId: family.id, familyExpiresAt: family.expiresAt });
+    await tx.refreshToken.create({ data: refresh.data, select: { id: true } });
+    return { user, family, refreshTtlSeconds: refresh.ttlSeconds };
   });
-  return issueTokenPair(db, env, { userId: caller.userId, role: user.role, email: user.email, familyId: family.id, familyExpiresAt: family.expiresAt });
+  const subject = { userId: caller.userId, role: user.role, email: user.email, familyId: family.id, familyExpiresAt: family.expiresAt };
+  return answerWith(env, subject, { token: refreshToken, ttlSeconds: refreshTtlSeconds });
 }
 
 export type RefreshOutcome =
@@ -133,13 +152,49 @@ async function revokeReusedFamily(db: Db, stored: { familyId: string; userId: st
 }
 
 /**
+ * How a refresh whose answer was lost is retried. The spend and its successor commit in one
+ * transaction, but the commit's answer can still be lost (the database restarts just after
+ * it), and the client, told 503, presents the same token again. A spent token presented from
+ * Retry-After to `untilMs` after it was spent, whose successor was never used, is answered
+ * with that successor again instead of being taken for a replay. Sooner than Retry-After it is
+ * not a client obeying the 503 but a concurrent copy (RFC 9700 §4.14: a replay), so of
+ * concurrent refreshes exactly one still wins; and once the successor is used, the spent token
+ * is a replay whenever it comes.
+ */
+export const REFRESH_RETRY_GRACE = { fromMs: RETRY_AFTER_SECONDS * 1000, untilMs: 60_000 } as const;
+
+/**
+ * The answer again for a retry within REFRESH_RETRY_GRACE, or null when the spent token is a
+ * replay. The successor must be stored, unspent and unexpired, and the family still active.
+ */
+async function answerRetry(
+  db: Db,
+  env: Env,
+  presented: string,
+  stored: { familyId: string; userId: string; spentAt: Date; family: { expiresAt: Date }; user: { email: string | null } },
+): Promise<IssuedTokens | null> {
+  const spentForMs = Date.now() - stored.spentAt.getTime();
+  if (spentForMs < REFRESH_RETRY_GRACE.fromMs || spentForMs > REFRESH_RETRY_GRACE.untilMs) return null;
+  const successor = successorOf(presented, env);
+  const row = await db.refreshToken.findUnique({ where: { tokenHash: hashRefreshToken(successor) }, select: { familyId: true, spentAt: true, expiresAt: true } });
+  if (!row || row.familyId !== stored.familyId || row.spentAt || row.expiresAt.getTime() <= Date.now()) return null;
+  const family = await checkFamily(db, env, stored.familyId, { fresh: true });
+  if (!family.active) return null;
+  const subject = { userId: stored.userId, role: family.role, email: stored.user.email, familyId: stored.familyId, familyExpiresAt: stored.family.expiresAt };
+  return answerWith(env, subject, { token: successor, ttlSeconds: lifetimeWithin(Number.MAX_SAFE_INTEGER, row.expiresAt) });
+}
+
+/**
  * Rotates a refresh token: the presented one is spent, a new access and refresh token are
  * issued with the user's current role. Presenting a spent token again is treated as theft
- * (RFC 9700 §4.14): the whole family is revoked. Spending is one conditional UPDATE, so of
- * concurrent refreshes with one token, on any number of instances, exactly one wins. The
- * family is checked first as every request checks it (revoked, past its absolute end, the
- * IdP still accepting the sign-in behind it), reading the database, not the cache.
- * `request`: who presented the token, for the audit event a replay writes.
+ * (RFC 9700 §4.14): the whole family is revoked, except for a retry within
+ * REFRESH_RETRY_GRACE. Spending and storing the successor are one transaction, so a failure
+ * between them loses nothing (the client's 503 retry finds its token unspent), and the spend
+ * is a conditional UPDATE, so of concurrent refreshes with one token, on any number of
+ * instances, exactly one wins. The family is checked first as every request checks it
+ * (revoked, past its absolute end, the IdP still accepting the sign-in behind it), reading
+ * the database, not the cache. `request`: who presented the token, for the audit event a
+ * replay writes.
  */
 export async function refreshApiTokens(db: Db, env: Env, presented: unknown, request: AuditRequest = {}): Promise<RefreshOutcome> {
   if (typeof presented !== "string" || !presented.startsWith(REFRESH_TOKEN_PREFIX) || presented.length > MAX_REFRESH_TOKEN_LENGTH) {
@@ -159,6 +214,8 @@ export async function refreshApiTokens(db: Db, env: Env, presented: unknown, req
   });
   if (!stored) return { ok: false, code: "invalid_refresh_token" };
   if (stored.spentAt) {
+    const again = await answerRetry(db, env, presented, { ...stored, spentAt: stored.spentAt });
+    if (again) return { ok: true, tokens: again };
     await revokeReusedFamily(db, stored, request);
     return { ok: false, code: "refresh_token_reused" };
   }
@@ -171,20 +228,19 @@ export async function refreshApiTokens(db: Db, env: Env, presented: unknown, req
     return { ok: false, code: now?.spentAt ? "refresh_token_reused" : "token_revoked" };
   }
 
-  const { count } = await db.refreshToken.updateMany({ where: { id: stored.id, spentAt: null }, data: { spentAt: new Date() } });
-  if (count !== 1) {
+  const successor = successorOf(presented, env);
+  const row = refreshTokenRow(env, successor, { userId: stored.userId, familyId: stored.familyId, familyExpiresAt: stored.family.expiresAt });
+  const spent = await db.$transaction(async (tx) => {
+    const { count } = await tx.refreshToken.updateMany({ where: { id: stored.id, spentAt: null }, data: { spentAt: new Date() } });
+    if (count !== 1) return false;
+    await tx.refreshToken.create({ data: row.data, select: { id: true } });
+    return true;
+  });
+  if (!spent) {
     // Someone spent it between our read and our write: the same token was presented twice.
     await revokeReusedFamily(db, stored, request);
     return { ok: false, code: "refresh_token_reused" };
   }
-  return {
-    ok: true,
-    tokens: await issueTokenPair(db, env, {
-      userId: stored.userId,
-      role: family.role,
-      email: stored.user.email,
-      familyId: stored.familyId,
-      familyExpiresAt: stored.family.expiresAt,
-    }),
-  };
+  const subject = { userId: stored.userId, role: family.role, email: stored.user.email, familyId: stored.familyId, familyExpiresAt: stored.family.expiresAt };
+  return { ok: true, tokens: await answerWith(env, subject, { token: successor, ttlSeconds: row.ttlSeconds }) };
 }
