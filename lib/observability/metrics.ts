@@ -19,7 +19,7 @@ const SLOW = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 export const metrics = {
   signIns: counter("vsa_sign_ins_total", "Sign-ins that completed or were refused, by outcome and refusal code", ["outcome", "code", "reason"]),
   apiRefusals: counter("vsa_api_refusals_total", "API requests refused (401, 403, 404, 409, 413, 429), by code", ["status", "code"]),
-  refreshes: counter("vsa_refresh_total", "API token refreshes, by outcome (rotated, reused, expired, revoked, invalid)", ["outcome"]),
+  refreshes: counter("vsa_refresh_total", "API token refreshes, by outcome (rotated, retry_answered, reused, revoked, invalid_or_expired)", ["outcome"]),
   revocations: counter("vsa_revocations_total", "Token families revoked, by reason", ["reason"]),
   rateLimited: counter("vsa_rate_limited_total", "Requests refused by a rate limit, by bucket", ["bucket"]),
   idpRequestSeconds: histogram("vsa_idp_request_duration_seconds", "Calls to the identity provider, by endpoint and outcome", ["endpoint", "outcome"], SLOW),

@@ -132,7 +132,8 @@ export async function createApiTokens(db: Db, env: Env, caller: SessionIdentity,
 }
 
 export type RefreshOutcome =
-  | { ok: true; tokens: IssuedTokens }
+  /** `retried`: the answer again to a retry within REFRESH_RETRY_GRACE, not a new rotation. */
+  | { ok: true; tokens: IssuedTokens; retried?: true }
   | { ok: false; code: "invalid_refresh_token" | "refresh_token_reused" | "token_revoked" };
 
 /**
@@ -215,7 +216,7 @@ export async function refreshApiTokens(db: Db, env: Env, presented: unknown, req
   if (!stored) return { ok: false, code: "invalid_refresh_token" };
   if (stored.spentAt) {
     const again = await answerRetry(db, env, presented, { ...stored, spentAt: stored.spentAt });
-    if (again) return { ok: true, tokens: again };
+    if (again) return { ok: true, tokens: again, retried: true };
     await revokeReusedFamily(db, stored, request);
     return { ok: false, code: "refresh_token_reused" };
   }

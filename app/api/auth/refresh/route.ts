@@ -18,7 +18,7 @@ export const POST = apiRoute(async (request: Request) => {
   if (!body.ok) return body.response;
   const presented = typeof body.value === "object" && body.value !== null ? (body.value as { refresh_token?: unknown }).refresh_token : undefined;
   const outcome = await refreshApiTokens(getDb(), env, presented, auditRequestOf(request, env));
-  metrics.refreshes.inc({ outcome: outcome.ok ? "rotated" : REFRESH_OUTCOMES[outcome.code] });
+  metrics.refreshes.inc({ outcome: outcome.ok ? (outcome.retried ? "retry_answered" : "rotated") : REFRESH_OUTCOMES[outcome.code] });
   if (!outcome.ok) return unauthorizedResponse(outcome.code);
   return Response.json(outcome.tokens, { headers: { "Cache-Control": "no-store", Pragma: "no-cache" } });
 });
