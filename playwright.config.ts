@@ -20,9 +20,10 @@ export default defineConfig({
       issuer: E2E.issuer,
       port: E2E.oidcPort,
       // The main app first: the provider sends its back-channel logouts there.
-      appUrls: [E2E.appUrl, E2E.roleMappingAppUrl],
+      appUrls: [E2E.appUrl, E2E.roleMappingAppUrl, E2E.noRefreshAppUrl],
       clientId: E2E.appEnv.OIDC_CLIENT_ID,
       clientSecret: E2E.appEnv.OIDC_CLIENT_SECRET,
+      noRefreshClientId: E2E.noRefreshClientId,
     }),
     {
       command: `node scripts/prisma.mjs migrate deploy && node node_modules/next/dist/bin/next build && node node_modules/next/dist/bin/next start --port ${E2E.appPort}`,

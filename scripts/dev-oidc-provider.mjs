@@ -6,7 +6,9 @@
 //
 // Environment: DEV_OIDC_PORT (default 9400), DEV_OIDC_APP_URLS (comma-separated app
 // origins allowed to sign in, default http://localhost:3000), OIDC_CLIENT_ID,
-// OIDC_CLIENT_SECRET (default: the development client).
+// OIDC_CLIENT_SECRET (default: the development client), DEV_OIDC_NO_REFRESH_CLIENT_ID (a
+// second client, same secret and return addresses, that is never given a refresh token, as
+// Entra ID and Okta do without the offline_access scope).
 import { randomBytes } from "node:crypto";
 import dns from "node:dns";
 import http from "node:http";
@@ -130,27 +132,29 @@ export async function startDevOidcProvider({
   appUrls = [`http://localhost:${DEV_DEFAULTS.appPort}`],
   clientId = DEV_DEFAULTS.clientId,
   clientSecret = DEV_DEFAULTS.clientSecret,
+  noRefreshClientId,
 } = {}) {
   const issuer = devIssuer(port);
+  const client = {
+    client_id: clientId,
+    client_secret: clientSecret,
+    client_name: "VoiceSurveyAgent console (development)",
+    grant_types: ["authorization_code", "refresh_token"],
+    response_types: ["code"],
+    token_endpoint_auth_method: "client_secret_basic",
+    redirect_uris: appUrls.map((url) => `${url}/api/auth/callback/oidc`),
+    post_logout_redirect_uris: appUrls.flatMap((url) => [url, `${url}/`]),
+    // OpenID Connect Back-Channel Logout: a logout here is sent to the app, with the sid.
+    backchannel_logout_uri: `${appUrls[0]}/api/auth/backchannel-logout`,
+    backchannel_logout_session_required: true,
+  };
+  // Without the refresh_token grant, issueRefreshToken below gives it none.
+  const noRefreshClient = noRefreshClientId && { ...client, client_id: noRefreshClientId, client_name: "Console without refresh tokens", grant_types: ["authorization_code"] };
   const { privateKey } = await generateKeyPair("RS256", { extractable: true });
   const signingKey = { ...(await exportJWK(privateKey)), kid: "dev-rs256", use: "sig", alg: "RS256" };
 
   const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: clientId,
-        client_secret: clientSecret,
-        client_name: "VoiceSurveyAgent console (development)",
-        grant_types: ["authorization_code", "refresh_token"],
-        response_types: ["code"],
-        token_endpoint_auth_method: "client_secret_basic",
-        redirect_uris: appUrls.map((url) => `${url}/api/auth/callback/oidc`),
-        post_logout_redirect_uris: appUrls.flatMap((url) => [url, `${url}/`]),
-        // OpenID Connect Back-Channel Logout: a logout here is sent to the app, with the sid.
-        backchannel_logout_uri: `${appUrls[0]}/api/auth/backchannel-logout`,
-        backchannel_logout_session_required: true,
-      },
-    ],
+    clients: noRefreshClient ? [client, noRefreshClient] : [client],
     jwks: { keys: [signingKey] },
     cookies: { keys: [randomBytes(32).toString("hex")] },
     pkce: { required: () => true },
@@ -229,6 +233,7 @@ if (isMain) {
     appUrls,
     clientId: process.env.OIDC_CLIENT_ID || DEV_DEFAULTS.clientId,
     clientSecret: process.env.OIDC_CLIENT_SECRET || DEV_DEFAULTS.clientSecret,
+    noRefreshClientId: process.env.DEV_OIDC_NO_REFRESH_CLIENT_ID || undefined,
   });
   console.log(`[dev-oidc] development OpenID provider at ${issuer} (clients may return to ${appUrls.join(", ")})`);
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(0));

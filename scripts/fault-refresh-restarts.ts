@@ -17,7 +17,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createApiTokens } from "../lib/auth/sessions/api-tokens";
 import { createBrowserFamily } from "../lib/auth/sessions/token-families";
-import { createDb } from "../lib/db";
+import { createDatabase } from "../lib/db";
 import { devIssuer } from "../lib/dev-defaults.mjs";
 import { loadEnv } from "../lib/env";
 import { upsertUserFromOidcProfile } from "../lib/users/upsert-user-from-oidc-profile";
@@ -105,10 +105,11 @@ async function refreshSteadily(token: string, until: () => boolean): Promise<Cli
   let current = token;
   while (!until()) {
     let response: Response;
+    const sentAt = Date.now();
     try {
       response = await fetch(`${appUrl}/api/auth/refresh`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ refresh_token: current }) });
     } catch (error) {
-      record.bad.push(`no answer: ${(error as Error).message}`);
+      record.bad.push(`no answer after ${Date.now() - sentAt} ms: ${(error as Error).message} ${String((error as Error).cause ?? "")}`);
       await sleep(1000);
       continue;
     }
@@ -179,7 +180,7 @@ async function main() {
   await waitFor("the app", async () => (await fetch(`${appUrl}/api/health/live`)).ok, 60_000);
 
   log(`seeding ${settings.families} API token families`);
-  const db = createDb(cluster.url, 2);
+  const { db, pool } = createDatabase(cluster.url, 2);
   const appEnv = loadEnv(variables);
   const tokens: string[] = [];
   for (let index = 0; index < settings.families; index++) {
@@ -190,19 +191,27 @@ async function main() {
     tokens.push((await createApiTokens(db, appEnv, caller)).refresh_token);
   }
   await db.$disconnect();
+  // The seeding pool must be gone before the first restart ends its connections.
+  await pool.end();
 
   let stopping = false;
   log(`${settings.families} clients refreshing; ${settings.restarts} restarts (${settings.mode}) ${settings.intervalMs / 1000} s apart, then one ${settings.stopMs / 1000} s stop`);
   const clients = tokens.map((token) => refreshSteadily(token, () => stopping));
+  const startedAt = Date.now();
+  const at = () => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
   for (let restart = 0; restart < settings.restarts; restart++) {
     await sleep(settings.intervalMs);
+    const before = Date.now();
     cluster.restart();
+    log(`${at()}: restart ${restart + 1} took ${Date.now() - before} ms`);
   }
   if (settings.stopMs > 0) {
     await sleep(settings.intervalMs);
     cluster.stop();
+    log(`${at()}: stopped`);
     await sleep(settings.stopMs);
     cluster.start();
+    log(`${at()}: started again`);
   }
   // Long enough for every client to come back from its last Retry-After and refresh again.
   await sleep(15_000);
@@ -228,6 +237,10 @@ async function main() {
     uncaughtInLog: (serverLog.match(/uncaught|unhandled/gi) ?? []).length,
   };
   console.log(JSON.stringify(summary, null, 2));
+  if (bad.length > 0) {
+    const unusual = serverLog.split("\n").filter((line) => line && !line.includes('"event":"request"'));
+    console.log(`[fault] the server's last lines other than request logs:\n${unusual.slice(-40).join("\n")}`);
+  }
   process.exitCode = lost.length === 0 && bad.length === 0 ? 0 : 1;
 }
 

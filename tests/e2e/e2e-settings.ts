@@ -14,6 +14,9 @@ export const E2E = {
   appUrl: `http://localhost:${appPort}`,
   /** A second instance of the build that takes roles from the bundled provider's groups (roles-from-idp.spec.ts). */
   roleMappingAppUrl: `http://localhost:${appPort + 3}`,
+  /** A third, signing in as a client the bundled provider gives no refresh token (api-tokens-without-idp-refresh.spec.ts). */
+  noRefreshAppUrl: `http://localhost:${appPort + 4}`,
+  noRefreshClientId: "voicesurveyagent-e2e-no-refresh",
   issuer: devIssuer(oidcPort),
   sessionCookieName: "authjs.session-token",
   appEnv: {

@@ -20,11 +20,15 @@ afterAll(() => db.$disconnect());
 const env = await envWithApiTokenKey(databaseUrl, "integration");
 const keys = await getApiTokenKeys(env);
 
-/** A user signed in through a browser: the caller POST /api/auth/token sees. */
-async function signedInUser(): Promise<SessionIdentity> {
+/**
+ * A user signed in through a browser: the caller POST /api/auth/token sees. By default the
+ * IdP gave the sign-in a refresh token (its access token good for hours: no renewal is due).
+ */
+async function signedInUser({ idpRefreshToken = true } = {}): Promise<SessionIdentity> {
   const subject = `sub-${randomUUID()}`;
   const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: `${randomUUID()}@example.test`, name: "Token User" });
-  const family = await createBrowserFamily(db, { userId: user.id, idpSubject: subject, idpSessionId: `idp-${randomUUID()}`, idToken: "id-token", expiresAt: inHours(12) });
+  const grant = idpRefreshToken ? { idpRefreshToken: `idp-rt-${randomUUID()}`, idpAccessTokenExpiresAt: inHours(11) } : {};
+  const family = await createBrowserFamily(db, { userId: user.id, idpSubject: subject, idpSessionId: `idp-${randomUUID()}`, idToken: "id-token", expiresAt: inHours(12), ...grant });
   return { userId: user.id, role: user.role, familyId: family.id, via: "cookie", email: user.email, name: user.name, expiresAt: 0 };
 }
 
@@ -158,9 +162,30 @@ describe("lifetimes and limits", () => {
     await db.tokenFamily.update({ where: { id: caller.familyId }, data: { expiresAt: new Date(Date.now() - 1000) } });
     clearFamilyStateCache();
     expect(await getFamilyState(db, caller.familyId)).toEqual({ status: "expired" });
-    // The API token lives on (its own end is API_TOKEN_FAMILY_MAX_DAYS): expiry is not revocation.
+    // The API token lives on (its own end is API_TOKEN_FAMILY_MAX_DAYS), as the IdP is still
+    // asked about the sign-in whenever its access token expires: expiry is not revocation.
     const refreshed = await refreshApiTokens(db, env, tokens.refresh_token);
     expect(refreshed.ok).toBe(true);
+  });
+
+  it("an API token from a sign-in the IdP gave no refresh token ends with that sign-in, never API_TOKEN_FAMILY_MAX_DAYS later", async () => {
+    const caller = await signedInUser({ idpRefreshToken: false });
+    const tokens = await createApiTokens(db, env, caller);
+    // 12 hours (the sign-in's absolute end), not 30 days.
+    expect(tokens.refresh_expires_in).toBeLessThanOrEqual(12 * 3600);
+    expect(tokens.refresh_expires_in).toBeGreaterThan(12 * 3600 - 60);
+    const access = await verify(tokens.access_token);
+    const familyId = access.ok ? access.claims.familyId : "";
+    const family = await db.tokenFamily.findUniqueOrThrow({ where: { id: familyId }, select: { expiresAt: true } });
+    const parent = await db.tokenFamily.findUniqueOrThrow({ where: { id: caller.familyId }, select: { expiresAt: true } });
+    expect(family.expiresAt).toEqual(parent.expiresAt);
+
+    // A family minted before this rule, with its own later end, is held to the sign-in's end too.
+    await db.tokenFamily.update({ where: { id: familyId }, data: { expiresAt: inHours(24 * 90) } });
+    await db.tokenFamily.update({ where: { id: caller.familyId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    clearFamilyStateCache();
+    expect(await getFamilyState(db, familyId)).toEqual({ status: "expired" });
+    expect(await refreshApiTokens(db, env, tokens.refresh_token)).toEqual({ ok: false, code: "invalid_refresh_token" });
   });
 
   it("caps the active API tokens per user: one more is refused (409), until one ends", async () => {

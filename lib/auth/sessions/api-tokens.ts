@@ -83,8 +83,20 @@ async function answerWith(env: Env, subject: TokenSubject, refresh: { token: str
 }
 
 /**
+ * When a new API token family ends: API_TOKEN_FAMILY_MAX_DAYS from now, but never after what
+ * the IdP last vouched for. A sign-in with an IdP refresh token is asked again whenever its
+ * IdP access token expires (a person the IdP disabled is refused then), so its API tokens may
+ * outlive it; one without (Entra ID or Okta without the offline_access scope) is never asked
+ * again, so its API tokens end with it (SESSION_ABSOLUTE_LIFETIME_HOURS).
+ */
+function apiFamilyEnd(env: Env, parent: { idpRefreshToken: string | null; expiresAt: Date }, now: Date): Date {
+  const longest = new Date(now.getTime() + env.apiTokenFamilyMaxDays * 86_400_000);
+  return parent.idpRefreshToken || parent.expiresAt > longest ? longest : parent.expiresAt;
+}
+
+/**
  * A new API token family, a child of the caller's browser sign-in (signing out ends it too),
- * ending API_TOKEN_FAMILY_MAX_DAYS from now whatever the refreshes. At most
+ * ending at apiFamilyEnd whatever the refreshes. At most
  * API_TOKENS_MAX_PER_USER active families per user: the user's row is locked while counting,
  * so concurrent mints cannot both take the last place.
  *
@@ -103,12 +115,13 @@ export async function createApiTokens(db: Db, env: Env, caller: SessionIdentity,
       where: { userId: caller.userId, kind: "api", revokedAt: null, expiresAt: { gt: now }, OR: [{ parentId: null }, { parent: { revokedAt: null } }] },
     });
     if (active >= env.apiTokensMaxPerUser) throw new ApiTokenLimitError(env.apiTokensMaxPerUser);
+    const parent = await tx.tokenFamily.findUniqueOrThrow({ where: { id: caller.familyId }, select: { idpRefreshToken: true, expiresAt: true } });
     const family = await tx.tokenFamily.create({
       data: {
         kind: "api",
         userId: caller.userId,
         parentId: caller.familyId,
-        expiresAt: new Date(now.getTime() + env.apiTokenFamilyMaxDays * 86_400_000),
+        expiresAt: apiFamilyEnd(env, parent, now),
         // Where it was minted from, shown to administrators on the user's page.
         ipAddress: request.ipAddress ?? null,
         userAgent: request.userAgent?.slice(0, 512) ?? null,

@@ -113,7 +113,7 @@ async function readAndRemember(db: Db, familyId: string, now: number): Promise<F
 async function readFamilyState(db: Db, familyId: string, now: number): Promise<{ state: FamilyState; cacheUntil: number }> {
   const family = await db.tokenFamily.findUnique({
     where: { id: familyId },
-    select: { ...IDP_GRANT, kind: true, expiresAt: true, lastUsedAt: true, parent: { select: IDP_GRANT }, user: { select: { disabledAt: true, role: true } } },
+    select: { ...IDP_GRANT, kind: true, expiresAt: true, lastUsedAt: true, parent: { select: { ...IDP_GRANT, expiresAt: true } }, user: { select: { disabledAt: true, role: true } } },
   });
   const ended = (state: FamilyState) => ({ state, cacheUntil: 0 });
   if (!family) return ended({ status: "revoked", reason: null });
@@ -121,6 +121,10 @@ async function readFamilyState(db: Db, familyId: string, now: number): Promise<{
   if (family.parent?.revokedAt) return ended({ status: "revoked", reason: family.parent.revokedReason });
   if (family.user.disabledAt) return ended({ status: "revoked", reason: "user_disabled" });
   if (family.expiresAt.getTime() <= now) return ended({ status: "expired" });
+  // An API token family whose sign-in the IdP can never be asked about again (no IdP refresh
+  // token) ends with that sign-in; families minted before this rule are held to it here.
+  const unvouched = family.parent && !family.parent.idpRefreshToken;
+  if (unvouched && family.parent!.expiresAt.getTime() <= now) return ended({ status: "expired" });
   if (!family.lastUsedAt || now - family.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) await recordFamilyUse(db, familyId, now);
   const role = family.user.role;
   // The IdP grant this family stands on: a browser sign-in's own, an API token's parent's.
@@ -130,7 +134,8 @@ async function readFamilyState(db: Db, familyId: string, now: number): Promise<{
   if (grant && idpRefreshToken && idpAccessTokenExpiresAt && idpExpiry <= now) {
     return ended({ status: "renewal_due", role, renewFamilyId: grant.id, idpRefreshToken, idpAccessTokenExpiresAt });
   }
-  return { state: { status: "active", role }, cacheUntil: Math.min(now + FAMILY_STATE_CACHE_MS, idpExpiry, family.expiresAt.getTime()) };
+  const end = Math.min(family.expiresAt.getTime(), unvouched ? family.parent!.expiresAt.getTime() : Infinity);
+  return { state: { status: "active", role }, cacheUntil: Math.min(now + FAMILY_STATE_CACHE_MS, idpExpiry, end) };
 }
 
 /**
