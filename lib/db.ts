@@ -4,6 +4,7 @@ import pg from "pg";
 import { getEnv } from "./env";
 import { getLogger } from "./observability/logger";
 import { metrics } from "./observability/metrics";
+import { releaseBrokenClients } from "./pg-broken-clients";
 
 export type Db = PrismaClient;
 
@@ -31,6 +32,10 @@ export function createDb(connectionString: string, maxConnections = 10): Db {
  */
 export function createDatabase(connectionString: string, maxConnections = 10, onStatement?: (text: string) => void): { db: Db; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString, max: maxConnections });
+  releaseBrokenClients(pool, (error) => {
+    metrics.dbConnectionsBroken.inc({ state: "in_use" });
+    getLogger().warn({ event: "db_connection_broken", state: "in_use", error: error.message });
+  });
   if (onStatement) {
     const textOf = (query: unknown) => (typeof query === "string" ? query : String((query as { text?: unknown } | null)?.text ?? ""));
     // Every statement passes through a client's query: pool.query checks a client out and calls it.

@@ -47,6 +47,9 @@ if (!["fast", "immediate"].includes(settings.mode)) throw new Error(`--mode: "${
 const APP_PORT = 3230;
 const PG_PORT = 55439;
 const appUrl = `http://localhost:${APP_PORT}`;
+// A refresh not answered within this is a failure of its own (the server must answer, 503 included).
+const ANSWER_TIMEOUT_MS = 30_000;
+const runStartedAt = Date.now();
 const log = (message: string) => console.log(`[fault] ${message}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -107,9 +110,9 @@ async function refreshSteadily(token: string, until: () => boolean): Promise<Cli
     let response: Response;
     const sentAt = Date.now();
     try {
-      response = await fetch(`${appUrl}/api/auth/refresh`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ refresh_token: current }) });
+      response = await fetch(`${appUrl}/api/auth/refresh`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ refresh_token: current }), signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) });
     } catch (error) {
-      record.bad.push(`no answer after ${Date.now() - sentAt} ms: ${(error as Error).message} ${String((error as Error).cause ?? "")}`);
+      record.bad.push(`no answer after ${Date.now() - sentAt} ms (sent at ${((sentAt - runStartedAt) / 1000).toFixed(0)} s): ${(error as Error).name}`);
       await sleep(1000);
       continue;
     }
@@ -220,6 +223,8 @@ async function main() {
 
   const lost = records.filter((record) => record.lost);
   const bad = records.flatMap((record) => record.bad);
+  const poolLines = (await (await fetch(`${appUrl}/api/metrics`, { headers: { authorization: `Bearer ${variables.METRICS_TOKEN}` } })).text()).split("\n").filter((line) => line.startsWith("vsa_db_pool"));
+  log(`the server's pool at the end: ${poolLines.join("; ")}`);
   const metricsText = await (await fetch(`${appUrl}/api/metrics`, { headers: { authorization: `Bearer ${variables.METRICS_TOKEN}` } })).text();
   const retryAnswered = Number(/vsa_refresh_total\{outcome="retry_answered"\} (\d+)/.exec(metricsText)?.[1] ?? 0);
   const summary = {
