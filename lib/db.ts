@@ -32,10 +32,14 @@ export function createDb(connectionString: string, maxConnections = 10): Db {
  */
 export function createDatabase(connectionString: string, maxConnections = 10, onStatement?: (text: string) => void): { db: Db; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString, max: maxConnections });
-  releaseBrokenClients(pool, (error) => {
-    metrics.dbConnectionsBroken.inc({ state: "in_use" });
-    getLogger().warn({ event: "db_connection_broken", state: "in_use", error: error.message });
-  });
+  const broken = (state: "idle" | "in_use") => (error: Error) => {
+    metrics.dbConnectionsBroken.inc({ state });
+    getLogger().warn({ event: "db_connection_broken", state, error: error.message });
+  };
+  // An idle connection the server ended (restart, failover, idle_session_timeout): the pool
+  // drops it and says so here; unheard, it would be an uncaught exception.
+  pool.on("error", broken("idle"));
+  releaseBrokenClients(pool, broken("in_use"));
   if (onStatement) {
     const textOf = (query: unknown) => (typeof query === "string" ? query : String((query as { text?: unknown } | null)?.text ?? ""));
     // Every statement passes through a client's query: pool.query checks a client out and calls it.

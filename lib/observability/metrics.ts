@@ -24,7 +24,7 @@ export const metrics = {
   rateLimited: counter("vsa_rate_limited_total", "Requests refused by a rate limit, by bucket", ["bucket"]),
   idpRequestSeconds: histogram("vsa_idp_request_duration_seconds", "Calls to the identity provider, by endpoint and outcome", ["endpoint", "outcome"], SLOW),
   gateDecisionSeconds: histogram("vsa_gate_decision_duration_seconds", "Time a route handler's guard takes to decide (authenticate, family check, role), by outcome", ["outcome"], FAST),
-  dbConnectionsBroken: counter("vsa_db_connections_broken_total", "Pooled PostgreSQL connections that died, by what they were doing (in_use: handed back to the pool by the app)", ["state"]),
+  dbConnectionsBroken: counter("vsa_db_connections_broken_total", "Pooled PostgreSQL connections that died, by state (idle: dropped by the pool; in_use: handed back to it by the app)", ["state"]),
   dbStatements: counter("vsa_db_statements_total", "Statements sent to PostgreSQL (round trips, BEGIN and COMMIT included)", []),
   httpRequestSeconds: histogram("vsa_http_request_duration_seconds", "API requests, by method and status class", ["method", "status"], FAST),
 };
