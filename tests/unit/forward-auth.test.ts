@@ -15,10 +15,16 @@ describe("forwardAuthResponse", () => {
     expect(response.headers.get("x-auth-role")).toBe("viewer");
   });
 
-  it("percent-encodes an email that is not printable ASCII, instead of failing", () => {
-    const response = forwardAuthResponse({ ...caller("viewer"), email: "用户@例子.广告" }, null);
-    expect(response.status).toBe(204);
-    expect(decodeURIComponent(response.headers.get("x-auth-email")!)).toBe("用户@例子.广告");
+  it("never encodes the email: one a header cannot carry as it is is not sent, instead of failing or being ambiguous", () => {
+    for (const email of ["用户@例子.广告", "a b@example.com", "a\tb@example.com"]) {
+      const response = forwardAuthResponse({ ...caller("viewer"), email }, null);
+      expect(response.status).toBe(204);
+      expect(response.headers.get("x-auth-email")).toBe("");
+      expect(response.headers.get("x-auth-user-id")).toBe("user-1");
+    }
+    // A literal "%40" stays literal: nothing is ever decoded or encoded.
+    const literal = forwardAuthResponse({ ...caller("viewer"), email: "a%40b@example.com" }, null);
+    expect(literal.headers.get("x-auth-email")).toBe("a%40b@example.com");
   });
 
   it.each([

@@ -2,9 +2,14 @@ import { forbiddenResponse } from "../edge/errors";
 import { isRole, roleSatisfies, type Role } from "../edge/roles";
 import type { SessionIdentity } from "../edge/session-cookie";
 
-/** Header values are bytes: printable ASCII as is, anything else percent-encoded (RFC 3986). */
-function headerSafe(value: string): string {
-  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
+/**
+ * X-Auth-Email is the email exactly as it is, or empty: never encoded, so an upstream can never
+ * read one person's email as another's (an encoded "a%40b" and a literal one look alike). An
+ * email a header cannot carry as it is (not printable ASCII, e.g. an internationalised one) is
+ * not sent: upstreams authorise on X-Auth-User-Id, and only show the email.
+ */
+function emailHeader(email: string | null): string {
+  return email && /^[\x21-\x7e]+$/.test(email) ? email : "";
 }
 
 /**
@@ -27,7 +32,7 @@ export function forwardAuthResponse(identity: SessionIdentity, requiredRoles: st
     status: 204,
     headers: {
       "X-Auth-User-Id": identity.userId,
-      "X-Auth-Email": headerSafe(identity.email ?? ""),
+      "X-Auth-Email": emailHeader(identity.email),
       "X-Auth-Role": identity.role,
       "Cache-Control": "no-store",
     },

@@ -10,6 +10,7 @@ import { signInRoleRules } from "./sign-in-role-rules";
 import { endSignIn } from "../sessions/logout";
 import { revokeFamilies } from "../sessions/revocation";
 import type { SignInAudit } from "./sign-in-audit";
+import { verifiedEmail } from "./verified-email";
 
 /**
  * The full Auth.js configuration (Node.js runtime): the Edge-safe config plus the database.
@@ -67,8 +68,7 @@ export function buildAuthConfig(env: Env = getEnv(), audit: SignInAudit = { requ
         const oidcSignIn = {
           provider: account.provider,
           subject: account.providerAccountId,
-          // An email the IdP says it has not verified is not an identity we pass on.
-          email: typeof profile?.email === "string" && profile.email_verified !== false ? profile.email.toLowerCase() : null,
+          email: verifiedEmail(profile),
           // Granting admin by email (INITIAL_ADMIN_EMAILS) asks more: the IdP must say it verified it.
           emailVerified: profile?.email_verified === true,
           name: typeof profile?.name === "string" ? profile.name : null,

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { verifiedEmail } from "@/lib/auth/sign-in/verified-email";
+
+describe("verifiedEmail", () => {
+  it("takes an email the IdP verified, lowercased", () => {
+    expect(verifiedEmail({ email: "Alice@Example.COM", email_verified: true })).toBe("alice@example.com");
+  });
+
+  it.each([
+    ["a missing email_verified", { email: "a@example.com" }],
+    ["email_verified false", { email: "a@example.com", email_verified: false }],
+    ['the string "false"', { email: "a@example.com", email_verified: "false" }],
+    ['the string "true" (not the boolean)', { email: "a@example.com", email_verified: "true" }],
+    ["email_verified 1", { email: "a@example.com", email_verified: 1 }],
+    ["no email", { email_verified: true }],
+    ["an email that is not a string", { email: ["a@example.com"], email_verified: true }],
+  ])("refuses %s", (_, claims) => {
+    expect(verifiedEmail(claims)).toBeNull();
+  });
+});
