@@ -1,3 +1,4 @@
+import { NEXT_BODY_CLONE_LIMIT_BYTES } from "./lib/http/max-body-bytes.mjs";
 import { API_CONTENT_SECURITY_POLICY, CONSTANT_SECURITY_HEADERS } from "./lib/security-headers.mjs";
 
 const apiContentSecurityPolicy = [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }];
@@ -10,7 +11,8 @@ const nextConfig = {
   // prom-client and pino too: one instance per process, whatever the bundles.
   serverExternalPackages: ["@prisma/client", "@prisma/adapter-pg", "pg", "prom-client", "pino", "pino-pretty"],
   // forbidden() from next/navigation: a signed-in user without the role gets a 403 page.
-  experimental: { authInterrupts: true },
+  // The body Next buffers for the middleware: our limit, not Next's 10 MB (lib/http/max-body-bytes.mjs).
+  experimental: { authInterrupts: true, proxyClientMaxBodySize: NEXT_BODY_CLONE_LIMIT_BYTES },
   // Evaluated at build time: only what never changes. The pages' nonce-based policy and HSTS
   // (which depends on AUTH_URL at run time) come from the middleware (middleware.ts).
   async headers() {

@@ -1,7 +1,8 @@
 import { NextRequest } from "next/server";
+import { MAX_BODY_BYTES } from "./max-body-bytes.mjs";
 
-/** The most an unauthenticated POST may send: its JSON or form fields fit many times over. */
-export const MAX_UNAUTHENTICATED_BODY_BYTES = 16 * 1024;
+/** The most a POST may send (authenticated or not): its JSON or form fields fit many times over. */
+export const MAX_UNAUTHENTICATED_BODY_BYTES: number = MAX_BODY_BYTES;
 
 export type LimitedBody = { ok: true; bytes: Uint8Array<ArrayBuffer> } | { ok: false; response: Response };
 

@@ -5,12 +5,14 @@ import { guardedRoute } from "@/lib/auth/policy/guarded-route";
 import { logOut } from "@/lib/auth/sessions/logout";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { readLimitedJson } from "@/lib/http/body-limit";
 
 /** Signs the caller out (JSON {"everywhere": true}: every sign-in of theirs) and clears the cookie. */
 export const POST = guardedRoute("/api/auth/logout", "POST", async (request, caller) => {
   const env = getEnv();
-  const body: unknown = await request.json().catch(() => ({}));
-  const everywhere = typeof body === "object" && body !== null && (body as { everywhere?: unknown }).everywhere === true;
+  const body = await readLimitedJson(request);
+  if (!body.ok) return body.response;
+  const everywhere = typeof body.value === "object" && body.value !== null && (body.value as { everywhere?: unknown }).everywhere === true;
   const response = NextResponse.json(await logOut(getDb(), env, caller, everywhere, auditRequestOf(request, env)), { headers: { "Cache-Control": "no-store" } });
   clearSessionCookies(request, response, env.secureCookies);
   return response;
