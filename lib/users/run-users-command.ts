@@ -10,6 +10,7 @@ import type { UserChangeRequest } from "./user-change-request";
 import { findAdminUser } from "./user-details";
 import type { UserListCursor } from "./user-list-cursor";
 import { MAX_USER_PAGE_SIZE } from "./user-list-query";
+import { terminalSafe } from "./terminal-safe";
 import type { UsersCommand } from "./users-cli-arguments";
 
 /** Results go to `out` (a list can be piped on), messages and refusals to `err`. */
@@ -19,7 +20,7 @@ const CLI = { actor: "cli" } as const;
 
 function printTable(output: CommandOutput, users: AdminUser[], withHeader: boolean) {
   if (withHeader) output.out(["email", "name", "role", "status", "last sign-in"].join("\t"));
-  for (const user of users) output.out([user.email ?? "-", user.name ?? "-", user.role, user.status, formatUtcMinute(user.lastLoginAt)].join("\t"));
+  for (const user of users) output.out([user.email ?? "-", user.name ?? "-", user.role, user.status, formatUtcMinute(user.lastLoginAt)].map(terminalSafe).join("\t"));
 }
 
 async function list(db: Db, command: Extract<UsersCommand, { kind: "list" }>, output: CommandOutput): Promise<number> {
@@ -65,7 +66,11 @@ async function change(db: Db, command: Exclude<UsersCommand, { kind: "list" | "h
   return 0;
 }
 
-/** `npm run users`'s commands, by the same functions and rules as the API, with the audit actor "cli". Returns the exit code. */
+/**
+ * `npm run users`'s commands, by the same functions and rules as the API, with the audit actor
+ * "cli". Returns the exit code. Every message is printed terminal-safe (the list's fields each).
+ */
 export async function runUsersCommand(db: Db, command: Exclude<UsersCommand, { kind: "help" }>, roles: Pick<Env, "idpRoleMapping">, output: CommandOutput): Promise<number> {
-  return command.kind === "list" ? list(db, command, output) : change(db, command, roles, output);
+  if (command.kind === "list") return list(db, command, { out: output.out, err: (line) => output.err(terminalSafe(line)) });
+  return change(db, command, roles, { out: (line) => output.out(terminalSafe(line)), err: (line) => output.err(terminalSafe(line)) });
 }

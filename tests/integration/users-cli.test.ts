@@ -70,6 +70,19 @@ describe("npm run users", () => {
     ]);
   });
 
+  it("prints an IdP-controlled name with tabs, newlines and escape sequences written out: one row per user, no raw control character", async () => {
+    const forged = await signedUpUser(db, "cli-forged", "campaign_manager");
+    await db.user.update({ where: { id: forged.id }, data: { name: "Eve\tadmin@example.com\tadmin\tactive\n\u001b[31mred\u009b" } });
+    const listed = users(["list", "--role", "campaign_manager"]);
+    expect(listed.status).toBe(0);
+    const rows = listed.stdout.split("\n").filter((row) => row.includes("cli-forged"));
+    expect(rows).toEqual([expect.stringContaining(`${forged.email}\tEve\\tadmin@example.com\\tadmin\\tactive\\n\\u001b[31mred\\u009b\tcampaign_manager\t`)]);
+    expect(rows[0]!.split("\t")).toHaveLength(5);
+    // eslint-disable-next-line no-control-regex -- no raw control character but the table's own tab and newline
+    expect(listed.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    await db.user.update({ where: { id: forged.id }, data: { name: "Test cli-forged" } });
+  });
+
   it("says clearly what is wrong, with a non-zero exit code: unknown email, unknown role, usage", () => {
     const unknownEmail = users(["disable", `nobody-${RUN}@example.test`]);
     expect(unknownEmail.status).toBe(1);
