@@ -105,3 +105,26 @@ test("signing in as someone else in the same browser replaces the earlier sessio
   await expect(page).toHaveURL(`${E2E.appUrl}/profile`);
   await expect(page.getByTestId("profile-email")).toHaveText("bob@example.com");
 });
+
+test("a sign-in started from another site signs nobody out, and when it completes it replaces the session without linking accounts", async ({ page, context }) => {
+  await signInThroughProvider(page, "alice@example.com", "alice");
+  await consent(page);
+  await expect(page).toHaveURL(`${E2E.appUrl}/profile`);
+  // As a link or an image on another site would start it: the browser says so (Fetch Metadata).
+  const crossSite = await page.request.get("/api/auth/login?callbackUrl=/profile", { headers: { "sec-fetch-site": "cross-site" }, maxRedirects: 0 });
+  expect(crossSite.status()).toBe(302);
+  const cleared = crossSite.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie" && h.value.startsWith(`${E2E.sessionCookieName}=;`));
+  expect(cleared).toEqual([]);
+  const me = await page.request.get("/api/auth/me");
+  expect(me.status()).toBe(200);
+  expect(await me.json()).toMatchObject({ email: "alice@example.com" });
+
+  // Bob finishes that sign-in in this browser, alice's session cookie still there.
+  await context.clearCookies({ domain: "127.0.0.1" });
+  await page.goto(crossSite.headers()["location"]!);
+  await logInAtDevelopmentProvider(page, "bob@example.com", "bob");
+  await consent(page);
+  await expect(page).toHaveURL(`${E2E.appUrl}/profile`);
+  await expect(page.getByTestId("profile-email")).toHaveText("bob@example.com");
+  expect(await (await page.request.get("/api/auth/me")).json()).toMatchObject({ email: "bob@example.com" });
+});

@@ -109,4 +109,12 @@ describe("a refresh whose answer was lost (committed, but the client was told 50
     // With a key that does not derive the stored successor, the retry is not recognised: a replay.
     expect(await refreshApiTokens(db, other, first.refresh_token)).toEqual({ ok: false, code: "refresh_token_reused" });
   });
+
+  it("replaying a spent token again and again records the reuse once, when the family is revoked", async () => {
+    const caller = await signedInUser();
+    const first = await createApiTokens(db, env, caller);
+    expect((await refreshApiTokens(db, env, first.refresh_token)).ok).toBe(true);
+    for (let replay = 0; replay < 5; replay++) expect(await refreshApiTokens(db, env, first.refresh_token)).toEqual({ ok: false, code: "refresh_token_reused" });
+    expect(await reuseEvents(caller.userId)).toBe(1);
+  });
 });

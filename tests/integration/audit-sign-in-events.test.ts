@@ -30,6 +30,13 @@ async function existingUser() {
   return { user, subject, email };
 }
 
+/** A state cookie this app would have sealed at the start of a sign-in (Auth.js's own encoding). */
+async function sealedCheckCookie(secret: string, secureCookies: boolean): Promise<string> {
+  const { encode } = await import("@auth/core/jwt");
+  const name = secureCookies ? "__Host-authjs.state" : "authjs.state";
+  return `${name}=${await encode({ secret, salt: name, maxAge: 900, token: { value: "a-state", provider: "oidc" } })}`;
+}
+
 describe("sign-in events", () => {
   it("sign-in succeeded: about the user, with the sign-in's family and whether it created the user", async () => {
     const { user } = await existingUser();
@@ -50,7 +57,8 @@ describe("sign-in events", () => {
   it("a disabled user's refused sign-in is about that user", async () => {
     const { user, subject, email } = await existingUser();
     const request = auditRequest();
-    await recordSignInRefused(db, { code: "account_disabled" }, { claimed: { provider: "oidc", subject, email } }, request);
+    // Recorded though no sign-in cookie came with it: it names a user.
+    await recordSignInRefused(db, { code: "account_disabled" }, { claimed: { provider: "oidc", subject, email } }, request, false);
     expect(await eventsOf(db, request.requestId)).toEqual([
       expect.objectContaining({ actor: "system", action: "sign_in_refused", targetUserId: user.id, detail: { code: "account_disabled" } }),
     ]);
@@ -59,19 +67,25 @@ describe("sign-in events", () => {
   it("an email conflict is about the user who owns the email, and names the other IdP subject", async () => {
     const owner = await existingUser();
     const request = auditRequest();
-    await recordSignInRefused(db, { code: "account_conflict" }, { claimed: { provider: "oidc", subject: "someone-else", email: owner.email } }, request);
+    await recordSignInRefused(db, { code: "account_conflict" }, { claimed: { provider: "oidc", subject: "someone-else", email: owner.email } }, request, false);
     expect(await eventsOf(db, request.requestId)).toEqual([
       expect.objectContaining({ targetUserId: owner.user.id, detail: { code: "account_conflict", idpSubject: "someone-else" } }),
     ]);
   });
 
-  it("a refusal before any identity (a bad ID token, a forged state) is about no one, with its code and a bounded reason", async () => {
+  it("a refusal of a real sign-in before any identity (a bad ID token) is about no one, with its code and a bounded reason", async () => {
     const request = auditRequest();
-    await recordSignInRefused(db, { code: "idp_error", reason: "x".repeat(500), idpErrorDescription: "free text from the IdP" }, {}, request);
+    await recordSignInRefused(db, { code: "idp_error", reason: "x".repeat(500), idpErrorDescription: "free text from the IdP" }, {}, request, true);
     expect(await eventsOf(db, request.requestId)).toEqual([expect.objectContaining({ targetUserId: null, detail: { code: "idp_error", reason: "x".repeat(64) } })]);
   });
 
-  it("the callback writes its refusal with the very request id the person's reference and the log line carry", async () => {
+  it("a refusal that names neither a user nor a sign-in in progress is not recorded", async () => {
+    const request = auditRequest();
+    await recordSignInRefused(db, { code: "state_mismatch" }, {}, request, false);
+    expect(await eventsOf(db, request.requestId)).toEqual([]);
+  });
+
+  it("the callback writes its refusal of a sign-in in progress with the very request id the person's reference and the log line carry", async () => {
     const { getEnv } = await import("@/lib/env");
     // The Edge half of the Auth.js configuration: next-auth's own module does not load under
     // Vitest, and the IdP's discovery fails before any database callback would run.
@@ -80,7 +94,8 @@ describe("sign-in events", () => {
     const logs = captureLogs();
     try {
       const env = getEnv();
-      const request = new NextRequest(`${env.authUrl}/api/auth/callback/oidc?code=forged&state=forged`, { headers: { "user-agent": "Callback/1.0" } });
+      const state = await sealedCheckCookie(env.authSecret, env.secureCookies);
+      const request = new NextRequest(`${env.authUrl}/api/auth/callback/oidc?code=forged&state=forged`, { headers: { "user-agent": "Callback/1.0", cookie: state } });
       const response = await completeSignIn(db, request, undefined, () => buildEdgeAuthConfig(env), signInContextOf(request, env));
       const location = new URL(response.headers.get("location")!);
       expect(location.pathname).toBe("/signin/error");
@@ -96,6 +111,33 @@ describe("sign-in events", () => {
   });
 });
 
+describe("anonymous refusals", () => {
+  it("1,000 callbacks with no sign-in cookies (or made-up ones) add nothing to the audit trail; each is still logged and counted", async () => {
+    const { getEnv } = await import("@/lib/env");
+    const { buildEdgeAuthConfig } = await import("@/lib/auth/sign-in/auth-config");
+    const { completeSignIn, signInContextOf } = await import("@/lib/auth/sign-in/complete-sign-in");
+    const { metrics } = await import("@/lib/observability/metrics");
+    const refusals = async () => (await metrics.signIns.get()).values.filter((value) => value.labels.outcome === "refused").reduce((sum, value) => sum + value.value, 0);
+    const env = getEnv();
+    const before = await db.auditEvent.count();
+    const counted = await refusals();
+    const logs = captureLogs();
+    try {
+      for (let i = 0; i < 1000; i++) {
+        const cookie = i % 2 ? "authjs.state=made-up; authjs.pkce.code_verifier=also-made-up" : "";
+        const request = new NextRequest(`${env.authUrl}/api/auth/callback/oidc?code=c${i}&state=s${i}`, { headers: { "user-agent": "x".repeat(512), cookie } });
+        const response = await completeSignIn(db, request, undefined, () => buildEdgeAuthConfig(env), signInContextOf(request, env));
+        expect(new URL(response.headers.get("location")!).pathname).toBe("/signin/error");
+      }
+      expect(await db.auditEvent.count()).toBe(before);
+      expect((await refusals()) - counted).toBe(1000);
+      expect(logs.entries().filter((line) => line.event === "sign_in_refused")).toHaveLength(1000);
+    } finally {
+      logs.stop();
+    }
+  });
+});
+
 describe("sign-in events when the audit trail is down", () => {
   const lostEvents = whileTheAuditTrailIsDown(db);
 
@@ -103,7 +145,7 @@ describe("sign-in events when the audit trail is down", () => {
     const { user } = await existingUser();
     const request = auditTrailDownRequest();
     await expect(recordSignInSucceeded(db, { userId: user.id, created: false, familyId: "family-2" }, request)).resolves.toBeUndefined();
-    await expect(recordSignInRefused(db, { code: "account_disabled" }, {}, request)).resolves.toBeUndefined();
+    await expect(recordSignInRefused(db, { code: "account_disabled" }, {}, request, true)).resolves.toBeUndefined();
     expect(await eventsOf(db, request.requestId)).toEqual([]);
     expect(lostEvents()).toEqual([
       expect.objectContaining({ event: "audit_event_lost", action: "sign_in_succeeded", targetUserId: user.id, detail: { familyId: "family-2", userCreated: false }, requestId: request.requestId }),

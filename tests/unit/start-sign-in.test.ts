@@ -50,6 +50,31 @@ describe("startSignIn", () => {
     expect(response.headers.get("set-cookie")).toMatch(/HttpOnly/i);
   });
 
+  it("on https names the pending sign-in's cookies __Host- (Secure, path /, no Domain), so a sibling subdomain cannot set them", async () => {
+    server.use(
+      http.get(discoveryUrl, () =>
+        HttpResponse.json({ issuer: ISSUER, authorization_endpoint: `${ISSUER}/authorize`, token_endpoint: `${ISSUER}/token`, jwks_uri: `${ISSUER}/jwks` }),
+      ),
+    );
+    const secureEnv = loadEnv({ AUTH_SECRET: env.authSecret, API_TOKEN_SIGNING_KEY: "{}", OIDC_ISSUER: ISSUER, AUTH_URL: "https://console.test" });
+    expect(secureEnv.secureCookies).toBe(true);
+    const response = await startSignIn(
+      new NextRequest("https://console.test/api/auth/login?callbackUrl=/profile"),
+      buildEdgeAuthConfig(secureEnv, new IdentityProvider(ISSUER, { timeoutMs: 1000 })),
+      { appUrl: "https://console.test", secureCookies: true, requestId: "req-unit-2" },
+    );
+    expect(response.status).toBe(302);
+    const setCookies = response.headers.getSetCookie();
+    for (const base of ["authjs.pkce.code_verifier", "authjs.state", "authjs.nonce", "authjs.callback-url"]) {
+      const cookie = setCookies.find((line) => line.startsWith(`__Host-${base}=`));
+      expect(cookie, base).toBeDefined();
+      expect(cookie).toMatch(/;\s*Secure/i);
+      expect(cookie).toMatch(/;\s*Path=\/(;|$)/i);
+      expect(cookie).not.toMatch(/Domain=/i);
+    }
+    expect(setCookies.some((line) => line.startsWith("__Secure-"))).toBe(false);
+  });
+
   it.each([
     ["the network fails", () => HttpResponse.error(), "idp_unreachable", "network"],
     ["discovery answers 503", () => new HttpResponse("down", { status: 503 }), "idp_unreachable", "http_503"],

@@ -156,6 +156,8 @@ export type RefreshOutcome =
  */
 async function revokeReusedFamily(db: Db, stored: { familyId: string; userId: string }, request: AuditRequest): Promise<void> {
   const revoked = await revokeFamilies(db, { ids: [stored.familyId] }, "refresh_token_reused");
+  // Once per family revoked: replaying a spent token again and again writes nothing more.
+  if (revoked === 0) return;
   await recordAuditEventOrLog(db, {
     actor: "system",
     action: "refresh_token_reused",

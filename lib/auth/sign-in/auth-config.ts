@@ -7,6 +7,7 @@ import { sessionCookieName } from "../edge/session-cookie";
 import { authLogger } from "./auth-logger";
 import { checkTokenResponse } from "./token-response-check";
 import "./auth-types";
+import { signInCookies } from "./sign-in-cookies";
 
 export const AUTH_BASE_PATH = "/api/auth";
 export const OIDC_PROVIDER_ID = "oidc";
@@ -22,7 +23,7 @@ export function buildEdgeAuthConfig(env: Env, idp: IdentityProvider = getIdentit
     // AUTH_URL is the configured public origin; next-auth rewrites request URLs to it.
     trustHost: true,
     useSecureCookies: env.secureCookies,
-    cookies: { sessionToken: { name: sessionCookieName(env.secureCookies) } },
+    cookies: { ...signInCookies(env.secureCookies), sessionToken: { name: sessionCookieName(env.secureCookies) } },
     session: { strategy: "jwt", maxAge: env.jwtExpirationMinutes * 60 },
     providers: [
       {

@@ -14,13 +14,15 @@ import { refuseSignIn } from "./refuse-sign-in";
 import { relayAuthRedirect, runAuthAction, type AuthActionOutcome } from "./run-auth-action";
 import { recordSignInRefused, recordSignInSucceeded, type SignInAttempt, type SignInAudit } from "./sign-in-audit";
 import type { SignInFailure } from "./sign-in-failures";
+import { hasPendingSignIn } from "./sign-in-cookies";
 
 /** `audit` carries the same request id as the log lines, so an event and its log line match. */
-export type SignInContext = { appUrl: string; secureCookies: boolean; requestId: string; audit: AuditRequest };
+/** `secret`: AUTH_SECRET, to tell a real pending sign-in's cookies from made-up ones. */
+export type SignInContext = { appUrl: string; secureCookies: boolean; requestId: string; audit: AuditRequest; secret: string };
 
 export function signInContextOf(request: NextRequest, env: Env): SignInContext {
   const requestId = requestIdOf(request.headers, env.trustedProxyCount > 0);
-  return { appUrl: env.authUrl, secureCookies: env.secureCookies, requestId, audit: auditRequestOf(request, env, requestId) };
+  return { appUrl: env.authUrl, secureCookies: env.secureCookies, requestId, audit: auditRequestOf(request, env, requestId), secret: env.authSecret };
 }
 
 /**
@@ -35,8 +37,9 @@ export async function refuseCallback(
   context: SignInContext,
   attempt: SignInAttempt = {},
 ): Promise<NextResponse> {
+  const pending = await hasPendingSignIn(request.cookies, context.secret, context.secureCookies);
   const response = refuseSignIn(failure, { ...context, cookies: request.cookies, stage: "callback" });
-  await recordSignInRefused(db, failure, attempt, context.audit);
+  await recordSignInRefused(db, failure, attempt, context.audit, pending);
   return response;
 }
 
@@ -78,9 +81,19 @@ export async function completeSignIn(
 }
 
 function exchangeCode(request: NextRequest, body: string | undefined, config: AuthConfig, context: SignInContext): Promise<AuthActionOutcome> {
+  // Without the browser's earlier session, if any: Auth.js would link the account that just
+  // signed in to that session's user. The new session replaces it.
+  const headers = new Headers(request.headers);
+  const session = sessionCookieName(context.secureCookies);
+  const others = (request.headers.get("cookie") ?? "").split(";").filter((pair) => {
+    const name = pair.split("=", 1)[0]!.trim();
+    return name && name !== session && !name.startsWith(`${session}.`);
+  });
+  if (others.length > 0) headers.set("cookie", others.map((pair) => pair.trim()).join("; "));
+  else headers.delete("cookie");
   const callbackRequest = new Request(`${context.appUrl}${AUTH_BASE_PATH}/callback/${OIDC_PROVIDER_ID}${request.nextUrl.search}`, {
     method: request.method,
-    headers: request.headers,
+    headers,
     body,
   });
   return runAuthAction(callbackRequest, config);

@@ -3,6 +3,7 @@ import type { CookieReader } from "../edge/session-cookie";
 import { metrics } from "../../observability/metrics";
 import { ID_TOKEN_REASONS, type SignInFailure } from "./sign-in-failures";
 import { getLogger } from "../../observability/logger";
+import { signInCheckCookieNames } from "./sign-in-cookies";
 
 // The IdP's error codes RFC 6749 and OpenID Connect define, and our own reasons: anything else
 // an IdP sends is counted as "other", so a hostile IdP cannot blow up the metric's label set.
@@ -18,8 +19,6 @@ function metricReason(reason: string | undefined): string {
   return KNOWN_REASONS.has(reason) || /^http_\d{3}$/.test(reason) ? reason : "other";
 }
 
-// Auth.js's short-lived cookies that carry a pending sign-in's state, PKCE verifier and nonce.
-const CHECK_COOKIES = ["authjs.state", "authjs.pkce.code_verifier", "authjs.nonce"];
 
 /** IdP-provided text in our log: one line, bounded, no control characters. */
 function loggable(value: string | undefined): string | undefined {
@@ -51,8 +50,7 @@ export function refuseSignIn(
   if (failure.reason) query.set("reason", failure.reason.slice(0, 64));
   query.set("ref", context.requestId);
   const response = NextResponse.redirect(`${context.appUrl}/signin/error?${query}`, 302);
-  const prefix = context.secureCookies ? "__Secure-" : "";
-  for (const name of CHECK_COOKIES.map((cookie) => `${prefix}${cookie}`)) {
+  for (const name of signInCheckCookieNames(context.secureCookies)) {
     if (context.cookies.get(name)) response.cookies.set(name, "", { maxAge: 0, path: "/", httpOnly: true, sameSite: "lax", secure: context.secureCookies });
   }
   response.headers.set("Cache-Control", "no-store");

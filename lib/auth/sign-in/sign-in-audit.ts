@@ -44,18 +44,19 @@ export async function recordSignInSucceeded(db: Db, attempt: SignInAttempt, requ
  * A refused sign-in, with its code and reason (bounded: an IdP's `error` is its own text).
  * It is about a user when the refusal names one: a disabled user, or the user who already
  * owns the email another IdP subject asserted (that subject goes in the detail).
+ *
+ * Recorded only when it is about a user or about a real sign-in in progress (`pending`: the
+ * browser holds the check cookies this app sealed). Anyone can send a callback with no
+ * cookies; those refusals are logged and counted (refuse-sign-in.ts), never written to a
+ * trail kept for a year, which would otherwise grow at the rate limit's pace per address.
  */
-export async function recordSignInRefused(db: Db, failure: SignInFailure, attempt: SignInAttempt, request: AuditRequest): Promise<void> {
+export async function recordSignInRefused(db: Db, failure: SignInFailure, attempt: SignInAttempt, request: AuditRequest, pending: boolean): Promise<void> {
+  const targetUserId = await refusedUserOf(db, failure, attempt).catch(() => null);
+  if (!targetUserId && !pending) return;
   const detail: Record<string, string> = { code: failure.code };
   if (failure.reason) detail.reason = failure.reason.slice(0, 64);
   if (failure.code === "account_conflict" && attempt.claimed) detail.idpSubject = attempt.claimed.subject.slice(0, 255);
-  await recordAuditEventOrLog(db, {
-    actor: "system",
-    action: "sign_in_refused",
-    targetUserId: await refusedUserOf(db, failure, attempt).catch(() => null),
-    detail,
-    request,
-  });
+  await recordAuditEventOrLog(db, { actor: "system", action: "sign_in_refused", targetUserId, detail, request });
 }
 
 async function refusedUserOf(db: Db, failure: SignInFailure, { claimed }: SignInAttempt): Promise<string | null> {

@@ -12,9 +12,9 @@ import { relayAuthRedirect, runAuthAction } from "./run-auth-action";
  * GET /api/auth/login?callbackUrl=/path: starts the authorization code flow at the IdP.
  * Auth.js builds the authorization URL (discovery, from the cache; PKCE S256, state, nonce)
  * and the cookies that carry the checks; this only relays them as a 302. A GET is safe here:
- * it changes nothing but the caller's own pending-sign-in cookies.
+ * from another site it changes nothing but the caller's own pending-sign-in cookies.
  */
-export async function startSignIn(request: NextRequest, config: AuthConfig, context: Omit<SignInContext, "audit">): Promise<NextResponse> {
+export async function startSignIn(request: NextRequest, config: AuthConfig, context: Omit<SignInContext, "audit" | "secret">): Promise<NextResponse> {
   const callbackUrl = safeCallbackPath(request.nextUrl.searchParams.get("callbackUrl"), context.appUrl);
   const signInRequest = new Request(`${context.appUrl}${AUTH_BASE_PATH}/signin/${OIDC_PROVIDER_ID}`, {
     method: "POST",
@@ -27,8 +27,16 @@ export async function startSignIn(request: NextRequest, config: AuthConfig, cont
     return refuseSignIn(failure, { ...context, cookies: request.cookies, stage: "login" });
   }
   const response = relayAuthRedirect(outcome.result, outcome.result.redirect);
-  // A new sign-in replaces any earlier session in this browser, revoked or not: Auth.js
-  // would otherwise try to link the new account to that session's user at the callback.
-  clearSessionCookies(request, response, context.secureCookies);
+  // Starting a sign-in from this app (or a typed address) signs the earlier session out of
+  // this browser. A link from another site does not: it must not be a way to sign people out
+  // (logout CSRF); that session is replaced only when the new sign-in succeeds, and the
+  // callback never lets Auth.js link the new account to it (complete-sign-in.ts).
+  if (startedHere(request)) clearSessionCookies(request, response, context.secureCookies);
   return response;
+}
+
+/** A same-origin or typed navigation (Fetch Metadata); a client that sends none is no browser on another site. */
+function startedHere(request: NextRequest): boolean {
+  const site = request.headers.get("sec-fetch-site");
+  return site === null || site === "same-origin" || site === "none";
 }
