@@ -36,6 +36,26 @@ afterAll(async () => {
 });
 
 describe("requireUser, the guard every protected handler calls itself", () => {
+  it("refuses a validly signed token that names another user's family (401 token_revoked), and admits the family's own user", async () => {
+    const { mintAccessToken } = await import("@/lib/auth/edge/access-token");
+    const { getApiTokenKeys } = await import("@/lib/auth/edge/api-token-keys");
+    const { accessTokenSettings } = await import("@/lib/auth/edge/authentication-options");
+    const { getEnv } = await import("@/lib/env");
+    const env = getEnv();
+    const { user: other } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject: `sub-${randomUUID()}`, email: `${randomUUID()}@example.test`, name: null });
+    const bearer = async (who: string) => {
+      const { token } = await mintAccessToken({ userId: who, role: "viewer", email: null, familyId }, await getApiTokenKeys(env), { ...accessTokenSettings(env), ttlSeconds: 60 });
+      return new NextRequest("http://localhost:3000/api/auth/me", { headers: { authorization: `Bearer ${token}` } });
+    };
+    const crossed = await requireUser(await bearer(other.id), VIEWER);
+    expect(crossed.ok).toBe(false);
+    if (!crossed.ok) {
+      expect(crossed.response.status).toBe(401);
+      expect(await crossed.response.json()).toMatchObject({ error: "token_revoked" });
+    }
+    expect((await requireUser(await bearer(userId), VIEWER)).ok).toBe(true);
+  });
+
   it("admits a valid, unrevoked token", async () => {
     const guarded = await requireUser(callerRequest(""), VIEWER);
     expect(guarded.ok).toBe(true);

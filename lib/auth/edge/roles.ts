@@ -12,7 +12,12 @@ export function isRole(value: unknown): value is Role {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value);
 }
 
-/** Roles are ordered: an admin may do what a campaign manager may, who may do what a viewer may. */
+/**
+ * Roles are ordered: an admin may do what a campaign manager may, who may do what a viewer
+ * may. A role that is not one of ROLES (either side) satisfies nothing: indexOf's -1 would
+ * otherwise rank it above admin.
+ */
 export function roleSatisfies(callerRole: Role, required: Role): boolean {
+  if (!isRole(callerRole) || !isRole(required)) return false;
   return ROLES.indexOf(callerRole) <= ROLES.indexOf(required);
 }

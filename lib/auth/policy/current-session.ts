@@ -34,7 +34,7 @@ export const getCurrentSession = cache(async (): Promise<CurrentSession> => {
   const { identity } = result;
   let check: FamilyCheck;
   try {
-    check = await checkFamily(getDb(), env, identity.familyId);
+    check = await checkFamily(getDb(), env, identity.familyId, { userId: identity.userId });
   } catch (error) {
     // The pages decide what an outage looks like (lib/service-unavailable.ts); the header
     // and the sign-in pages still render. Only the message is logged: it never holds a token.

@@ -47,7 +47,7 @@ async function decide(request: Pick<NextRequest, "headers" | "cookies">, policy:
   if (policy.sameOrigin && identity.via === "cookie" && !isSameOriginRequest(request, env.authUrl)) {
     return { ok: false, response: forbiddenResponse("Cross-origin request refused: use the console itself.") };
   }
-  const family = await checkFamily(getDb(), env, identity.familyId);
+  const family = await checkFamily(getDb(), env, identity.familyId, { userId: identity.userId });
   if (!family.active) {
     if (policy.ended === "allow") return { ok: true, identity, familyActive: false };
     return { ok: false, response: unauthorizedResponse(family.reason === "expired" ? "token_expired" : "token_revoked") };

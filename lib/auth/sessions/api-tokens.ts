@@ -194,7 +194,7 @@ async function answerRetry(
   const successor = successorOf(presented, env);
   const row = await db.refreshToken.findUnique({ where: { tokenHash: hashRefreshToken(successor) }, select: { familyId: true, spentAt: true, expiresAt: true } });
   if (!row || row.familyId !== stored.familyId || row.spentAt || row.expiresAt.getTime() <= Date.now()) return null;
-  const family = await checkFamily(db, env, stored.familyId, { fresh: true });
+  const family = await checkFamily(db, env, stored.familyId, { fresh: true, userId: stored.userId });
   if (!family.active) return null;
   const subject = { userId: stored.userId, role: family.role, email: stored.user.email, familyId: stored.familyId, familyExpiresAt: stored.family.expiresAt };
   return answerWith(env, subject, { token: successor, ttlSeconds: lifetimeWithin(Number.MAX_SAFE_INTEGER, row.expiresAt) });
@@ -236,7 +236,7 @@ export async function refreshApiTokens(db: Db, env: Env, presented: unknown, req
     return { ok: false, code: "refresh_token_reused" };
   }
   if (stored.expiresAt.getTime() <= Date.now()) return { ok: false, code: "invalid_refresh_token" };
-  const family = await checkFamily(db, env, stored.familyId, { fresh: true });
+  const family = await checkFamily(db, env, stored.familyId, { fresh: true, userId: stored.userId });
   if (!family.active) {
     if (family.reason === "expired") return { ok: false, code: "invalid_refresh_token" };
     // A concurrent presentation of this very token may have spent it and revoked the family meanwhile.

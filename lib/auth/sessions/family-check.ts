@@ -9,12 +9,15 @@ export type FamilyCheck = { active: true; role: Role } | { active: false; reason
 
 /**
  * Revocation, expiry, the current role and IdP renewal, as every protected request and page
- * checks them (`reason` "expired" when the family is past its absolute end).
+ * checks them (`reason` "expired" when the family is past its absolute end). `userId`: whom
+ * the cookie or token names; a family of anyone else is refused (`wrong_user`), so a token
+ * signed for one user can never ride on another's family.
  */
-export async function checkFamily(db: Db, env: Env, familyId: string, options: { fresh?: boolean } = {}): Promise<FamilyCheck> {
+export async function checkFamily(db: Db, env: Env, familyId: string, options: { fresh?: boolean; userId?: string } = {}): Promise<FamilyCheck> {
   const state = await getFamilyState(db, familyId, Date.now(), options);
   if (state.status === "revoked") return { active: false, reason: state.reason };
   if (state.status === "expired") return { active: false, reason: "expired" };
+  if (options.userId !== undefined && state.userId !== options.userId) return { active: false, reason: "wrong_user" };
   if (state.status === "renewal_due" && !(await renewIdpSession(db, env, state.renewFamilyId, state))) return { active: false, reason: "idp_refresh_failed" };
   return { active: true, role: state.role };
 }

@@ -25,20 +25,20 @@ const FAMILY_STATE_CACHE_MAX_ENTRIES = 10_000;
 
 export type FamilyState =
   /** `role`: the user's current role, which wins over the one a token or cookie carries. */
-  | { status: "active"; role: Role }
+  | { status: "active"; role: Role; userId: string }
   /**
    * Active, but the IdP's access token behind it has expired: ask the IdP first. The grant is
    * the browser sign-in's (`renewFamilyId`): an API token family is asked through its parent,
    * so a user the IdP no longer accepts loses their API tokens too.
    */
-  | { status: "renewal_due"; role: Role; renewFamilyId: string; idpRefreshToken: string; idpAccessTokenExpiresAt: Date }
+  | { status: "renewal_due"; role: Role; userId: string; renewFamilyId: string; idpRefreshToken: string; idpAccessTokenExpiresAt: Date }
   /** Past its server-side absolute end (TokenFamily.expiresAt), whatever was renewed or refreshed. */
   | { status: "expired" }
   | { status: "revoked"; reason: string | null };
 
 type FamilyStates = {
   /** Family id → the user's role and when it was read, for families known to be active. */
-  active: ExpiringCache<{ role: Role; readAt: number }>;
+  active: ExpiringCache<{ role: Role; userId: string; readAt: number }>;
   /** Reads in flight, by family id: requests that miss together share one. */
   reads: Map<string, Promise<FamilyState>>;
   /** Bumped by clearFamilyStateCache: a read started before it must not fill the cache after it. */
@@ -78,7 +78,7 @@ export async function getFamilyState(db: Db, familyId: string, now = Date.now(),
   // A failed background read changes nothing: the entry still expires on time, and the
   // request that then misses meets the failure itself.
   if (now - cached.readAt >= FAMILY_STATE_REFRESH_AFTER_MS) sharedRead(db, familyId, now).catch(() => {});
-  return { status: "active", role: cached.role };
+  return { status: "active", role: cached.role, userId: cached.userId };
 }
 
 /** Requests that miss together wait for one read of the family, not one each. */
@@ -100,7 +100,7 @@ async function readAndRemember(db: Db, familyId: string, now: number): Promise<F
   const generation = states.generation;
   const { state, cacheUntil } = await readFamilyState(db, familyId, now);
   if (generation === states.generation) {
-    if (state.status === "active") states.active.set(familyId, { role: state.role, readAt: now }, cacheUntil, now);
+    if (state.status === "active") states.active.set(familyId, { role: state.role, userId: state.userId, readAt: now }, cacheUntil, now);
     else states.active.delete(familyId);
   }
   return state;
@@ -113,7 +113,7 @@ async function readAndRemember(db: Db, familyId: string, now: number): Promise<F
 async function readFamilyState(db: Db, familyId: string, now: number): Promise<{ state: FamilyState; cacheUntil: number }> {
   const family = await db.tokenFamily.findUnique({
     where: { id: familyId },
-    select: { ...IDP_GRANT, kind: true, expiresAt: true, lastUsedAt: true, parent: { select: { ...IDP_GRANT, expiresAt: true } }, user: { select: { disabledAt: true, role: true } } },
+    select: { ...IDP_GRANT, kind: true, userId: true, expiresAt: true, lastUsedAt: true, parent: { select: { ...IDP_GRANT, expiresAt: true } }, user: { select: { disabledAt: true, role: true } } },
   });
   const ended = (state: FamilyState) => ({ state, cacheUntil: 0 });
   if (!family) return ended({ status: "revoked", reason: null });
@@ -127,15 +127,16 @@ async function readFamilyState(db: Db, familyId: string, now: number): Promise<{
   if (unvouched && family.parent!.expiresAt.getTime() <= now) return ended({ status: "expired" });
   if (!family.lastUsedAt || now - family.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) await recordFamilyUse(db, familyId, now);
   const role = family.user.role;
+  const userId = family.userId;
   // The IdP grant this family stands on: a browser sign-in's own, an API token's parent's.
   const grant = family.kind === "browser" ? family : family.parent;
   const { idpRefreshToken, idpAccessTokenExpiresAt } = grant ?? {};
   const idpExpiry = idpRefreshToken && idpAccessTokenExpiresAt ? idpAccessTokenExpiresAt.getTime() : Infinity;
   if (grant && idpRefreshToken && idpAccessTokenExpiresAt && idpExpiry <= now) {
-    return ended({ status: "renewal_due", role, renewFamilyId: grant.id, idpRefreshToken, idpAccessTokenExpiresAt });
+    return ended({ status: "renewal_due", role, userId, renewFamilyId: grant.id, idpRefreshToken, idpAccessTokenExpiresAt });
   }
   const end = Math.min(family.expiresAt.getTime(), unvouched ? family.parent!.expiresAt.getTime() : Infinity);
-  return { state: { status: "active", role }, cacheUntil: Math.min(now + FAMILY_STATE_CACHE_MS, idpExpiry, end) };
+  return { state: { status: "active", role, userId }, cacheUntil: Math.min(now + FAMILY_STATE_CACHE_MS, idpExpiry, end) };
 }
 
 /**
