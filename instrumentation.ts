@@ -9,8 +9,14 @@ export async function register() {
     await exitOnInvalidConfiguration();
     const { getEnv } = await import("./lib/env");
     const { installPeerAddressHook } = await import("./lib/http/peer-address-hook");
-    installPeerAddressHook(getEnv().trustedProxyCount);
     const { getLogger } = await import("./lib/observability/logger");
+    installPeerAddressHook(getEnv().trustedProxyCount, () =>
+      getLogger().warn({
+        event: "proxy_not_trusted",
+        message:
+          "Requests arrive from a proxy on this machine (X-Forwarded-For from loopback) but TRUSTED_PROXY_COUNT is 0: every client counts as 127.0.0.1, so they share one rate-limit bucket and pass the loopback checks. Set TRUSTED_PROXY_COUNT=1 behind one proxy.",
+      }),
+    );
     const { installRequestObserver } = await import("./lib/observability/request-observer");
     const { startMetricCollectors } = await import("./lib/observability/metrics");
     const { currentPgPool } = await import("./lib/db");

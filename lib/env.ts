@@ -40,7 +40,7 @@ const HOW_TO_FIX: Record<string, string> = {
   RATE_LIMIT_BACKCHANNEL_LOGOUT: RATE_LIMIT_FIX,
   RATE_LIMIT_TOKEN: RATE_LIMIT_FIX,
   LOG_LEVEL: "set it to one of fatal, error, warn, info, debug, trace or silent, e.g. LOG_LEVEL=info",
-  METRICS_TOKEN: "set it to at least 16 random characters (the bearer token Prometheus sends), e.g. METRICS_TOKEN=$(openssl rand -hex 24), or leave it unset to serve /api/metrics to loopback only",
+  METRICS_TOKEN: "set it to at least 16 random characters (the bearer token Prometheus sends), e.g. METRICS_TOKEN=$(openssl rand -hex 24); required in production, where loopback-only would be public behind a local proxy; in development unset serves /api/metrics to loopback only",
   INSTANCE_ID: "set it to a short name for this instance (letters, digits, . _ -), e.g. INSTANCE_ID=console-a, or leave it unset",
   DATA_RETENTION_DAYS: "set it to the days ended sessions, spent refresh tokens and old rate-limit counters are kept, 1 to 3650, e.g. 30",
   INITIAL_ADMIN_EMAILS:
@@ -242,7 +242,9 @@ export function loadEnv(source: Record<string, string | undefined>) {
   const raw = parseVariables(schema, source);
   const production = raw.NODE_ENV === "production";
   const problems: { variable: string; problem: string }[] = [];
-  const requiredInProduction = ["AUTH_URL", "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "DATABASE_URL"] as const;
+  // METRICS_TOKEN too: behind a proxy on the same machine every client is loopback, so
+  // "loopback only" would make /api/metrics public.
+  const requiredInProduction = ["AUTH_URL", "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "DATABASE_URL", "METRICS_TOKEN"] as const;
   if (production) {
     for (const key of requiredInProduction) {
       if (!raw[key]) problems.push({ variable: key, problem: "is required in production" });

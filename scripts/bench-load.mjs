@@ -21,8 +21,9 @@ export function expectOnly(result, status, what) {
   return result;
 }
 
-/** A reader of the server's own metrics (/api/metrics, loopback): `value(series)` of one sample line. */
+/** A reader of the server's own metrics (/api/metrics with METRICS_TOKEN): `value(series)` of one sample line. */
 export async function serverMetrics(appUrl) {
-  const text = await (await fetch(`${appUrl}/api/metrics`)).text();
+  const headers = process.env.METRICS_TOKEN ? { authorization: `Bearer ${process.env.METRICS_TOKEN}` } : {};
+  const text = await (await fetch(`${appUrl}/api/metrics`, { headers })).text();
   return (series) => Number(text.split("\n").find((row) => row.startsWith(`${series} `))?.split(" ")[1] ?? NaN);
 }

@@ -139,6 +139,8 @@ async function main() {
   const database = process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, poolMax: process.env.DATABASE_POOL_MAX ?? "10" } : await startEmbeddedDatabase();
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const signingJwk = { ...privateKey.export({ format: "jwk" }), kid: "bench", alg: "ES256" };
+  // Required in production; serverMetrics (bench-load.mjs) sends it.
+  process.env.METRICS_TOKEN = randomBytes(24).toString("base64url");
   const env = {
     ...process.env,
     NODE_ENV: "production",

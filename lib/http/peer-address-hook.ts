@@ -27,9 +27,12 @@ const processGlobals = globalThis as Record<symbol, string | undefined>;
  *   instead of as whatever it claims.
  *
  * It wraps http.Server's `emit` because every request passes there before Next reads it.
+ * `onProxyBehindLoopback` is told, once, of X-Forwarded-For arriving from loopback while
+ * TRUSTED_PROXY_COUNT is 0: a proxy on this machine the configuration forgot.
  */
-export function installPeerAddressHook(trustedProxyCount: number): void {
+export function installPeerAddressHook(trustedProxyCount: number, onProxyBehindLoopback: () => void = () => {}): void {
   if (processGlobals[PROOF_KEY]) return;
+  let warned = false;
   const proof = randomBytes(18).toString("base64url");
   processGlobals[PROOF_KEY] = proof;
   const emit = http.Server.prototype.emit;
@@ -37,6 +40,12 @@ export function installPeerAddressHook(trustedProxyCount: number): void {
     if (event === "request") {
       const request = args[0] as http.IncomingMessage;
       if (trustedProxyCount === 0) {
+        // A proxy on this machine (the shipped nginx) that the configuration does not trust:
+        // every client then looks like 127.0.0.1 and shares one rate-limit bucket. Said once.
+        if (!warned && request.headers["x-forwarded-for"] !== undefined && isLoopback(request.socket.remoteAddress)) {
+          warned = true;
+          onProxyBehindLoopback();
+        }
         if (request.socket.remoteAddress) request.headers["x-forwarded-for"] = request.socket.remoteAddress;
         else delete request.headers["x-forwarded-for"];
       }
@@ -44,6 +53,10 @@ export function installPeerAddressHook(trustedProxyCount: number): void {
     }
     return Reflect.apply(emit, this, [event, ...args]) as boolean;
   };
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127."));
 }
 
 /** Whether the hook saw this request (always false when it is not installed). */

@@ -40,6 +40,8 @@ export const E2E = {
     // No INITIAL_ADMIN_EMAILS (production has no default) and no OIDC_ROLE_CLAIM: the suite
     // expects alice and bob as viewers. roles-from-idp.spec.ts runs its own instance with roles.
     // A test-only key, generated for this suite and used nowhere else.
+    // Required in production; tests that read /api/metrics send it.
+    METRICS_TOKEN: "e2e-only-metrics-token-0123456789",
     API_TOKEN_SIGNING_KEY: '{"kty":"EC","x":"sLLDCKcKxVZ_SQHWwBzXrCAxoeUdqy6tLTlPnqYlaGI","y":"acuGxqy2YsQ-2Hz6poUFniPx2wTSKHZO-nymKKldsuA","crv":"P-256","d":"f0HeJTQdZmpQIK1s-hH1Fl3HtRTzHeIlusWwD_TlS8Y","kid":"e2e-test-key","alg":"ES256"}',
   },
   hostile: {

@@ -13,6 +13,7 @@ export const PRODUCTION_SOURCE = {
   OIDC_CLIENT_ID: "console",
   OIDC_CLIENT_SECRET: "secret",
   DATABASE_URL: "postgresql://u:p@db:5432/console",
+  METRICS_TOKEN: "m".repeat(24),
 };
 
 /** The ConfigurationError's message loadEnv throws for `source`; fails the test if it throws none. */

@@ -47,9 +47,9 @@ describe("loadEnv", () => {
     expect(problemsOf({ AUTH_SECRET: "short" })).toMatch(/AUTH_SECRET is invalid \(must be at least 32 characters\)/);
   });
 
-  it("requires the secrets, the issuer, the client and the database in production", () => {
+  it("requires the secrets, the issuer, the client, the database and the metrics token in production", () => {
     const message = problemsOf({ NODE_ENV: "production" });
-    for (const variable of ["AUTH_SECRET", "API_TOKEN_SIGNING_KEY", "AUTH_URL", "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "DATABASE_URL"]) {
+    for (const variable of ["AUTH_SECRET", "API_TOKEN_SIGNING_KEY", "AUTH_URL", "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "DATABASE_URL", "METRICS_TOKEN"]) {
       expect(message).toContain(`${variable} is required in production`);
     }
   });
@@ -63,6 +63,7 @@ describe("loadEnv", () => {
       OIDC_CLIENT_ID: "console",
       OIDC_CLIENT_SECRET: "secret",
       DATABASE_URL: "postgresql://u:p@db:5432/console",
+      METRICS_TOKEN: "m".repeat(24),
     });
     expect(env.oidcIssuer).toBe("https://login.example.com/realms/acme");
   });

@@ -6,7 +6,8 @@ import { installPeerAddressHook } from "@/lib/http/peer-address-hook";
 
 // A real Node HTTP server, as `next start` runs one: the hook must act before any listener
 // reads the request. Requests come from distinct loopback source addresses.
-installPeerAddressHook(0);
+let proxyWarnings = 0;
+installPeerAddressHook(0, () => proxyWarnings++);
 
 let seen: Request[] = [];
 const server = http.createServer((req, res) => {
@@ -41,6 +42,12 @@ describe("installPeerAddressHook with TRUSTED_PROXY_COUNT = 0", () => {
     await send("127.0.0.4");
     expect(seen.map((request) => clientAddress(request, 0))).toEqual(["127.0.0.2", "127.0.0.3", "127.0.0.4"]);
     expect(seen.map((request) => request.headers.get("x-forwarded-for"))).not.toContain("203.0.113.9");
+  });
+
+  it("says once that a proxy on this machine is not trusted: X-Forwarded-For from loopback", async () => {
+    await send("127.0.0.6", { "X-Forwarded-For": "203.0.113.9" });
+    await send("127.0.0.7", { "X-Forwarded-For": "203.0.113.10" });
+    expect(proxyWarnings).toBe(1);
   });
 
   it("overwrites a client's attempt to send the hook's own mark", async () => {
