@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { startAppInstance, type AppInstance } from "../support/app-instance";
+import { E2E } from "../e2e/e2e-settings";
 import { DEPLOY, instanceEnv } from "./deploy-settings";
 import { signInAtProvider, signInFromHome } from "./sign-in-at-provider";
 import { countStatuses, directUrl, getOnFreshConnection, instanceOf, requestsUntil, sendConcurrently } from "./http-load";
@@ -122,7 +123,40 @@ test("the reports app behind forward auth: the user's headers when signed in, 40
   const { access_token: accessToken } = await mintApiToken(page);
   const withToken = await api.get("/reports/whoami", { headers: { Authorization: `Bearer ${accessToken}` } });
   expect(withToken.status()).toBe(200);
-  expect(await withToken.json()).toMatchObject({ "X-Auth-Email": DEPLOY.user.email });
+  expect(await withToken.json()).toMatchObject({ "X-Auth-Email": DEPLOY.user.email, Authorization: "" });
+  await api.dispose();
+});
+
+test("the upstream never sees the console's cookies or token, nor a client's own forwarding headers; a 401 there is JSON", async ({ page, playwright }) => {
+  await signIn(page);
+  await page.context().addCookies([{ name: "theme", value: "dark", url: DEPLOY.url }]);
+  const consoleCookies = await page.context().cookies(DEPLOY.url);
+  expect(consoleCookies.some((cookie) => cookie.name.includes("authjs."))).toBe(true);
+  const seen = await (await page.request.get("/reports/whoami", { headers: { "X-Forwarded-For": "203.0.113.7", "X-Request-Id": "forged-by-the-client" } })).json();
+  // Only the upstream's own cookie goes through; the console's session stays with the console.
+  expect(seen.Cookie).toBe("theme=dark");
+  expect(seen["X-Auth-User-Id"]).toBeTruthy();
+  expect(seen["X-Forwarded-For"]).toBe("203.0.113.7, 127.0.0.1");
+  expect(seen["X-Request-Id"]).toMatch(/^[0-9a-f]{32}$/);
+
+  // More console cookies than nginx's map chain removes one by one: the upstream gets no cookie at all.
+  const many = Array.from({ length: 8 }, (_, index) => `authjs.extra-${index}=x`).join("; ");
+  const flooded = await page.request.get("/reports/whoami", { headers: { Cookie: `${await cookieHeader(page)}; ${many}` } });
+  expect(flooded.status()).toBe(200);
+  expect((await flooded.json()).Cookie).toBe("");
+
+  // A Bearer token is for the console: the upstream gets the identity, not the token.
+  const { access_token: accessToken } = await mintApiToken(page);
+  const api = await playwright.request.newContext({ baseURL: DEPLOY.url });
+  const withToken = await (await api.get("/reports/whoami", { headers: { Authorization: `Bearer ${accessToken}` } })).json();
+  expect(withToken.Authorization).toBe("");
+  expect(withToken["X-Auth-Email"]).toBe(DEPLOY.user.email);
+  // Whatever the path's extension, the refusal is JSON and says so.
+  for (const path of ["/reports/whoami", "/reports/page.html"]) {
+    const refused = await api.get(path, { headers: { Accept: "application/json" } });
+    expect(refused.status()).toBe(401);
+    expect(refused.headers()["content-type"]).toMatch(/^application\/json/);
+  }
   await api.dispose();
 });
 
@@ -149,8 +183,10 @@ test("every API request is one JSON log line with nginx's request id, and the me
   expect(refused.status).toBe(401);
 
   // Metrics are per instance: Prometheus scrapes each; here both are read and added up.
-  expect((await fetch(`${DEPLOY.url}/api/metrics`)).status).toBe(200);
-  const texts = await Promise.all((["a", "b"] as const).map(async (name) => (await fetch(directUrl(name, "/api/metrics"))).text()));
+  // Never through nginx; each instance directly, with METRICS_TOKEN.
+  expect((await fetch(`${DEPLOY.url}/api/metrics`)).status).toBe(404);
+  const scrape = { authorization: `Bearer ${E2E.appEnv.METRICS_TOKEN}` };
+  const texts = await Promise.all((["a", "b"] as const).map(async (name) => (await fetch(directUrl(name, "/api/metrics"), { headers: scrape })).text()));
   const total = (series: string) =>
     texts.reduce((sum, text) => sum + Number(text.split("\n").find((row) => row.startsWith(`${series} `))?.split(" ")[1] ?? 0), 0);
   expect(total('vsa_sign_ins_total{outcome="succeeded",code="",reason=""}')).toBeGreaterThanOrEqual(1);
@@ -161,7 +197,7 @@ test("every API request is one JSON log line with nginx's request id, and the me
   expect(total('vsa_idp_request_duration_seconds_count{endpoint="token",outcome="ok"}')).toBeGreaterThanOrEqual(1);
   expect(total('vsa_gate_decision_duration_seconds_count{outcome="allowed"}')).toBeGreaterThanOrEqual(1);
   expect(texts.every((text) => /vsa_db_pool_connections\{state="idle"\} \d/.test(text))).toBe(true);
-  // Not from loopback (a client nginx saw elsewhere), without METRICS_TOKEN: refused.
+  // Without METRICS_TOKEN: refused.
   const fromElsewhere = await fetch(directUrl("a", "/api/metrics"), { headers: { "x-forwarded-for": "203.0.113.5" } });
   expect(fromElsewhere.status).toBe(403);
 });

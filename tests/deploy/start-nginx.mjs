@@ -27,6 +27,8 @@ for (const [example, actual] of [
   conf = conf.replace(example, actual);
 }
 writeFileSync(path.join(prefix, "console.conf"), conf);
+// Its include, beside it as the config's own comment asks (nginx resolves it from nginx.conf's directory).
+writeFileSync(path.join(prefix, "nginx-console-proxy-headers.conf"), readFileSync(path.join(root, "deploy/nginx-console-proxy-headers.conf"), "utf8"));
 const temp = (name) => path.join(prefix, "temp", name);
 writeFileSync(
   path.join(prefix, "nginx.conf"),
@@ -48,7 +50,7 @@ http {
         listen 127.0.0.1:${reportsPort};
         default_type application/json;
         location /admin/ { return 200 '{"page":"admin","X-Auth-Email":"$http_x_auth_email","X-Auth-Role":"$http_x_auth_role"}'; }
-        location / { return 200 '{"page":"$uri","X-Auth-User-Id":"$http_x_auth_user_id","X-Auth-Email":"$http_x_auth_email","X-Auth-Role":"$http_x_auth_role"}'; }
+        location / { return 200 '{"page":"$uri","X-Auth-User-Id":"$http_x_auth_user_id","X-Auth-Email":"$http_x_auth_email","X-Auth-Role":"$http_x_auth_role","Cookie":"$http_cookie","Authorization":"$http_authorization","X-Forwarded-For":"$http_x_forwarded_for","X-Request-Id":"$http_x_request_id"}'; }
     }
 }
 `,

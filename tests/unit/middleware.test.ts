@@ -76,6 +76,8 @@ describe("the sliding session", () => {
         const renewed = cookieOf(response);
         expect(renewed).toBeDefined();
         expect(response.headers.get("set-cookie")).toMatch(/HttpOnly/i);
+        // Never kept by a shared cache (a proxy or CDN in front would hand it to the next visitor).
+        expect(response.headers.get("cache-control")).toBe("private, no-store");
         const before = await decode({ token: old, secret: SECRET, salt: COOKIE });
         const after = await decode({ token: renewed!, secret: SECRET, salt: COOKIE });
         expect(after).toMatchObject({ sub: before!.sub, familyId: before!.familyId, role: before!.role });
@@ -104,7 +106,9 @@ describe("the sliding session", () => {
 
   it("leaves a young cookie alone, and sets nothing without a session", async () => {
     const young = await sessionCookie();
-    expect((await middleware(apiRequest({ cookie: `${COOKIE}=${young}` }, "/profile"))).headers.get("set-cookie")).toBeNull();
+    const untouched = await middleware(apiRequest({ cookie: `${COOKIE}=${young}` }, "/profile"));
+    expect(untouched.headers.get("set-cookie")).toBeNull();
+    expect(untouched.headers.get("cache-control")).toBeNull();
     const anonymous = await middleware(apiRequest({}, "/profile"));
     expect(passesThrough(anonymous)).toBe(true);
     expect(anonymous.headers.get("set-cookie")).toBeNull();

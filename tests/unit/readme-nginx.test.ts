@@ -5,11 +5,10 @@ import { describe, expect, it } from "vitest";
 const root = path.resolve(import.meta.dirname, "../..");
 
 describe("README's nginx configuration", () => {
-  it("is deploy/nginx-console.conf, the file the deployment suite runs, word for word", () => {
+  it.each(["deploy/nginx-console.conf", "deploy/nginx-console-proxy-headers.conf"])("holds %s, which the deployment suite runs, word for word", (file) => {
     const readme = readFileSync(path.join(root, "README.md"), "utf8");
     const blocks = [...readme.matchAll(/```nginx\n([\s\S]*?)```/g)].map((match) => match[1]!.trim());
-    const file = readFileSync(path.join(root, "deploy/nginx-console.conf"), "utf8").trim();
     expect(blocks.length).toBeGreaterThan(0);
-    expect(blocks).toContain(file);
+    expect(blocks).toContain(readFileSync(path.join(root, file), "utf8").trim());
   });
 });

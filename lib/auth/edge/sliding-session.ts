@@ -61,4 +61,7 @@ export async function renewSessionCookie(response: NextResponse, claims: Record<
     secure: options.secure,
     maxAge: Math.max(0, renewal.expiresAt - now),
   });
+  // A session cookie must never be stored by a shared cache and handed to someone else. Next
+  // keeps a Cache-Control a handler or the middleware already set.
+  response.headers.set("Cache-Control", "private, no-store");
 }
