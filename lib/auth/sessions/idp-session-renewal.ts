@@ -2,7 +2,8 @@ import "server-only";
 import * as oauth from "oauth4webapi";
 import type { Db } from "../../db";
 import type { Env } from "../../env";
-import { getIdentityProvider } from "../sign-in/identity-provider";
+import { clientSecretBasic } from "../sign-in/client-authentication";
+import { getIdentityProvider, type IdentityProvider } from "../sign-in/identity-provider";
 import { getLogger } from "../../observability/logger";
 import { revokeFamilies } from "./revocation";
 
@@ -17,13 +18,13 @@ export function renewalLeaseMs(env: Pick<Env, "oidcHttpTimeoutMs">): number {
 
 type TokenSet = { refresh_token?: string; expires_in?: number; id_token?: string };
 
-async function refreshAtIdp(env: Env, refreshToken: string): Promise<TokenSet> {
-  const idp = getIdentityProvider(env);
+/** The refresh_token grant at the IdP, authenticated as sign-in is (client-authentication.ts). */
+export async function refreshAtIdp(env: Env, idp: IdentityProvider, refreshToken: string): Promise<TokenSet> {
   // Plain http only ever reaches here for a loopback issuer: lib/env.ts refuses others in production.
   const insecure = env.oidcIssuer.startsWith("http://");
   const as = (await idp.metadata()) as unknown as oauth.AuthorizationServer;
   const client: oauth.Client = { client_id: env.oidcClientId };
-  const response = await oauth.refreshTokenGrantRequest(as, client, oauth.ClientSecretBasic(env.oidcClientSecret), refreshToken, {
+  const response = await oauth.refreshTokenGrantRequest(as, client, clientSecretBasic({ clientId: env.oidcClientId, clientSecret: env.oidcClientSecret }), refreshToken, {
     [oauth.allowInsecureRequests]: insecure,
     [oauth.customFetch]: idp.fetch,
   });
@@ -52,7 +53,7 @@ export async function renewIdpSession(
   env: Env,
   familyId: string,
   family: { idpRefreshToken: string; idpAccessTokenExpiresAt: Date },
-  now = Date.now(),
+  { now = Date.now(), idp = getIdentityProvider(env) }: { now?: number; idp?: IdentityProvider } = {},
 ): Promise<boolean> {
   // The lease is conditional on the expiry we read: if another instance renewed meanwhile, it fails.
   const { count } = await db.tokenFamily.updateMany({
@@ -61,7 +62,7 @@ export async function renewIdpSession(
   });
   if (count !== 1) return true;
   try {
-    const tokens = await refreshAtIdp(env, family.idpRefreshToken);
+    const tokens = await refreshAtIdp(env, idp, family.idpRefreshToken);
     await db.tokenFamily.update({
       where: { id: familyId },
       data: {
