@@ -15,6 +15,9 @@ export async function checkFamily(db: Db, env: Env, familyId: string, options: {
   const state = await getFamilyState(db, familyId, Date.now(), options);
   if (state.status === "revoked") return { active: false, reason: state.reason };
   if (state.status === "expired") return { active: false, reason: "expired" };
-  if (state.status === "renewal_due" && !(await renewIdpSession(db, env, state.renewFamilyId, state))) return { active: false, reason: "idp_refresh_failed" };
+  if (state.status === "renewal_due") {
+    const renewal = await renewIdpSession(db, env, state.renewFamilyId, state);
+    if (!renewal.ok) return { active: false, reason: renewal.reason };
+  }
   return { active: true, role: state.role };
 }
