@@ -8,7 +8,7 @@ import { loadEnv } from "@/lib/env";
 import { metrics } from "@/lib/observability/metrics";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
 import { captureLogs } from "../support/captured-logs";
-import { fakeIdp } from "../support/fake-idp";
+import { fakeIdp, type FakeIdp } from "../support/fake-idp";
 
 // The IdP's failures, answered in-process through the IdentityProvider's transport; the real
 // renewal against the bundled provider runs in the e2e suite (idp-session.spec.ts).
@@ -22,7 +22,7 @@ const CLIENT_ID = "renewal-suite";
 const CLIENT_SECRET = "a-b.c_d~e%f:g h-é";
 const GRACE = IDP_RENEWAL_REJECTED_GRACE_MS;
 
-async function setup(extra: Record<string, string> = {}) {
+async function setup(extra: Record<string, string> = {}, signInIdToken?: (idp: FakeIdp, subject: string) => Promise<string>) {
   const idp = await fakeIdp();
   const env = loadEnv({
     AUTH_SECRET: "renewal-suite-secret-0123456789abcdefghijklmnop",
@@ -40,7 +40,7 @@ async function setup(extra: Record<string, string> = {}) {
     userId: user.id,
     idpSubject: subject,
     idpSessionId: null,
-    idToken: null,
+    idToken: signInIdToken ? await signInIdToken(idp, subject) : null,
     idpRefreshToken: "rt-1",
     idpAccessTokenExpiresAt: new Date(Date.now() - 1000),
     expiresAt: new Date(Date.now() + 12 * 3_600_000),
@@ -53,7 +53,7 @@ async function setup(extra: Record<string, string> = {}) {
     const { idpRefreshToken, idpAccessTokenExpiresAt } = await row();
     return renewIdpSession(db, env, familyId, { idpRefreshToken: idpRefreshToken!, idpAccessTokenExpiresAt: idpAccessTokenExpiresAt! }, { now, idp: provider });
   };
-  return { idp, env, user, subject, familyId, apiToken, row, renewAt };
+  return { idp, env, user, subject, familyId, apiToken, row, renewAt, provider };
 }
 
 const json = (body: unknown, status: number, headers: Record<string, string> = {}) => () => Response.json(body, { status, headers });
@@ -144,5 +144,86 @@ describe("a renewal the IdP cannot answer", () => {
     for (const now of [t0, t0 + GRACE, t0 + 100 * GRACE]) expect(await renewAt(now)).toEqual({ ok: true });
     expect(await row()).toMatchObject({ revokedAt: null, idpRenewalFailingSince: null, idpRefreshToken: "rt-1" });
     expect(failureLines().map((line) => [line.outcome, line.reason, line.ended])).toEqual(Array(3).fill(["unavailable", reason, null]));
+  });
+});
+
+describe("the ID token of a renewal", () => {
+  const ROLES_FROM_IDP = { OIDC_ROLE_CLAIM: "groups", OIDC_ROLE_MAP: JSON.stringify({ "vsa-admins": "admin", "vsa-managers": "campaign_manager" }) };
+  /** The token endpoint renews, with an ID token made by `idToken` (and a rotated refresh token). */
+  const renewingWith = (idp: FakeIdp, idToken: () => Promise<string>, refreshToken = `rt-${randomUUID()}`) =>
+    idp.answerTokenRequests(async () => Response.json({ access_token: `at-${randomUUID()}`, token_type: "Bearer", expires_in: 300, refresh_token: refreshToken, id_token: await idToken() }));
+  const roleEvents = (userId: string) => db.auditEvent.findMany({ where: { targetUserId: userId, action: "role_changed" }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+
+  it("sets the role the IdP now maps the person to, as a sign-in does, on the audit trail", async () => {
+    const { idp, user, subject, row, renewAt } = await setup(ROLES_FROM_IDP);
+    await db.user.update({ where: { id: user.id }, data: { role: "campaign_manager" } });
+    const version = (await db.user.findUniqueOrThrow({ where: { id: user.id } })).version;
+
+    // Promoted at the IdP since the sign-in.
+    const promoted = await idp.idToken(CLIENT_ID, { sub: subject, groups: ["vsa-admins", "other"] });
+    renewingWith(idp, async () => promoted);
+    expect(await renewAt(Date.now())).toEqual({ ok: true, role: "admin" });
+    expect(await db.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ role: "admin", version: version + 1 });
+    expect((await row()).idToken).toBe(promoted);
+    expect(await roleEvents(user.id)).toEqual([
+      expect.objectContaining({ actor: "system", action: "role_changed", targetUserId: user.id, detail: { from: "campaign_manager", to: "admin", source: "idp_mapping" } }),
+    ]);
+
+    // The same groups again: nothing changes, nothing is recorded.
+    await db.tokenFamily.update({ where: { id: (await row()).id }, data: { idpAccessTokenExpiresAt: new Date(Date.now() - 1000) } });
+    expect(await renewAt(Date.now())).toEqual({ ok: true, role: "admin" });
+    expect(await roleEvents(user.id)).toHaveLength(1);
+
+    // Removed from every mapped group: viewer, as at a sign-in.
+    renewingWith(idp, () => idp.idToken(CLIENT_ID, { sub: subject, groups: ["other"] }));
+    await db.tokenFamily.update({ where: { id: (await row()).id }, data: { idpAccessTokenExpiresAt: new Date(Date.now() - 1000) } });
+    expect(await renewAt(Date.now())).toEqual({ ok: true, role: "viewer" });
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).role).toBe("viewer");
+    expect((await roleEvents(user.id)).map((event) => event.detail)).toEqual([
+      { from: "campaign_manager", to: "admin", source: "idp_mapping" },
+      { from: "admin", to: "viewer", source: "idp_mapping" },
+    ]);
+  });
+
+  it("leaves roles alone when they are managed in the console", async () => {
+    const { idp, user, subject, renewAt } = await setup();
+    await db.user.update({ where: { id: user.id }, data: { role: "campaign_manager" } });
+    renewingWith(idp, () => idp.idToken(CLIENT_ID, { sub: subject, groups: ["vsa-admins"] }));
+    expect(await renewAt(Date.now())).toEqual({ ok: true });
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).role).toBe("campaign_manager");
+    expect(await roleEvents(user.id)).toHaveLength(0);
+  });
+
+  it.each([
+    ["names another subject", "id_token_subject", (idp: FakeIdp) => idp.idToken(CLIENT_ID, { sub: "someone-else", groups: ["vsa-admins"] })],
+    ["is signed with a key the IdP never published", "id_token_signature", (idp: FakeIdp, subject: string) => idp.forgedIdToken(CLIENT_ID, { sub: subject, groups: ["vsa-admins"] })],
+    ["was issued for another client", "id_token_audience", (idp: FakeIdp, subject: string) => idp.idToken("another-client", { sub: subject, groups: ["vsa-admins"] })],
+    ["carries another sign-in's nonce", "id_token_nonce", (idp: FakeIdp, subject: string) => idp.idToken(CLIENT_ID, { sub: subject, nonce: "someone-elses", groups: ["vsa-admins"] })],
+  ])("is refused when it %s: nothing of it is applied, and the sign-in ends after the grace", async (_label, reason, forge) => {
+    const { idp, user, subject, row, renewAt } = await setup(ROLES_FROM_IDP, (fake, sub) => fake.idToken(CLIENT_ID, { sub, nonce: "the-sign-ins" }));
+    const signedIn = await row();
+    renewingWith(idp, () => forge(idp, subject), "rt-rotated");
+    const t0 = Date.now();
+    expect(await renewAt(t0)).toEqual({ ok: true });
+    const refused = await row();
+    // Not stored, no role from it; the rotated refresh token is kept (the IdP spent the old one).
+    expect(refused).toMatchObject({ revokedAt: null, idToken: signedIn.idToken, idpRefreshToken: "rt-rotated", idpRenewalFailingSince: new Date(t0) });
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).role).toBe("viewer");
+    expect(await roleEvents(user.id)).toHaveLength(0);
+    expect(failureLines()).toEqual([expect.objectContaining({ outcome: "rejected", reason, ended: null })]);
+
+    expect(await renewAt(t0 + GRACE)).toEqual({ ok: false, reason: "idp_refresh_rejected" });
+    expect((await row()).revokedReason).toBe("idp_refresh_rejected");
+    expect(await roleEvents(user.id)).toHaveLength(0);
+  });
+
+  it("accepts the sign-in's own nonce, or none (OpenID Connect Core §12.2)", async () => {
+    const { idp, subject, renewAt, row } = await setup(ROLES_FROM_IDP, (fake, sub) => fake.idToken(CLIENT_ID, { sub, nonce: "the-sign-ins" }));
+    renewingWith(idp, () => idp.idToken(CLIENT_ID, { sub: subject, nonce: "the-sign-ins", groups: ["vsa-managers"] }));
+    expect(await renewAt(Date.now())).toEqual({ ok: true, role: "campaign_manager" });
+    renewingWith(idp, () => idp.idToken(CLIENT_ID, { sub: subject, groups: ["vsa-managers"] }));
+    await db.tokenFamily.update({ where: { id: (await row()).id }, data: { idpAccessTokenExpiresAt: new Date(Date.now() - 1000) } });
+    expect(await renewAt(Date.now())).toEqual({ ok: true, role: "campaign_manager" });
+    expect(await row()).toMatchObject({ idpRenewalFailingSince: null, revokedAt: null });
   });
 });

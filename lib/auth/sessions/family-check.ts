@@ -18,6 +18,8 @@ export async function checkFamily(db: Db, env: Env, familyId: string, options: {
   if (state.status === "renewal_due") {
     const renewal = await renewIdpSession(db, env, state.renewFamilyId, state);
     if (!renewal.ok) return { active: false, reason: renewal.reason };
+    // The IdP's mapping may just have changed the role: this request already gets the new one.
+    if (renewal.role) return { active: true, role: renewal.role };
   }
   return { active: true, role: state.role };
 }

@@ -1,9 +1,15 @@
 import "server-only";
+import { decodeJwt, type JWTPayload } from "jose";
 import * as oauth from "oauth4webapi";
 import type { Db } from "../../db";
 import type { Env } from "../../env";
+import { applyIdpMappedRole } from "../../users/upsert-user-from-oidc-profile";
+import type { Role } from "../edge/roles";
 import { clientSecretBasic } from "../sign-in/client-authentication";
 import { getIdentityProvider, type IdentityProvider } from "../sign-in/identity-provider";
+import { signInRoleRules } from "../sign-in/sign-in-role-rules";
+import { SignInRefusal } from "../sign-in/sign-in-failures";
+import { verifyIdToken } from "../sign-in/verify-id-token";
 import { getLogger } from "../../observability/logger";
 import { metrics } from "../../observability/metrics";
 import { revokeFamilies } from "./revocation";
@@ -27,15 +33,17 @@ export const IDP_RENEWAL_REJECTED_GRACE_MS = 5 * 60 * 1000;
 
 /** Why a renewal ended a sign-in (lib/auth/sessions/revocation.ts). */
 export type RenewalEnd = "idp_refresh_failed" | "idp_refresh_rejected";
-export type RenewalResult = { ok: true } | { ok: false; reason: RenewalEnd };
+/** `role`: the user's role after the renewal applied the IdP's mapping, when it did. */
+export type RenewalResult = { ok: true; role?: Role } | { ok: false; reason: RenewalEnd };
 
 /**
  * How a renewal failed:
  * - `refused`: the IdP says the grant is over (RFC 6749 §5.2 `invalid_grant`: revoked, expired,
  *   or the user's IdP session ended). The sign-in ends at once.
  * - `rejected`: the IdP answered, and not with a renewal: any other 4xx (`invalid_client`,
- *   `unauthorized_client`, a 401 without an OAuth body…) or a 2xx that is not a valid token
- *   response. Ends the sign-in once it has lasted IDP_RENEWAL_REJECTED_GRACE_MS.
+ *   `unauthorized_client`, a 401 without an OAuth body…), a 2xx that is not a valid token
+ *   response, or an ID token that fails verification (`id_token_*`). Ends the sign-in once it
+ *   has lasted IDP_RENEWAL_REJECTED_GRACE_MS.
  * - `unavailable`: no answer (network, timeout), a 5xx, or a 408/429 "try later". An outage is not
  *   the user's fault: the session carries on and renewal is retried after the lease, forever.
  */
@@ -45,6 +53,8 @@ export class RenewalFailure extends Error {
     /** A bounded label: an RFC 6749 error code, `http_NNN`, `timeout`, `network`, `bad_response`. */
     readonly reason: string,
     readonly status?: number,
+    /** A refresh token the IdP rotated in an answer that was refused anyway: the old one is spent. */
+    readonly rotatedRefreshToken?: string,
   ) {
     super(`IdP renewal ${kind}: ${reason}`);
     this.name = "RenewalFailure";
@@ -60,13 +70,15 @@ async function oauthErrorOf(response: Response): Promise<string | undefined> {
   return typeof error === "string" && OAUTH_ERRORS.has(error) ? error : undefined;
 }
 
-type TokenSet = { refresh_token?: string; expires_in?: number; id_token?: string };
+type TokenSet = { access_token?: string; refresh_token?: string; expires_in?: number; id_token?: string };
 
 /**
- * The refresh_token grant at the IdP, authenticated as sign-in is (client-authentication.ts).
- * Every failure is thrown as a RenewalFailure saying whose it is.
+ * The refresh_token grant at the IdP, authenticated as sign-in is (client-authentication.ts),
+ * with the ID token it returns verified (verifyRenewedIdToken) before anything of the answer is
+ * read, as at sign-in; `claims` are its claims. Every failure is thrown as a RenewalFailure
+ * saying whose it is.
  */
-export async function refreshAtIdp(env: Env, idp: IdentityProvider, refreshToken: string): Promise<TokenSet> {
+export async function refreshAtIdp(env: Env, idp: IdentityProvider, refreshToken: string, signIn: SignInIdentity): Promise<{ tokens: TokenSet; claims?: JWTPayload }> {
   // Plain http only ever reaches here for a loopback issuer: lib/env.ts refuses others in production.
   const insecure = env.oidcIssuer.startsWith("http://");
   const client: oauth.Client = { client_id: env.oidcClientId };
@@ -87,11 +99,66 @@ export async function refreshAtIdp(env: Env, idp: IdentityProvider, refreshToken
     const error = await oauthErrorOf(response);
     throw new RenewalFailure(error === "invalid_grant" ? "refused" : "rejected", error ?? `http_${status}`, status);
   }
+  const body: unknown = await response.clone().json().catch(() => undefined);
+  const { id_token: idToken, access_token: accessToken, refresh_token: rotated } = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
+  let claims: JWTPayload | undefined;
+  if (typeof idToken === "string") {
+    try {
+      claims = await verifyRenewedIdToken(env, idp, idToken, signIn, typeof accessToken === "string" ? accessToken : undefined);
+    } catch (error) {
+      // The IdP spent the refresh token it was sent: keep the one it rotated in, for the next attempt.
+      if (error instanceof RenewalFailure && typeof rotated === "string") throw new RenewalFailure(error.kind, error.reason, error.status, rotated);
+      throw error;
+    }
+  }
   try {
-    return await oauth.processRefreshTokenResponse(as, client, response);
+    return { tokens: await oauth.processRefreshTokenResponse(as, client, response), claims };
   } catch {
     throw new RenewalFailure("rejected", "bad_response", status);
   }
+}
+
+/** What the renewed ID token must match: the sign-in's subject, and its last ID token. */
+type SignInIdentity = { idpSubject: string | null; idToken: string | null };
+
+function claimsOf(idToken: string | null): JWTPayload | undefined {
+  if (!idToken) return undefined;
+  try {
+    return decodeJwt(idToken);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A renewed ID token, verified in full as at sign-in (verify-id-token.ts: signature with a key
+ * the IdP publishes, iss, aud, azp, exp, iat) and held to OpenID Connect Core §12.2: the same
+ * `sub` as the sign-in's, and the sign-in's `nonce` and `auth_time` when it carries them. Answers
+ * its claims; a token that fails is a rejection (`id_token_<reason>`), keys the IdP fails to
+ * serve an outage (`jwks`).
+ */
+export async function verifyRenewedIdToken(env: Pick<Env, "oidcClientId">, idp: IdentityProvider, idToken: string, signIn: SignInIdentity, accessToken?: string): Promise<JWTPayload> {
+  let claims: JWTPayload;
+  try {
+    claims = await verifyIdToken(idToken, {
+      issuer: (await idp.metadata()).issuer,
+      clientId: env.oidcClientId,
+      keys: await idp.keys(),
+      algorithms: await idp.signingAlgorithms(),
+      accessToken,
+      requireNonce: false,
+    });
+  } catch (error) {
+    if (error instanceof SignInRefusal) throw new RenewalFailure("rejected", `id_token_${error.failure.reason ?? "invalid"}`, 200);
+    throw new RenewalFailure("unavailable", "jwks");
+  }
+  if (claims.sub !== signIn.idpSubject) throw new RenewalFailure("rejected", "id_token_subject", 200);
+  const previous = claimsOf(signIn.idToken);
+  if (previous && claims.nonce !== undefined && claims.nonce !== previous.nonce) throw new RenewalFailure("rejected", "id_token_nonce", 200);
+  if (previous?.auth_time !== undefined && claims.auth_time !== undefined && claims.auth_time !== previous.auth_time) {
+    throw new RenewalFailure("rejected", "id_token_auth_time", 200);
+  }
+  return claims;
 }
 
 /**
@@ -102,7 +169,8 @@ export async function refreshAtIdp(env: Env, idp: IdentityProvider, refreshToken
  * refuses the grant (`idp_refresh_failed`), or keeps rejecting renewal for
  * IDP_RENEWAL_REJECTED_GRACE_MS (`idp_refresh_rejected`); an unreachable IdP never ends it.
  * Every failure is one log line (`idp_renewal_failed`) and every attempt is counted
- * (`vsa_idp_renewals_total`).
+ * (`vsa_idp_renewals_total`). A renewed ID token is verified (verifyRenewedIdToken) and, when
+ * roles come from the IdP, its claims set the user's role as a sign-in does, on the audit trail.
  */
 export async function renewIdpSession(
   db: Db,
@@ -115,27 +183,38 @@ export async function renewIdpSession(
   const [leased] = await db.tokenFamily.updateManyAndReturn({
     where: { id: familyId, revokedAt: null, idpAccessTokenExpiresAt: family.idpAccessTokenExpiresAt },
     data: { idpAccessTokenExpiresAt: new Date(now + renewalLeaseMs(env)) },
-    select: { idpRenewalFailingSince: true },
+    select: { idpRenewalFailingSince: true, idpSubject: true, idToken: true, userId: true },
   });
   if (!leased) return { ok: true };
   let tokens: TokenSet;
+  let claims: JWTPayload | undefined;
   try {
-    tokens = await refreshAtIdp(env, idp, family.idpRefreshToken);
+    ({ tokens, claims } = await refreshAtIdp(env, idp, family.idpRefreshToken, leased));
   } catch (error) {
     const failure = error instanceof RenewalFailure ? error : new RenewalFailure("rejected", "bad_response");
     return renewalFailed(db, familyId, failure, leased.idpRenewalFailingSince, now);
   }
-  await db.tokenFamily.update({
-    where: { id: familyId },
-    data: {
-      idpRefreshToken: tokens.refresh_token ?? family.idpRefreshToken,
-      idpAccessTokenExpiresAt: new Date(Date.now() + (tokens.expires_in ?? 3600) * 1000),
-      idpRenewalFailingSince: null,
-      ...(tokens.id_token ? { idToken: tokens.id_token } : {}),
-    },
-  });
+  const mappedRole = claims && env.idpRoleMapping ? signInRoleRules(env, claims).idpRole : null;
+  const data = {
+    idpRefreshToken: tokens.refresh_token ?? family.idpRefreshToken,
+    idpAccessTokenExpiresAt: new Date(Date.now() + (tokens.expires_in ?? 3600) * 1000),
+    idpRenewalFailingSince: null,
+    ...(tokens.id_token ? { idToken: tokens.id_token } : {}),
+  };
+  let role: Role | undefined;
+  if (mappedRole) {
+    // The renewal and the role it sets commit together, the role change with its audit event.
+    role = await db.$transaction(async (tx) => {
+      await tx.tokenFamily.update({ where: { id: familyId }, data });
+      await tx.$queryRaw`SELECT 1 FROM "User" WHERE id = ${leased.userId} FOR UPDATE`;
+      const user = await tx.user.findUniqueOrThrow({ where: { id: leased.userId } });
+      return (await applyIdpMappedRole(tx, user, mappedRole)).role;
+    });
+  } else {
+    await db.tokenFamily.update({ where: { id: familyId }, data });
+  }
   metrics.idpRenewals.inc({ outcome: "renewed", reason: "" });
-  return { ok: true };
+  return { ok: true, ...(role ? { role } : {}) };
 }
 
 /** Records a failed renewal: ends the sign-in when that is the rule, else remembers since when it fails. */
@@ -144,8 +223,16 @@ async function renewalFailed(db: Db, familyId: string, failure: RenewalFailure, 
   let ended: RenewalEnd | null = null;
   if (failure.kind === "refused") ended = "idp_refresh_failed";
   else if (failure.kind === "rejected" && now - since >= IDP_RENEWAL_REJECTED_GRACE_MS) ended = "idp_refresh_rejected";
-  if (ended) await revokeFamilies(db, { ids: [familyId] }, ended);
-  else if (failure.kind === "rejected" && !failingSince) await db.tokenFamily.update({ where: { id: familyId }, data: { idpRenewalFailingSince: new Date(now) } });
+  if (ended) {
+    await revokeFamilies(db, { ids: [familyId] }, ended);
+  } else {
+    const data = {
+      // The IdP spent the old refresh token: the next attempt can only use the new one.
+      ...(failure.rotatedRefreshToken ? { idpRefreshToken: failure.rotatedRefreshToken } : {}),
+      ...(failure.kind === "rejected" && !failingSince ? { idpRenewalFailingSince: new Date(now) } : {}),
+    };
+    if (Object.keys(data).length > 0) await db.tokenFamily.update({ where: { id: familyId }, data });
+  }
   metrics.idpRenewals.inc({ outcome: failure.kind, reason: failure.reason });
   getLogger().warn({
     event: "idp_renewal_failed",
