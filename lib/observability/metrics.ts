@@ -22,6 +22,7 @@ export const metrics = {
   refreshes: counter("vsa_refresh_total", "API token refreshes, by outcome (rotated, retry_answered, reused, revoked, invalid_or_expired)", ["outcome"]),
   revocations: counter("vsa_revocations_total", "Token families revoked, by reason", ["reason"]),
   rateLimited: counter("vsa_rate_limited_total", "Requests refused by a rate limit, by bucket", ["bucket"]),
+  idpRenewals: counter("vsa_idp_renewals_total", "Renewals of a sign-in at the IdP, by outcome (renewed, refused, rejected, unavailable) and reason", ["outcome", "reason"]),
   idpRequestSeconds: histogram("vsa_idp_request_duration_seconds", "Calls to the identity provider, by endpoint and outcome", ["endpoint", "outcome"], SLOW),
   gateDecisionSeconds: histogram("vsa_gate_decision_duration_seconds", "Time a route handler's guard takes to decide (authenticate, family check, role), by outcome", ["outcome"], FAST),
   dbConnectionsBroken: counter("vsa_db_connections_broken_total", "Pooled PostgreSQL connections that died, by state (idle: dropped by the pool; in_use: handed back to it by the app)", ["state"]),

@@ -72,8 +72,9 @@ export function roleFromIdpClaims(claims: Readonly<Record<string, unknown>>, map
 }
 
 /**
- * Whether each sign-in sets the role from the IdP. When it does, a role set by hand (the
- * admin console, the API, the CLI) would be overwritten at the person's next sign-in, so
+ * Whether each sign-in (and each renewal of one) sets the role from the IdP. When it does, a
+ * role set by hand (the admin console, the API, the CLI) would be overwritten at the person's
+ * next sign-in, so
  * those refuse to change it and show idpManagedRoleMessage instead.
  */
 export function rolesManagedByIdp(env: { idpRoleMapping: IdpRoleMapping | null }): boolean {
@@ -82,5 +83,5 @@ export function rolesManagedByIdp(env: { idpRoleMapping: IdpRoleMapping | null }
 
 /** What an administrator reads when a role cannot be changed here because the IdP manages it. */
 export function idpManagedRoleMessage(mapping: IdpRoleMapping): string {
-  return `Roles are managed by the identity provider: each sign-in sets the role from the ID token's "${mapping.claim}" claim (OIDC_ROLE_CLAIM, OIDC_ROLE_MAP). Change the person's groups or roles at the identity provider; the new role applies at their next sign-in.`;
+  return `Roles are managed by the identity provider: each sign-in sets the role from the ID token's "${mapping.claim}" claim (OIDC_ROLE_CLAIM, OIDC_ROLE_MAP). Change the person's groups or roles at the identity provider; the new role applies at their next sign-in, or when their session is next renewed with the identity provider.`;
 }

@@ -54,8 +54,21 @@ type Transaction = Prisma.TransactionClient;
  * write one, so an audit outage never locks out anyone else. (recordAuditEventOrLog cannot
  * be used in a transaction: PostgreSQL aborts the transaction at the failed insert.)
  */
-function recordRoleChange(tx: Transaction, userId: string, from: Role, to: Role, source: RoleSource, rules: SignInRoleRules) {
-  return recordAuditEvent(tx, { actor: "system", action: "role_changed", targetUserId: userId, detail: { from, to, source }, request: rules.request });
+function recordRoleChange(tx: Transaction, userId: string, from: Role, to: Role, source: RoleSource, request: SignInRoleRules["request"]) {
+  return recordAuditEvent(tx, { actor: "system", action: "role_changed", targetUserId: userId, detail: { from, to, source }, request });
+}
+
+/**
+ * The role the IdP's claims map to (OIDC_ROLE_CLAIM, OIDC_ROLE_MAP), applied to a user whose
+ * row this transaction has locked, with its audit event: at every sign-in, and at every renewal
+ * of one with the IdP (sessions/idp-session-renewal.ts). Answers the user as it now is.
+ */
+export async function applyIdpMappedRole(tx: Transaction, user: User, role: Role, request?: SignInRoleRules["request"]): Promise<User> {
+  if (role === user.role) return user;
+  // The version moves: an administrator's edit based on the old role is a conflict.
+  const updated = await tx.user.update({ where: { id: user.id }, data: { role, version: { increment: 1 } } });
+  await recordRoleChange(tx, user.id, user.role, updated.role, "idp_mapping", request);
+  return updated;
 }
 
 /** A different subject already owns this email: we never merge accounts silently. */
@@ -173,12 +186,7 @@ async function upsertCarefully(tx: Transaction, signIn: OidcSignIn, rules: SignI
       where: { id: account.userId },
       data: { email: signIn.email, name: signIn.name, lastLoginAt: now },
     });
-    if (rules.idpRole !== null && rules.idpRole !== user.role) {
-      const from = user.role;
-      // The version moves: an administrator's edit based on the old role is a conflict.
-      user = await tx.user.update({ where: { id: user.id }, data: { role: rules.idpRole, version: { increment: 1 } } });
-      await recordRoleChange(tx, user.id, from, user.role, "idp_mapping", rules);
-    }
+    if (rules.idpRole !== null) user = await applyIdpMappedRole(tx, user, rules.idpRole, rules.request);
     if (signIn.tokens) {
       await tx.account.update({ where: { provider_providerAccountId: key }, data: tokenColumns(signIn.tokens) });
     }
@@ -194,7 +202,7 @@ async function upsertCarefully(tx: Transaction, signIn: OidcSignIn, rules: SignI
       accounts: { create: { type: "oidc", ...key, ...tokenColumns(signIn.tokens) } },
     },
   });
-  if (assigned && assigned.role !== DEFAULT_ROLE) await recordRoleChange(tx, user.id, DEFAULT_ROLE, assigned.role, assigned.source, rules);
+  if (assigned && assigned.role !== DEFAULT_ROLE) await recordRoleChange(tx, user.id, DEFAULT_ROLE, assigned.role, assigned.source, rules.request);
   return { user, created: true };
 }
 

@@ -15,7 +15,7 @@ export const USER_ADMIN_ERRORS = {
   },
   role_managed_by_idp: {
     status: 409,
-    message: "Roles are managed by the identity provider: change the user's groups or roles there; they apply at the next sign-in.",
+    message: "Roles are managed by the identity provider: change the user's groups or roles there; they apply at the next sign-in or session renewal.",
   },
 } as const;
 

@@ -28,7 +28,11 @@ export const E2E = {
     OIDC_ISSUER: devIssuer(oidcPort),
     // Production refuses the development client, so the suite registers its own.
     OIDC_CLIENT_ID: "voicesurveyagent-e2e",
-    OIDC_CLIENT_SECRET: "e2e-client-secret-0123456789",
+    // Every character client_secret_basic encoders disagree on (issue 18, C): unreserved `-._~`,
+    // `%`, `:` and a space, so the sign-in and renewal tests prove both authenticate alike. No
+    // non-ASCII letter: oidc-provider refuses a secret outside RFC 6749's VSCHAR (%x20-7E); the
+    // unit test (tests/unit/client-authentication.test.ts) covers that one.
+    OIDC_CLIENT_SECRET: "e2e-client-secret-0123456789-a.b_c~d%e:f g",
     // The defaults, written out because rate-limits.spec.ts counts against them. The rest of
     // the suite signs in from 127.0.0.1 well under 60 times a minute; the limit tests use
     // other loopback addresses and their own user.

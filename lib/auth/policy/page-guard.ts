@@ -3,7 +3,15 @@ import type { Session } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
 import { showServiceUnavailable } from "../../service-unavailable";
 import { roleSatisfies, type Role } from "../edge/roles";
+import type { SignInFailureCode } from "../sign-in/sign-in-failures";
 import { getCurrentSession } from "./current-session";
+
+/** What the sign-in page says about a session that ended for these reasons (sign-in-failures.ts); any other: session_ended. */
+const SESSION_END_PAGES = new Map<string | null, SignInFailureCode>([
+  ["idp_refresh_failed", "idp_renewal_failed"],
+  ["idp_refresh_rejected", "idp_renewal_rejected"],
+  ["expired", "session_expired"],
+]);
 
 /**
  * The pages' and server actions' authorization point, with the policy as the argument, as
@@ -16,7 +24,7 @@ export async function requirePageUser(path: string, policy: { role: Role }): Pro
   if (session.status === "unavailable") showServiceUnavailable(path);
   // `path` is one of the app's own page paths, written in code: safe in a URL as it is.
   if (session.status === "ended") {
-    const error = session.reason === "idp_refresh_failed" ? "idp_renewal_failed" : session.reason === "expired" ? "session_expired" : "session_ended";
+    const error = SESSION_END_PAGES.get(session.reason) ?? "session_ended";
     redirect(`/signin?error=${error}&callbackUrl=${path}`);
   }
   if (session.status !== "signed-in") redirect(`/signin?callbackUrl=${path}`);

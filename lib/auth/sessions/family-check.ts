@@ -18,6 +18,11 @@ export async function checkFamily(db: Db, env: Env, familyId: string, options: {
   if (state.status === "revoked") return { active: false, reason: state.reason };
   if (state.status === "expired") return { active: false, reason: "expired" };
   if (options.userId !== undefined && state.userId !== options.userId) return { active: false, reason: "wrong_user" };
-  if (state.status === "renewal_due" && !(await renewIdpSession(db, env, state.renewFamilyId, state))) return { active: false, reason: "idp_refresh_failed" };
+  if (state.status === "renewal_due") {
+    const renewal = await renewIdpSession(db, env, state.renewFamilyId, state);
+    if (!renewal.ok) return { active: false, reason: renewal.reason };
+    // The IdP's mapping may just have changed the role: this request already gets the new one.
+    if (renewal.role) return { active: true, role: renewal.role };
+  }
   return { active: true, role: state.role };
 }

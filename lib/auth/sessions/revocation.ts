@@ -9,7 +9,10 @@ export type RevocationReason =
   | "logout_everywhere"
   | "backchannel_logout"
   | "refresh_token_reused"
+  /** The IdP refused to renew the sign-in (`invalid_grant`). */
   | "idp_refresh_failed"
+  /** The IdP kept rejecting renewal (another 4xx, an invalid ID token) past IDP_RENEWAL_REJECTED_GRACE_MS. */
+  | "idp_refresh_rejected"
   /** An administrator (console, API or CLI) disabled the user. */
   | "user_disabled"
   /** An administrator ended this session or token, or all of the user's. */

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from "jose";
 import type { Env } from "../../env";
 import { metrics } from "../../observability/metrics";
+import { clientSecretBasicAuthorization, type ClientCredentials } from "./client-authentication";
 
 export type IdpMetadata = {
   issuer: string;
@@ -21,6 +22,12 @@ export type IdentityProviderOptions = {
   /** An unknown `kid` refetches the JWKS at most this often (OIDC_JWKS_REFETCH_COOLDOWN_SECONDS). */
   jwksCooldownMs?: number;
   transport?: typeof fetch;
+  /**
+   * The client's credentials: every POST to the discovered token endpoint is authenticated
+   * with them (client-authentication.ts), whatever the caller set, Auth.js's code exchange
+   * included. Without them, requests go as the caller made them.
+   */
+  clientCredentials?: ClientCredentials;
   /** Told how every call went (the IdP latency metric): which endpoint, ok / http_4xx / timeout / error, seconds. */
   observe?: (endpoint: string, outcome: string, seconds: number) => void;
 };
@@ -60,7 +67,9 @@ export class IdpMetadataError extends Error {
  * This app's view of its identity provider, one per process and issuer:
  * - `fetch` is the only way the app calls the IdP (Auth.js's own calls included, through its
  *   provider `[customFetch]`): every call is aborted after OIDC_HTTP_TIMEOUT_MS, and requests
- *   for the discovery document are answered from the cache;
+ *   for the discovery document are answered from the cache; every POST to the token endpoint
+ *   carries the client's credentials as client-authentication.ts encodes them (sign-in's
+ *   code exchange and the session renewal alike);
  * - the discovery document is fetched at most once per TTL (only successes
  *   are kept; concurrent callers share one request);
  * - the JWKS is jose's remote key set: cached, refetched when a token names an unknown `kid`
@@ -76,6 +85,7 @@ export class IdentityProvider {
   private readonly jwksCooldownMs: number;
   private readonly transport: typeof fetch;
   private readonly observe: NonNullable<IdentityProviderOptions["observe"]>;
+  private readonly clientCredentials: ClientCredentials | undefined;
 
   constructor(
     readonly issuer: string,
@@ -86,14 +96,30 @@ export class IdentityProvider {
     this.jwksCooldownMs = options.jwksCooldownMs ?? DEFAULT_JWKS_REFETCH_COOLDOWN_MS;
     this.transport = options.transport ?? ((input, init) => fetch(input, init));
     this.observe = options.observe ?? (() => {});
+    this.clientCredentials = options.clientCredentials;
   }
 
   /** fetch, bounded by the timeout; the discovery document comes from the cache. */
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = input instanceof Request ? input.url : String(input);
     if (sameIssuer(url, discoveryUrl(this.issuer))) return Response.json(await this.metadata());
+    if (this.clientCredentials && (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase() === "POST" && (await this.isTokenEndpoint(url))) {
+      return this.boundedFetch(input, { ...init, headers: this.authenticated(input, init, this.clientCredentials) });
+    }
     return this.boundedFetch(input, init);
   };
+
+  private async isTokenEndpoint(url: string): Promise<boolean> {
+    const tokenEndpoint = (await this.metadata()).token_endpoint;
+    return typeof tokenEndpoint === "string" && sameIssuer(url, tokenEndpoint);
+  }
+
+  /** The request's headers with client_secret_basic as client-authentication.ts writes it: one implementation for sign-in and renewal. */
+  private authenticated(input: string | URL | Request, init: RequestInit | undefined, credentials: ClientCredentials): Headers {
+    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    headers.set("authorization", clientSecretBasicAuthorization(credentials.clientId, credentials.clientSecret));
+    return headers;
+  }
 
   private async boundedFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
@@ -175,17 +201,18 @@ export class IdentityProvider {
 const REGISTRY_KEY = Symbol.for("voicesurveyagent.identityProviders");
 const registry = ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] ??= new Map<string, IdentityProvider>()) as Map<string, IdentityProvider>;
 
-type IdpSettings = Pick<Env, "oidcIssuer" | "oidcHttpTimeoutMs" | "oidcMetadataTtlSeconds" | "oidcJwksRefetchCooldownSeconds">;
+type IdpSettings = Pick<Env, "oidcIssuer" | "oidcClientId" | "oidcClientSecret" | "oidcHttpTimeoutMs" | "oidcMetadataTtlSeconds" | "oidcJwksRefetchCooldownSeconds">;
 
-/** The configured identity provider (OIDC_ISSUER and the OIDC_* timing settings). */
+/** The configured identity provider (OIDC_ISSUER, the client's credentials and the OIDC_* timing settings). */
 export function getIdentityProvider(env: IdpSettings): IdentityProvider {
-  const key = [env.oidcIssuer, env.oidcHttpTimeoutMs, env.oidcMetadataTtlSeconds, env.oidcJwksRefetchCooldownSeconds].join("\u0000");
+  const key = [env.oidcIssuer, env.oidcClientId, env.oidcClientSecret, env.oidcHttpTimeoutMs, env.oidcMetadataTtlSeconds, env.oidcJwksRefetchCooldownSeconds].join("\u0000");
   let idp = registry.get(key);
   if (!idp) {
     idp = new IdentityProvider(env.oidcIssuer, {
       timeoutMs: env.oidcHttpTimeoutMs,
       metadataTtlMs: env.oidcMetadataTtlSeconds * 1000,
       jwksCooldownMs: env.oidcJwksRefetchCooldownSeconds * 1000,
+      clientCredentials: { clientId: env.oidcClientId, clientSecret: env.oidcClientSecret },
       observe: (endpoint, outcome, seconds) => metrics.idpRequestSeconds.observe({ endpoint, outcome }, seconds),
     });
     registry.set(key, idp);

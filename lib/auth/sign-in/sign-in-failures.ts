@@ -69,6 +69,11 @@ export const SIGN_IN_FAILURES = {
     detail: "Your organisation's identity provider no longer accepts this sign-in (it was revoked or has expired there), so the console could not renew it.",
     nextStep: "Sign in again to continue.",
   },
+  idp_renewal_rejected: {
+    title: "Your session has ended",
+    detail: "Your organisation's identity provider kept refusing to renew this sign-in for several minutes, so the console ended it.",
+    nextStep: "Sign in again to continue. If it happens again, tell your administrator.",
+  },
 } as const satisfies Record<string, { title: string; detail: string; nextStep: string }>;
 
 export type SignInFailureCode = keyof typeof SIGN_IN_FAILURES;

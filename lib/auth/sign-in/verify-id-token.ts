@@ -15,6 +15,11 @@ export type IdTokenExpectations = {
   algorithms: string[];
   /** The access token that came with the ID token, for `at_hash`. */
   accessToken?: string;
+  /**
+   * Whether a `nonce` must be present (a sign-in). An ID token from a renewal SHOULD NOT carry
+   * one (OpenID Connect Core §12.2); the renewal compares it with the sign-in's when it does.
+   */
+  requireNonce?: boolean;
   currentDate?: Date;
 };
 
@@ -76,7 +81,7 @@ export async function verifyIdToken(idToken: string, expected: IdTokenExpectatio
       issuer: expected.issuer,
       audience: expected.clientId,
       algorithms: expected.algorithms,
-      requiredClaims: ["iss", "sub", "aud", "exp", "iat", "nonce"],
+      requiredClaims: ["iss", "sub", "aud", "exp", "iat", ...(expected.requireNonce === false ? [] : ["nonce"])],
       clockTolerance: ID_TOKEN_CLOCK_SKEW_SECONDS,
       maxTokenAge: ID_TOKEN_MAX_AGE_SECONDS,
       currentDate: expected.currentDate,

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "TokenFamily" ADD COLUMN     "idpRenewalFailingSince" TIMESTAMP(3);
