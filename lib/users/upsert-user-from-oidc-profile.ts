@@ -97,12 +97,17 @@ function isUniqueViolation(error: unknown): boolean {
   return error.code === "P2002" || (error.code === "P2010" && JSON.stringify(error.meta ?? {}).includes("23505"));
 }
 
+/**
+ * The account's record of the IdP's answer. Never its access, refresh or ID token: nothing
+ * reads them from here (the sign-in's token family keeps the refresh and ID tokens that
+ * renewal and logout need), and a credential stored twice is a credential leaked twice.
+ */
 function tokenColumns(tokens: OidcSignIn["tokens"]) {
   if (!tokens) return {};
   return {
-    access_token: tokens.access_token ?? null,
-    refresh_token: tokens.refresh_token ?? null,
-    id_token: tokens.id_token ?? null,
+    access_token: null,
+    refresh_token: null,
+    id_token: null,
     expires_at: tokens.expires_at ?? null,
     token_type: tokens.token_type ?? null,
     scope: tokens.scope ?? null,
@@ -148,9 +153,7 @@ async function refreshReturningUser(db: Db | Transaction, signIn: OidcSignIn, ru
       FOR UPDATE OF u
     ), account AS (
       UPDATE "Account" SET
-        access_token = CASE WHEN ${keep} THEN access_token ELSE ${tokens.access_token ?? null}::text END,
-        refresh_token = CASE WHEN ${keep} THEN refresh_token ELSE ${tokens.refresh_token ?? null}::text END,
-        id_token = CASE WHEN ${keep} THEN id_token ELSE ${tokens.id_token ?? null}::text END,
+        access_token = NULL, refresh_token = NULL, id_token = NULL,
         expires_at = CASE WHEN ${keep} THEN expires_at ELSE ${tokens.expires_at ?? null}::integer END,
         token_type = CASE WHEN ${keep} THEN token_type ELSE ${tokens.token_type ?? null}::text END,
         scope = CASE WHEN ${keep} THEN scope ELSE ${tokens.scope ?? null}::text END,

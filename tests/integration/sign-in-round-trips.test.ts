@@ -7,7 +7,7 @@ const database = countingDatabase(inject("databaseUrl"), inject("poolMax"));
 const db = database.db;
 afterAll(() => database.close());
 
-const tokens = (suffix: string) => ({ access_token: `at-${suffix}`, refresh_token: `rt-${suffix}`, id_token: `id-${suffix}`, expires_at: 2_000_000_000, token_type: "bearer", scope: "openid" });
+const tokens = (suffix: string) => ({ access_token: `at-${suffix}`, refresh_token: `rt-${suffix}`, id_token: `id-${suffix}`, expires_at: 2_000_000_000, token_type: "bearer", scope: `openid ${suffix}` });
 const family = () => ({ idpSubject: "s", idpSessionId: "idp-sid", idToken: null, expiresAt: new Date(Date.now() + 3_600_000), ipAddress: "203.0.113.7", userAgent: "RoundTrip/1.0" });
 
 function signInOf(overrides: Partial<OidcSignIn> = {}): OidcSignIn {
@@ -31,7 +31,8 @@ describe("a sign-in's cost in the database", () => {
     expect(Math.abs(opened.expiresAt.getTime() - (startedAt + 3_600_000))).toBeLessThan(60_000);
     expect(Math.abs(opened.createdAt.getTime() - startedAt)).toBeLessThan(60_000);
     const account = await db.account.findUniqueOrThrow({ where: { provider_providerAccountId: { provider: "oidc", providerAccountId: first.subject } } });
-    expect(account).toMatchObject({ access_token: "at-second", refresh_token: "rt-second", id_token: "id-second" });
+    // The second answer is recorded (its scope), never its tokens.
+    expect(account).toMatchObject({ scope: "openid second", access_token: null, refresh_token: null, id_token: null });
     expect((await db.user.findUniqueOrThrow({ where: { id: created.user.id } })).lastLoginAt!.getTime()).toBeGreaterThan(created.user.lastLoginAt!.getTime() - 1);
   });
 
@@ -40,14 +41,14 @@ describe("a sign-in's cost in the database", () => {
     const { user } = await upsertUserFromOidcProfile(db, disabled);
     await db.user.update({ where: { id: user.id }, data: { disabledAt: new Date() } });
     await expect(upsertUserFromOidcProfile(db, disabled)).rejects.toBeInstanceOf(AccountDisabledError);
-    expect((await db.account.findFirstOrThrow({ where: { providerAccountId: disabled.subject } })).access_token).toBe("at-first");
+    expect((await db.account.findFirstOrThrow({ where: { providerAccountId: disabled.subject } })).scope).toBe("openid first");
 
     const owner = signInOf();
     await upsertUserFromOidcProfile(db, owner);
     const other = signInOf();
     await upsertUserFromOidcProfile(db, other);
     await expect(upsertUserFromOidcProfile(db, { ...other, email: owner.email, tokens: tokens("stolen") })).rejects.toBeInstanceOf(AccountConflictError);
-    expect((await db.account.findFirstOrThrow({ where: { providerAccountId: other.subject } })).access_token).toBe("at-first");
+    expect((await db.account.findFirstOrThrow({ where: { providerAccountId: other.subject } })).scope).toBe("openid first");
 
     const mapped = signInOf();
     const { user: viewer } = await upsertUserFromOidcProfile(db, mapped);

@@ -26,7 +26,18 @@ describe("upsertUserFromOidcProfile", () => {
     expect(user.lastLoginAt).toBeInstanceOf(Date);
 
     const account = await db.account.findUnique({ where: { provider_providerAccountId: { provider: "oidc", providerAccountId: subject } } });
-    expect(account).toMatchObject({ userId: user.id, type: "oidc", id_token: "id-token-1", expires_at: 2_000_000_000 });
+    // The IdP's tokens are not kept on the account (nothing reads them there): only what they were.
+    expect(account).toMatchObject({ userId: user.id, type: "oidc", id_token: null, access_token: null, refresh_token: null, expires_at: 2_000_000_000 });
+  });
+
+  it("never keeps the IdP's tokens on the account, and forgets ones stored before, at a returning user's sign-in", async () => {
+    const subject = uniqueSubject();
+    const email = uniqueEmail();
+    await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email, name: null });
+    const where = { provider_providerAccountId: { provider: "oidc", providerAccountId: subject } };
+    await db.account.update({ where, data: { access_token: "old-access", refresh_token: "old-refresh", id_token: "old-id" } });
+    await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email, name: null, tokens: { id_token: "id-2", access_token: "access-2", refresh_token: "refresh-2", expires_at: 2_000_000_100 } });
+    expect(await db.account.findUniqueOrThrow({ where })).toMatchObject({ access_token: null, refresh_token: null, id_token: null, expires_at: 2_000_000_100 });
   });
 
   it("updates email, name and lastLoginAt on a later sign-in, keeping the same user", async () => {
