@@ -13,6 +13,7 @@ import { verifyIdToken } from "../sign-in/verify-id-token";
 import { getLogger } from "../../observability/logger";
 import { metrics } from "../../observability/metrics";
 import { revokeFamilies } from "./revocation";
+import { clearFamilyStateCache } from "./token-families";
 
 /**
  * While one instance renews with the IdP, the others keep serving the session this long:
@@ -72,6 +73,49 @@ async function oauthErrorOf(response: Response): Promise<string | undefined> {
 
 type TokenSet = { access_token?: string; refresh_token?: string; expires_in?: number; id_token?: string };
 
+/** What the renewed ID token must match: the sign-in's subject, and its last ID token. */
+type SignInIdentity = { idpSubject: string | null; idToken: string | null };
+
+function claimsOf(idToken: string | null): JWTPayload | undefined {
+  if (!idToken) return undefined;
+  try {
+    return decodeJwt(idToken);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A renewed ID token, verified in full as at sign-in (verify-id-token.ts: signature with a key
+ * the IdP publishes, iss, aud, azp, exp, iat) and held to OpenID Connect Core §12.2: the same
+ * `sub` as the sign-in's, and the sign-in's `nonce` and `auth_time` when it carries them. Answers
+ * its claims; a token that fails is a rejection (`id_token_<reason>`), keys the IdP fails to
+ * serve an outage (`jwks`).
+ */
+export async function verifyRenewedIdToken(env: Pick<Env, "oidcClientId">, idp: IdentityProvider, idToken: string, signIn: SignInIdentity, accessToken?: string): Promise<JWTPayload> {
+  let claims: JWTPayload;
+  try {
+    claims = await verifyIdToken(idToken, {
+      issuer: (await idp.metadata()).issuer,
+      clientId: env.oidcClientId,
+      keys: await idp.keys(),
+      algorithms: await idp.signingAlgorithms(),
+      accessToken,
+      requireNonce: false,
+    });
+  } catch (error) {
+    if (error instanceof SignInRefusal) throw new RenewalFailure("rejected", `id_token_${error.failure.reason ?? "invalid"}`, 200);
+    throw new RenewalFailure("unavailable", "jwks");
+  }
+  if (claims.sub !== signIn.idpSubject) throw new RenewalFailure("rejected", "id_token_subject", 200);
+  const previous = claimsOf(signIn.idToken);
+  if (previous && claims.nonce !== undefined && claims.nonce !== previous.nonce) throw new RenewalFailure("rejected", "id_token_nonce", 200);
+  if (previous?.auth_time !== undefined && claims.auth_time !== undefined && claims.auth_time !== previous.auth_time) {
+    throw new RenewalFailure("rejected", "id_token_auth_time", 200);
+  }
+  return claims;
+}
+
 /**
  * The refresh_token grant at the IdP, authenticated as sign-in is (client-authentication.ts),
  * with the ID token it returns verified (verifyRenewedIdToken) before anything of the answer is
@@ -118,49 +162,6 @@ export async function refreshAtIdp(env: Env, idp: IdentityProvider, refreshToken
   }
 }
 
-/** What the renewed ID token must match: the sign-in's subject, and its last ID token. */
-type SignInIdentity = { idpSubject: string | null; idToken: string | null };
-
-function claimsOf(idToken: string | null): JWTPayload | undefined {
-  if (!idToken) return undefined;
-  try {
-    return decodeJwt(idToken);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * A renewed ID token, verified in full as at sign-in (verify-id-token.ts: signature with a key
- * the IdP publishes, iss, aud, azp, exp, iat) and held to OpenID Connect Core §12.2: the same
- * `sub` as the sign-in's, and the sign-in's `nonce` and `auth_time` when it carries them. Answers
- * its claims; a token that fails is a rejection (`id_token_<reason>`), keys the IdP fails to
- * serve an outage (`jwks`).
- */
-export async function verifyRenewedIdToken(env: Pick<Env, "oidcClientId">, idp: IdentityProvider, idToken: string, signIn: SignInIdentity, accessToken?: string): Promise<JWTPayload> {
-  let claims: JWTPayload;
-  try {
-    claims = await verifyIdToken(idToken, {
-      issuer: (await idp.metadata()).issuer,
-      clientId: env.oidcClientId,
-      keys: await idp.keys(),
-      algorithms: await idp.signingAlgorithms(),
-      accessToken,
-      requireNonce: false,
-    });
-  } catch (error) {
-    if (error instanceof SignInRefusal) throw new RenewalFailure("rejected", `id_token_${error.failure.reason ?? "invalid"}`, 200);
-    throw new RenewalFailure("unavailable", "jwks");
-  }
-  if (claims.sub !== signIn.idpSubject) throw new RenewalFailure("rejected", "id_token_subject", 200);
-  const previous = claimsOf(signIn.idToken);
-  if (previous && claims.nonce !== undefined && claims.nonce !== previous.nonce) throw new RenewalFailure("rejected", "id_token_nonce", 200);
-  if (previous?.auth_time !== undefined && claims.auth_time !== undefined && claims.auth_time !== previous.auth_time) {
-    throw new RenewalFailure("rejected", "id_token_auth_time", 200);
-  }
-  return claims;
-}
-
 /**
  * Renews the IdP tokens behind a browser sign-in whose IdP access token has expired, keeping
  * whatever rotated refresh token the IdP returns. A conditional update takes a short lease so
@@ -204,12 +205,18 @@ export async function renewIdpSession(
   let role: Role | undefined;
   if (mappedRole) {
     // The renewal and the role it sets commit together, the role change with its audit event.
-    role = await db.$transaction(async (tx) => {
-      await tx.tokenFamily.update({ where: { id: familyId }, data });
+    const { from, to } = await db.$transaction(async (tx) => {
+      // The user's row first, as every transaction that changes a user and their families does
+      // (change-user.ts, the sign-in): one lock order, no deadlock.
       await tx.$queryRaw`SELECT 1 FROM "User" WHERE id = ${leased.userId} FOR UPDATE`;
+      await tx.tokenFamily.update({ where: { id: familyId }, data });
       const user = await tx.user.findUniqueOrThrow({ where: { id: leased.userId } });
-      return (await applyIdpMappedRole(tx, user, mappedRole)).role;
+      return { from: user.role, to: (await applyIdpMappedRole(tx, user, mappedRole)).role };
     });
+    role = to;
+    // A new role applies to the user's other sessions and tokens too: this instance forgets its
+    // cached verdicts now, the others within FAMILY_STATE_CACHE_MS (as change-user.ts does).
+    if (from !== to) clearFamilyStateCache();
   } else {
     await db.tokenFamily.update({ where: { id: familyId }, data });
   }
