@@ -60,5 +60,5 @@ export const config = {
   // on it, so the middleware does not see it at all). Nor the sign-in callback: it is public,
   // the middleware would only add the runtime headers, which the route adds itself, and
   // running it there cost every sign-in about 1.5 ms (npm run bench, the sign-in part).
-  matcher: ["/api/((?!auth/callback/oidc).*)", "/((?!_next/|api/auth/callback/oidc|\\.well-known/|favicon.ico|.*\\.(?:png|jpg|svg|ico|css|js)$).*)"],
+  matcher: ["/api/((?!auth/callback/oidc).*)", "/((?!_next/|api/auth/callback/oidc|\\.well-known/|favicon.ico$).*)"],
 };

@@ -24,6 +24,12 @@ describe("where the middleware runs", () => {
     }
   });
 
+  it("runs for page paths that merely end like an asset (a page's CSP and gate are not skipped by a name): the app serves no file outside /_next/", () => {
+    for (const path of ["/admin/users/c123.js", "/profile.css", "/signin/error.png", "/x.svg", "/favicon.ico.js"]) {
+      expect(runsFor(path), path).toBe(true);
+    }
+  });
+
   it("does not run for the sign-in callback (the route adds the runtime headers itself), the JWKS or static assets", () => {
     for (const path of ["/api/auth/callback/oidc", "/.well-known/jwks.json", "/_next/static/chunks/app.js", "/favicon.ico"]) {
       expect(runsFor(path), path).toBe(false);
