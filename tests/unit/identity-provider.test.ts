@@ -2,7 +2,7 @@ import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK } from "jose";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { DEFAULT_JWKS_REFETCH_COOLDOWN_MS, DEFAULT_METADATA_TTL_MS, IdentityProvider } from "@/lib/auth/sign-in/identity-provider";
+import { DEFAULT_JWKS_REFETCH_COOLDOWN_MS, DEFAULT_METADATA_TTL_MS, IdentityProvider, MAX_IDP_BODY_BYTES } from "@/lib/auth/sign-in/identity-provider";
 
 // msw stands in for the IdP's HTTP answers (counted); the real flow runs in the e2e suites.
 const ISSUER = "https://idp.test";
@@ -70,6 +70,54 @@ describe("IdentityProvider", () => {
     server.use(http.post(`${ISSUER}/token`, () => new Promise<Response>(() => {})));
     const idp = new IdentityProvider(ISSUER, { timeoutMs: 500 });
     await expect(idp.fetch(`${ISSUER}/token`, { method: "POST" })).rejects.toMatchObject({ name: "TimeoutError" });
+  });
+
+  it("bounds the whole call: a body that trickles in is abandoned at the same timeout as silence", async () => {
+    server.use(
+      http.get(JWKS, () => {
+        const stream = new ReadableStream({ start: (controller) => controller.enqueue(new TextEncoder().encode('{"keys":[')) });
+        return new HttpResponse(stream, { headers: { "content-type": "application/json" } });
+      }),
+    );
+    const idp = new IdentityProvider(ISSUER, { timeoutMs: 500 });
+    const response = await idp.fetch(JWKS);
+    await expect(response.text()).rejects.toMatchObject({ name: "TimeoutError" });
+  });
+
+  it("never follows a redirect from an IdP endpoint: the client's credentials never go anywhere else", async () => {
+    let elsewhere = 0;
+    server.use(
+      http.post(`${ISSUER}/token`, () => new HttpResponse(null, { status: 307, headers: { location: "https://attacker.test/token" } })),
+      http.post("https://attacker.test/token", () => {
+        elsewhere++;
+        return HttpResponse.json({ access_token: "x" });
+      }),
+    );
+    const idp = new IdentityProvider(ISSUER, { timeoutMs: 1000 });
+    const response = await idp.fetch(`${ISSUER}/token`, { method: "POST", headers: { authorization: "Basic c2VjcmV0" }, body: "grant_type=authorization_code" });
+    expect(response.status).toBe(307);
+    expect(elsewhere).toBe(0);
+  });
+
+  it("caps every body it reads from the IdP", async () => {
+    server.use(http.get(JWKS, () => HttpResponse.json({ keys: [], padding: "x".repeat(MAX_IDP_BODY_BYTES) })));
+    const idp = new IdentityProvider(ISSUER, { timeoutMs: 1000 });
+    await expect((await idp.fetch(JWKS)).json()).rejects.toThrow(/larger than 512 KiB/);
+    healthyIdp();
+    expect(await (await idp.fetch(JWKS)).json()).toMatchObject({ keys: [expect.objectContaining({ kid: "k1" })] });
+  });
+
+  it.each(["jwks_uri", "token_endpoint", "end_session_endpoint", "authorization_endpoint"])("refuses a discovery document whose %s is plain http (for an https issuer)", async (name) => {
+    server.use(http.get(DISCOVERY, () => HttpResponse.json({ ...metadata, [name]: "http://idp.test/plain" })));
+    await expect(new IdentityProvider(ISSUER, { timeoutMs: 1000 }).metadata()).rejects.toThrow(`the discovery document's ${name} is not an https URL`);
+  });
+
+  it("lets a loopback http issuer (the bundled provider) name loopback http endpoints, and nothing else over http", async () => {
+    const local = "http://127.0.0.1:9400";
+    server.use(http.get(`${local}/.well-known/openid-configuration`, () => HttpResponse.json({ issuer: local, jwks_uri: `${local}/jwks`, token_endpoint: `${local}/token` }), { once: true }));
+    await expect(new IdentityProvider(local, { timeoutMs: 1000 }).metadata()).resolves.toMatchObject({ issuer: local });
+    server.use(http.get(`${local}/.well-known/openid-configuration`, () => HttpResponse.json({ issuer: local, jwks_uri: "http://keys.example.com/jwks" }), { once: true }));
+    await expect(new IdentityProvider(local, { timeoutMs: 1000 }).metadata()).rejects.toThrow("jwks_uri is not an https URL");
   });
 
   it("accepts only asymmetric algorithms the IdP advertises", async () => {

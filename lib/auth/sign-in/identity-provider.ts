@@ -33,6 +33,73 @@ export type IdentityProviderOptions = {
 };
 
 export const DEFAULT_METADATA_TTL_MS = 10 * 60 * 1000;
+
+/** The most any IdP answer's body may be (discovery, keys, token response): each is a few KiB. */
+export const MAX_IDP_BODY_BYTES = 512 * 1024;
+
+/** The endpoints the console calls or sends browsers to, from the discovery document. */
+const ENDPOINTS = ["authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "end_session_endpoint"] as const;
+
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || hostname.startsWith("127.");
+}
+
+/**
+ * https, or plain http on loopback for an issuer that is itself plain http on loopback (the
+ * bundled provider; production refuses any other http issuer). An https IdP that names an http
+ * endpoint would send the client secret or the keys in the clear.
+ */
+function secureEndpoint(value: string, issuer: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.protocol === "https:") return true;
+  const issuerUrl = new URL(issuer);
+  return url.protocol === "http:" && issuerUrl.protocol === "http:" && isLoopbackHost(issuerUrl.hostname) && isLoopbackHost(url.hostname);
+}
+
+/**
+ * The same response, its body failing once more than `maxBytes` have been read, or when
+ * `signal` (the call's deadline) fires while it is still arriving.
+ */
+function capBody(response: Response, maxBytes: number, signal: AbortSignal): Response {
+  if (!response.body) return response;
+  const reader = response.body.getReader();
+  let read = 0;
+  const fail = (controller: ReadableStreamDefaultController<Uint8Array>, reason: unknown) => {
+    try {
+      controller.error(reason);
+    } catch {
+      // already closed or failed
+    }
+    reader.cancel(reason).catch(() => {});
+  };
+  const capped = new ReadableStream<Uint8Array>({
+    start(controller) {
+      signal.addEventListener("abort", () => fail(controller, signal.reason), { once: true });
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read().catch((error: unknown) => (fail(controller, error), { done: true, value: undefined }));
+      if (signal.aborted) return;
+      if (done || !value) {
+        try {
+          controller.close();
+        } catch {
+          // failed meanwhile
+        }
+        return;
+      }
+      read += value.byteLength;
+      if (read > maxBytes) return fail(controller, new IdpMetadataError(`the identity provider's answer is larger than ${maxBytes / 1024} KiB`));
+      controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  return new Response(capped, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
 export const DEFAULT_JWKS_REFETCH_COOLDOWN_MS = 30 * 1000;
 
 /**
@@ -121,15 +188,22 @@ export class IdentityProvider {
     return headers;
   }
 
+  /**
+   * One call to the IdP. The timeout bounds the whole of it, the body too: the signal stays on
+   * the response, so a body that trickles in is abandoned at the same deadline as silence. A
+   * redirect is never followed (the client's credentials go to the discovered endpoint and
+   * nowhere else): it reaches the caller as the 3xx it is, a failure. A body over
+   * MAX_IDP_BODY_BYTES fails as it is read.
+   */
   private async boundedFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     const endpoint = this.endpointOf(input instanceof Request ? input.url : String(input));
     const startedAt = performance.now();
     try {
-      const response = await this.transport(input, { ...init, signal });
+      const response = await this.transport(input, { ...init, redirect: "manual", signal });
       this.observe(endpoint, response.ok ? "ok" : `http_${Math.floor(response.status / 100)}xx`, (performance.now() - startedAt) / 1000);
-      return response;
+      return capBody(response, MAX_IDP_BODY_BYTES, signal);
     } catch (error) {
       this.observe(endpoint, error instanceof Error && error.name === "TimeoutError" ? "timeout" : "error", (performance.now() - startedAt) / 1000);
       throw error;
@@ -165,6 +239,12 @@ export class IdentityProvider {
     const metadata = (await response.json().catch(() => null)) as IdpMetadata | null;
     if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) throw new IdpMetadataError("the discovery document is not a JSON object");
     if (typeof metadata.issuer !== "string" || !sameIssuer(metadata.issuer, this.issuer)) throw new IdpMetadataError("the discovery document names another issuer");
+    for (const name of ENDPOINTS) {
+      const value = metadata[name];
+      if (value !== undefined && !(typeof value === "string" && secureEndpoint(value, this.issuer))) {
+        throw new IdpMetadataError(`the discovery document's ${name} is not an https URL`);
+      }
+    }
     this.metadataEntry = { metadata, fetchedAtMs: Date.now() };
     return metadata;
   }
