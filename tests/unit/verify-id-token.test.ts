@@ -72,6 +72,8 @@ describe("verifyIdToken", () => {
     ["no nonce", () => sign(claims({ nonce: undefined })), "missing_claim"],
     ["no iat", () => sign(claims({ iat: undefined })), "missing_claim"],
     ["no sub", () => sign(claims({ sub: undefined })), "missing_claim"],
+    ["a sub over 255 characters (OpenID Connect Core §2)", () => sign(claims({ sub: "s".repeat(256) })), "subject"],
+    ["an empty audience", () => sign(claims({ aud: [] })), "audience"],
     ["garbage", () => Promise.resolve("not.a.jwt"), "malformed"],
   ] as [string, () => Promise<string>, string, Partial<IdTokenExpectations>?][])("refuses %s", async (_label, token, reason, overrides = {}) => {
     expect(await reasonFor(token(), overrides)).toBe(reason);

@@ -92,6 +92,7 @@ export const ID_TOKEN_REASONS = {
   nonce: "it does not belong to this sign-in (nonce mismatch)",
   at_hash: "it does not match the access token it came with (at_hash)",
   missing_claim: "a required claim (iss, sub, aud, exp, iat, nonce) is missing",
+  subject: "its subject (sub) is longer than the 255 characters OpenID Connect allows",
   malformed: "it is not a well-formed signed JWT",
   missing: "the identity provider sent no ID token",
 } as const;

@@ -96,6 +96,7 @@ export async function verifyIdToken(idToken: string, expected: IdTokenExpectatio
   if (Array.isArray(payload.aud) && payload.aud.some((audience) => audience !== expected.clientId)) refuse("audience");
   if (payload.azp !== undefined && payload.azp !== expected.clientId) refuse("azp");
   if (typeof payload.sub !== "string" || payload.sub === "") refuse("missing_claim");
+  if ((payload.sub as string).length > 255) refuse("subject");
   if (payload.at_hash !== undefined && expected.accessToken !== undefined) {
     if (payload.at_hash !== (await accessTokenHash(expected.accessToken, protectedHeader.alg))) refuse("at_hash");
   }
