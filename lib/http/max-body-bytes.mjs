@@ -5,8 +5,9 @@ export const MAX_BODY_BYTES = 16 * 1024;
 
 /**
  * Next buffers a body for the middleware up to this (10 MB by default) before any of our
- * checks run, and hands the route only the first so many bytes of a longer one. One byte over
- * our own limit: a longer body then reaches the route still too long, and is refused (413)
- * instead of arriving cut to a length that passes.
+ * checks run, and hands the route only the chunks that came before the one that crossed it:
+ * silently cut at a chunk boundary, so a body cut just under our own limit would pass. Socket
+ * chunks are at most 64 KiB here; with this limit a cut body is still far over MAX_BODY_BYTES
+ * and refused (413), and Next buffers 1 MiB at most instead of 10 MB.
  */
-export const NEXT_BODY_CLONE_LIMIT_BYTES = MAX_BODY_BYTES + 1;
+export const NEXT_BODY_CLONE_LIMIT_BYTES = 1024 * 1024;
