@@ -37,6 +37,8 @@ const keys = {
   unpublished: await signingKey("RS256", "k1"),
   es1: await signingKey("ES256", "es1"),
 };
+// k1 again, published for encryption only: a relying party must not verify a signature with it.
+keys.k1ForEncryption = { ...keys.k1, jwk: { ...keys.k1.jwk, use: "enc" } };
 
 let scenario = {};
 const codes = new Map();
