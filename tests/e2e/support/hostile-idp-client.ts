@@ -15,7 +15,7 @@ export type Scenario = {
     omit?: boolean;
   };
   discovery?: { override?: Record<string, unknown>; status?: number; hangMs?: number };
-  jwks?: { publish?: ("k1" | "k2" | "rotated" | "unpublished" | "es1")[]; status?: number; hangMs?: number };
+  jwks?: { publish?: ("k1" | "k2" | "rotated" | "unpublished" | "es1" | "k1ForEncryption")[]; status?: number; hangMs?: number };
 };
 
 export type IdpLog = { seen: { authorize: Record<string, string>[]; token: { grantType: string; basicAuth: boolean }[]; userinfo: number; jwks: number; discovery: number; lateAnswers: number }; issued: string[] };
