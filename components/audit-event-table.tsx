@@ -48,8 +48,8 @@ function DetailCell({ detail }: { detail: AuditEventView["detail"] }) {
 }
 
 /**
- * The events of one page, newest first. Wider than the page's text column (it breaks out of it,
- * centred, up to 72rem) and, on narrow screens, scrolling sideways in its own region, which the
+ * The events of one page, newest first, as wide as the administration's column (the filter card
+ * above it) and, where that is too narrow, scrolling sideways in its own region, which the
  * keyboard can reach (tabIndex) and a screen reader announces by its caption.
  */
 export function AuditEventTable({ events }: { events: AuditEventView[] }) {
@@ -58,7 +58,7 @@ export function AuditEventTable({ events }: { events: AuditEventView[] }) {
       role="region"
       aria-labelledby="audit-events-caption"
       tabIndex={0}
-      className="relative left-1/2 w-[min(72rem,calc(100vw-2rem))] -translate-x-1/2 overflow-x-auto rounded-lg border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-indigo-600"
+      className="w-full overflow-x-auto rounded-lg border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-indigo-600"
     >
       <table className="min-w-full divide-y divide-slate-200 text-left text-sm" data-testid="audit-events">
         <caption id="audit-events-caption" className="px-4 py-3 text-left font-semibold">

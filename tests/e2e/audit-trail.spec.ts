@@ -53,6 +53,37 @@ async function adminOnAuditPage(browser: Browser) {
   };
 }
 
+test("at 1280 px the events table is exactly as wide as the filter card above it, and the page never scrolls sideways", async ({ browser }) => {
+  const admin = await adminOnAuditPage(browser);
+  try {
+    const { page } = admin;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const table = await page.getByRole("region", { name: "Audit events, newest first" }).boundingBox();
+    const filters = await page.getByRole("form", { name: "Filter" }).boundingBox();
+    expect(table && filters).toBeTruthy();
+    expect(Math.abs(table!.x - filters!.x)).toBeLessThanOrEqual(1);
+    expect(Math.abs(table!.width - filters!.width)).toBeLessThanOrEqual(1);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+  } finally {
+    await admin.close();
+  }
+});
+
+test("every page names its icon, and the browser asks for nothing that is not there", async ({ page }) => {
+  const missing: string[] = [];
+  page.on("response", (response) => {
+    if (response.status() === 404) missing.push(response.url());
+  });
+  await page.goto("/");
+  const icon = await page.locator('link[rel="icon"]').first().getAttribute("href");
+  expect(icon).toMatch(/^\/icon\.svg/);
+  const served = await page.request.get(icon!);
+  expect(served.status()).toBe(200);
+  expect(served.headers()["content-type"]).toMatch(/image\/svg\+xml/);
+  await page.waitForLoadState("networkidle");
+  expect(missing).toEqual([]);
+});
+
 test("an admin sees a real sign-in and sign-out on the audit page, filters them by keyboard, and pages through", async ({ browser }, testInfo) => {
   const bobContext = await browser.newContext();
   const bob = await bobContext.newPage();
