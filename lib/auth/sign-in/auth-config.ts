@@ -14,7 +14,7 @@ export const OIDC_PROVIDER_ID = "oidc";
 
 /**
  * The Edge-safe half of the Auth.js configuration: no database, no Node-only module.
- * lib/auth/index.ts adds the adapter and the database callbacks on top of it.
+ * lib/auth/sign-in/auth-instance.ts adds the adapter and the database callbacks on top of it.
  */
 export function buildEdgeAuthConfig(env: Env, idp: IdentityProvider = getIdentityProvider(env)): NextAuthConfig {
   return {

@@ -99,5 +99,5 @@ const nextAuth = NextAuth((request) => {
   return buildAuthConfig(env, { request: request ? auditRequestOf(request, env) : {}, attempt: {} });
 });
 
-/** Auth.js's own endpoints (lib/auth/current-session.ts decides the session for pages). */
+/** Auth.js's own endpoints (lib/auth/policy/current-session.ts decides the session for pages). */
 export const { handlers } = nextAuth;

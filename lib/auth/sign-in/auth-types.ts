@@ -14,7 +14,7 @@ declare module "next-auth" {
 declare module "@auth/core/jwt" {
   interface JWT {
     role?: Role;
-    /** The sign-in's token family (lib/auth/token-families). */
+    /** The sign-in's token family (lib/auth/sessions/token-families.ts). */
     familyId?: string;
     /** When the user signed in (seconds): bounds the sliding session. */
     authTime?: number;
