@@ -29,6 +29,7 @@ import { measureFixedRateLatency, measureMemory, measureThroughput } from "./ben
 import { measureHangingIdp } from "./bench-hanging-idp.mjs";
 import { runLoad } from "./bench-load.mjs";
 import { printReport } from "./bench-report.mjs";
+import { migrateAndBuild } from "./production-build.mjs";
 import { measureSignIns } from "./bench-sign-in.mjs";
 import { portOpen, waitFor } from "./wait-for.mjs";
 
@@ -161,13 +162,7 @@ async function main() {
   };
 
   log(`database: ${process.env.DATABASE_URL ? "PostgreSQL from DATABASE_URL" : "embedded (PGlite)"}; migrating`);
-  const migrate = spawnSync(process.execPath, ["scripts/prisma.mjs", "migrate", "deploy"], { cwd: root, env, stdio: "ignore" });
-  if (migrate.status !== 0) throw new Error("migrations failed");
-  if (!flags["no-build"]) {
-    log("building the production app (next build)");
-    const build = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { cwd: root, env, stdio: "ignore" });
-    if (build.status !== 0) throw new Error("next build failed (run it yourself to see why)");
-  }
+  migrateAndBuild({ root, env, build: !flags["no-build"], log });
   start("development OpenID provider", ["scripts/dev-oidc-provider.mjs"], { ...env, DEV_OIDC_PORT: String(OIDC_PORT), DEV_OIDC_APP_URLS: appUrl });
   const server = start("next start", ["node_modules/next/dist/bin/next", "start", "--port", String(APP_PORT)], env, { cpu: 1 });
   log(PINNING ? "the server runs on CPU 1, the load generator on CPU 0 (taskset)" : "not pinned to CPUs (taskset or a second core is missing)");

@@ -21,6 +21,7 @@ import { createDatabase } from "../lib/db";
 import { devIssuer } from "../lib/dev-defaults.mjs";
 import { loadEnv } from "../lib/env";
 import { upsertUserFromOidcProfile } from "../lib/users/upsert-user-from-oidc-profile";
+import { migrateAndBuild } from "./production-build.mjs";
 import { portOpen, waitFor } from "./wait-for.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -167,13 +168,7 @@ async function main() {
   };
   const env = { ...process.env, ...variables };
   log("throwaway PostgreSQL started; migrating");
-  const migrate = spawnSync(process.execPath, ["scripts/prisma.mjs", "migrate", "deploy"], { cwd: root, env, stdio: "ignore" });
-  if (migrate.status !== 0) throw new Error("migrations failed");
-  if (!flags["no-build"]) {
-    log("building the production app (next build)");
-    const build = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { cwd: root, env, stdio: "ignore" });
-    if (build.status !== 0) throw new Error("next build failed (run it yourself to see why)");
-  }
+  migrateAndBuild({ root, env, build: !flags["no-build"], log });
   const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(APP_PORT)], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   children.push(server);
   let serverLog = "";
