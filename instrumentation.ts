@@ -20,7 +20,8 @@ export async function register() {
     const { installRequestObserver } = await import("./lib/observability/request-observer");
     const { startMetricCollectors } = await import("./lib/observability/metrics");
     const { currentPgPool } = await import("./lib/db");
-    installRequestObserver({ trustProxyRequestId: getEnv().trustedProxyCount > 0, logger: getLogger() });
+    const { runtimeHeaders } = await import("./lib/http/runtime-headers");
+    installRequestObserver({ trustProxyRequestId: getEnv().trustedProxyCount > 0, logger: getLogger(), runtimeHeaders: runtimeHeaders(getEnv()) });
     startMetricCollectors(currentPgPool);
     const { startPruneSchedule } = await import("./lib/maintenance/prune-schedule");
     startPruneSchedule();

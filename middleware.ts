@@ -6,7 +6,6 @@ import { isPublicRequest } from "./lib/auth/edge/route-policies";
 import { sessionCookieName } from "./lib/auth/edge/session-cookie";
 import { renewSessionCookie, sessionNeedsRenewal } from "./lib/auth/edge/sliding-session";
 import { getEnv, type Env } from "./lib/env";
-import { withRuntimeHeaders } from "./lib/http/runtime-headers";
 import { NONCE_REQUEST_HEADER, createNonce, pageContentSecurityPolicy } from "./lib/security-headers.mjs";
 
 /**
@@ -36,10 +35,10 @@ export async function middleware(request: NextRequest) {
   const { pathname } = request.nextUrl;
   const env = getEnv();
   const isApi = pathname === "/api" || pathname.startsWith("/api/");
-  if (isApi && isPublicRequest(pathname, request.method)) return withRuntimeHeaders(NextResponse.next(), env);
+  if (isApi && isPublicRequest(pathname, request.method)) return NextResponse.next();
 
   const result = await authenticateRequest(request, await authenticationOptions(env));
-  if (isApi && !result.ok) return withRuntimeHeaders(unauthorizedResponse(result.code), env);
+  if (isApi && !result.ok) return unauthorizedResponse(result.code);
 
   const response = isApi ? NextResponse.next() : nextWithPagePolicy(request, env);
   const lifetimes = { maxAgeSeconds: env.jwtExpirationMinutes * 60, absoluteLifetimeSeconds: env.sessionAbsoluteLifetimeHours * 3600 };
@@ -51,14 +50,12 @@ export async function middleware(request: NextRequest) {
       secure: env.secureCookies,
     });
   }
-  return withRuntimeHeaders(response, env);
+  return response;
 }
 
 export const config = {
-  // Pages too (to slide sessions and give each page its nonce), but not static assets, and not
-  // /.well-known/ (the JWKS is public and cacheable: a renewed session cookie must never ride
-  // on it, so the middleware does not see it at all). Nor the sign-in callback: it is public,
-  // the middleware would only add the runtime headers, which the route adds itself, and
-  // running it there cost every sign-in about 1.5 ms (npm run bench, the sign-in part).
-  matcher: ["/api/((?!auth/callback/oidc).*)", "/((?!_next/|api/auth/callback/oidc|\\.well-known/|favicon.ico$).*)"],
+  // Every /api route, and pages too (to slide sessions and give each page its nonce), but not
+  // static assets, and not /.well-known/ (the JWKS is public and cacheable: a renewed session
+  // cookie must never ride on it, so the middleware does not see it at all).
+  matcher: ["/api/:path*", "/((?!_next/|api/|\\.well-known/|favicon.ico$).*)"],
 };

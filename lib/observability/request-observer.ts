@@ -20,6 +20,7 @@ function refusalOf(response: http.ServerResponse, context: RequestContext): stri
 
 /**
  * Node.js only, once per process (instrumentation.ts), around every request the server gets:
+ * - the runtime headers (lib/http/runtime-headers.ts) on every response;
  * - a request id: the X-Request-Id a trusted proxy sent (TRUSTED_PROXY_COUNT > 0), or a new
  *   one; written back into the request (everything downstream, the Edge middleware included,
  *   reads that header) and echoed in the response;
@@ -28,7 +29,7 @@ function refusalOf(response: http.ServerResponse, context: RequestContext): stri
  *   the OIDC callback's holds the authorization code), status, duration, request id, user id,
  *   refusal code — and the HTTP and refusal metrics.
  */
-export function installRequestObserver(options: { trustProxyRequestId: boolean; logger: Logger }): void {
+export function installRequestObserver(options: { trustProxyRequestId: boolean; logger: Logger; runtimeHeaders?: Record<string, string> }): void {
   const INSTALLED = Symbol.for("voicesurveyagent.requestObserverInstalled");
   const processGlobals = globalThis as Record<symbol, unknown>;
   if (processGlobals[INSTALLED]) return;
@@ -42,6 +43,7 @@ export function installRequestObserver(options: { trustProxyRequestId: boolean; 
     const requestId = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     request.headers["x-request-id"] = requestId;
     response.setHeader("X-Request-Id", requestId);
+    for (const [name, value] of Object.entries(options.runtimeHeaders ?? {})) response.setHeader(name, value);
     const context: RequestContext = { requestId };
     const path = (request.url ?? "/").split("?")[0]!;
     if (path === "/api" || path.startsWith("/api/")) {

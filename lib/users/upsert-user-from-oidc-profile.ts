@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { Prisma, type User } from "@prisma/client";
 import { recordAuditEvent, type AuditEventInput } from "../audit/audit-events";
 import { DEFAULT_ROLE, type Role } from "../auth/edge/roles";
@@ -91,10 +90,9 @@ export class AccountDisabledError extends Error {
 
 const MAX_ATTEMPTS = 3;
 
-/** A unique index refused a write (Prisma's P2002; raw SQL reports PostgreSQL's 23505 as P2010). */
+/** A unique index refused a write (Prisma's P2002). */
 function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
-  return error.code === "P2002" || (error.code === "P2010" && JSON.stringify(error.meta ?? {}).includes("23505"));
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }
 
 /**
@@ -115,63 +113,9 @@ function tokenColumns(tokens: OidcSignIn["tokens"]) {
   };
 }
 
-/** A browser sign-in's token family (sessions/token-families.ts), opened with the user it belongs to. */
-export type NewBrowserFamily = Omit<Prisma.TokenFamilyUncheckedCreateInput, "id" | "kind" | "userId" | "parentId" | "createdAt" | "revokedAt" | "revokedReason" | "lastUsedAt"> & { expiresAt: Date };
 
-/**
- * A returning user's sign-in in one statement, so one round trip and its own transaction:
- * the account's tokens and the user's claims refreshed (the user's row locked), and the
- * sign-in's token family inserted — or no row, when anything calls for the careful path below
- * (no such account yet, the user disabled, the email now another user's, or a role the IdP maps
- * differently from the one they have, which must be recorded). This is every sign-in but a
- * user's first.
- */
-/** A timestamp as the columns hold it: UTC without a zone (Prisma's own convention), whatever the server's time zone. */
-const utc = (date: Date) => Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
-const utcOrNull = (date: Date | string | null | undefined) => (date ? utc(new Date(date)) : Prisma.sql`NULL::timestamp`);
-
-async function refreshReturningUser(db: Db | Transaction, signIn: OidcSignIn, rules: SignInRoleRules, now: Date, family: NewBrowserFamily | undefined): Promise<(User & { familyId: string | null }) | null> {
-  const tokens = tokenColumns(signIn.tokens);
-  const keep = signIn.tokens === undefined;
-  const familyId = randomUUID();
-  const openFamily = family
-    ? Prisma.sql`, family AS (
-        INSERT INTO "TokenFamily" (id, kind, "userId", "idpSubject", "idpSessionId", "idToken", "idpRefreshToken", "idpAccessTokenExpiresAt", "expiresAt", "ipAddress", "userAgent", "createdAt")
-        SELECT ${familyId}, 'browser', id, ${family.idpSubject ?? null}::text, ${family.idpSessionId ?? null}::text, ${family.idToken ?? null}::text,
-          ${family.idpRefreshToken ?? null}::text, ${utcOrNull(family.idpAccessTokenExpiresAt)}, ${utc(family.expiresAt)},
-          ${family.ipAddress ?? null}::text, ${family.userAgent ?? null}::text, ${utc(now)}
-        FROM refreshed RETURNING id
-      )`
-    : Prisma.empty;
-  const rows = await db.$queryRaw<(User & { familyId: string | null })[]>`
-    WITH target AS (
-      SELECT u.id FROM "Account" a JOIN "User" u ON u.id = a."userId"
-      WHERE a.provider = ${signIn.provider} AND a."providerAccountId" = ${signIn.subject}
-        AND u."disabledAt" IS NULL
-        AND (${rules.idpRole}::text IS NULL OR u.role::text = ${rules.idpRole}::text)
-        AND (${signIn.email}::text IS NULL OR NOT EXISTS (SELECT 1 FROM "User" other WHERE other.email = ${signIn.email}::text AND other.id <> u.id))
-      FOR UPDATE OF u
-    ), account AS (
-      UPDATE "Account" SET
-        access_token = NULL, refresh_token = NULL, id_token = NULL,
-        expires_at = CASE WHEN ${keep} THEN expires_at ELSE ${tokens.expires_at ?? null}::integer END,
-        token_type = CASE WHEN ${keep} THEN token_type ELSE ${tokens.token_type ?? null}::text END,
-        scope = CASE WHEN ${keep} THEN scope ELSE ${tokens.scope ?? null}::text END,
-        session_state = CASE WHEN ${keep} THEN session_state ELSE ${tokens.session_state ?? null}::text END,
-        "updatedAt" = ${utc(now)}
-      WHERE provider = ${signIn.provider} AND "providerAccountId" = ${signIn.subject} AND "userId" IN (SELECT id FROM target)
-      RETURNING "userId"
-    ), refreshed AS (
-      UPDATE "User" SET email = ${signIn.email}::text, name = ${signIn.name}::text, "lastLoginAt" = ${utc(now)}, "updatedAt" = ${utc(now)}
-      FROM account WHERE "User".id = account."userId"
-      RETURNING "User".*
-    )${openFamily}
-    SELECT refreshed.*, ${family ? Prisma.sql`(SELECT id FROM family)` : Prisma.sql`NULL::text`} AS "familyId" FROM refreshed`;
-  return rows[0] ?? null;
-}
-
-/** Everything else a sign-in may have to do, read step by step (see upsertUserFromOidcProfile). */
-async function upsertCarefully(tx: Transaction, signIn: OidcSignIn, rules: SignInRoleRules, now: Date): Promise<{ user: User; created: boolean }> {
+/** The sign-in's rules, read step by step inside its transaction (see upsertUserFromOidcProfile). */
+async function applySignInRules(tx: Transaction, signIn: OidcSignIn, rules: SignInRoleRules, now: Date): Promise<{ user: User; created: boolean }> {
   const key = { provider: signIn.provider, providerAccountId: signIn.subject };
   // The email's owner is read before the account, not after: each read sees what was
   // committed when it ran, and a concurrent first sign-in of this subject commits its
@@ -214,31 +158,26 @@ async function upsertCarefully(tx: Transaction, signIn: OidcSignIn, rules: SignI
  * later one refreshes email, name and lastLoginAt from the IdP's claims. The role: viewer,
  * or admin at creation for INITIAL_ADMIN_EMAILS; when the IdP manages roles, its mapped role
  * at every sign-in, creation included. Each role change is an audit event (role_changed).
- * With `family`, the sign-in's token family is opened in the same transaction.
+ * `alsoInTransaction` does more in the same transaction, with the user signed in: the sign-in
+ * opens its token family there (sessions/), so a user is never signed in without one.
  *
- * A returning user's sign-in is one statement (refreshReturningUser); the rest is a
- * transaction that reads before it writes (upsertCarefully). Concurrent first sign-ins of
- * one subject race on the account's primary key (and the email's unique index): the losers'
- * transactions roll back whole, then retry and find the winner's rows, so one subject never
- * yields two users, even when the IdP sends no email.
+ * One implementation of the rules (disabled user, email conflict, initial admin, role from
+ * the IdP), in one transaction that reads before it writes (applySignInRules). Concurrent
+ * first sign-ins of one subject race on the account's primary key (and the email's unique
+ * index): the losers' transactions roll back whole, then retry and find the winner's rows,
+ * so one subject never yields two users, even when the IdP sends no email.
  */
-export async function upsertUserFromOidcProfile(
+export async function upsertUserFromOidcProfile<Also = undefined>(
   db: Db,
   signIn: OidcSignIn,
   rules: SignInRoleRules = NO_ROLE_RULES,
-  family?: NewBrowserFamily,
-): Promise<{ user: User; created: boolean; familyId: string | null }> {
+  alsoInTransaction?: (tx: Transaction, user: User) => Promise<Also>,
+): Promise<{ user: User; created: boolean; also: Also | undefined }> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const returning = await refreshReturningUser(db, signIn, rules, new Date(), family);
-      if (returning) {
-        const { familyId, ...user } = returning;
-        return { user, created: false, familyId };
-      }
       return await db.$transaction(async (tx) => {
-        const result = await upsertCarefully(tx, signIn, rules, new Date());
-        const opened = family ? await tx.tokenFamily.create({ data: { kind: "browser", userId: result.user.id, ...family }, select: { id: true } }) : null;
-        return { ...result, familyId: opened?.id ?? null };
+        const result = await applySignInRules(tx, signIn, rules, new Date());
+        return { ...result, also: alsoInTransaction ? await alsoInTransaction(tx, result.user) : undefined };
       });
     } catch (error) {
       if (isUniqueViolation(error) && attempt < MAX_ATTEMPTS) continue;

@@ -9,8 +9,13 @@ import { buildEdgeAuthConfig } from "./auth-config";
 import { signInRoleRules } from "./sign-in-role-rules";
 import { endSignIn } from "../sessions/logout";
 import { revokeFamilies } from "../sessions/revocation";
+import { createBrowserFamily } from "../sessions/token-families";
 import type { SignInAudit } from "./sign-in-audit";
 import { verifiedEmail } from "./verified-email";
+
+async function refuseAdapterWrite(): Promise<never> {
+  throw new Error("Auth.js tried to create a user or link an account itself: only the signIn callback's rules may (lib/users/upsert-user-from-oidc-profile.ts).");
+}
 
 /**
  * The full Auth.js configuration (Node.js runtime): the Edge-safe config plus the database.
@@ -27,11 +32,11 @@ export function buildAuthConfig(env: Env = getEnv(), audit: SignInAudit = { requ
     ...edge,
     adapter: {
       ...adapter,
-      // Auth.js looks the account up before the signIn callback and again after it. The
-      // callback has just written that very row, in its transaction: the second lookup is
-      // answered with it, the first (whose answer the callback does not use) with nothing.
-      // A sign-in thus costs Auth.js no database round trip (for JWT sessions it makes no other).
-      getUserByAccount: async () => audit.attempt.user ?? null,
+      // Users and accounts are created by the sign-in's rules alone (the signIn callback:
+      // race-safe, and it applies the email-conflict, disabled and role rules). Auth.js's own
+      // create path is none of those: should it ever be reached, the sign-in fails closed.
+      createUser: refuseAdapterWrite,
+      linkAccount: refuseAdapterWrite,
     },
     events: {
       // Auth.js's own POST /api/auth/signout must end the sign-in too, not only the cookie.
@@ -58,9 +63,8 @@ export function buildAuthConfig(env: Env = getEnv(), audit: SignInAudit = { requ
         if (!token || typeof token.authTime !== "number" || token.authTime + absoluteLifetimeSeconds <= Date.now() / 1000) return null;
         return token;
       },
-      // Runs before Auth.js looks the account up, so Auth.js then finds the row we wrote
-      // and never takes its own create-user path (which is neither race-safe nor updates
-      // claims). A refusal (email conflict, disabled account) is thrown with its code, for
+      // Runs before Auth.js looks the account up to sign the user in, so Auth.js finds the
+      // row we wrote and never takes its own create-user path (refused above). A refusal (email conflict, disabled account) is thrown with its code, for
       // the callback to explain (lib/auth/sign-in/classify-sign-in-error.ts). `profile` is
       // the verified ID token's claims, which the role rules read.
       async signIn({ account, profile }) {
@@ -75,9 +79,9 @@ export function buildAuthConfig(env: Env = getEnv(), audit: SignInAudit = { requ
           tokens: account,
         };
         audit.attempt.claimed = { provider: oidcSignIn.provider, subject: oidcSignIn.subject, email: oidcSignIn.email };
-        // One transaction (for a returning user, one statement): the user and account, and the
-        // sign-in's token family.
-        const { user, created, familyId } = await upsertUserFromOidcProfile(db, oidcSignIn, signInRoleRules(env, profile ?? {}, audit.request), {
+        // One transaction: the user and account, and the sign-in's token family.
+        const { user, created, also: family } = await upsertUserFromOidcProfile(db, oidcSignIn, signInRoleRules(env, profile ?? {}, audit.request), (tx, user) => createBrowserFamily(tx, {
+          userId: user.id,
           idpSubject: account.providerAccountId,
           idpSessionId: typeof profile?.sid === "string" ? profile.sid : null,
           idToken: account.id_token ?? null,
@@ -86,8 +90,8 @@ export function buildAuthConfig(env: Env = getEnv(), audit: SignInAudit = { requ
           expiresAt: new Date(Date.now() + absoluteLifetimeSeconds * 1000),
           ipAddress: audit.request.ipAddress ?? null,
           userAgent: audit.request.userAgent?.slice(0, 512) ?? null,
-        });
-        Object.assign(audit.attempt, { userId: user.id, created, familyId: familyId ?? undefined, user });
+        }));
+        Object.assign(audit.attempt, { userId: user.id, created, familyId: family?.id });
         return true;
       },
     },

@@ -1,5 +1,4 @@
 import "server-only";
-import type { AdapterUser } from "@auth/core/adapters";
 import { recordAuditEventOrLog } from "../../audit/audit-events";
 import type { AuditRequest } from "../../audit/audit-request";
 import type { Db } from "../../db";
@@ -14,8 +13,6 @@ export type SignInAttempt = {
   claimed?: { provider: string; subject: string; email: string | null };
   /** The user signed in, and whether this sign-in created them (signIn callback). */
   userId?: string;
-  /** That user's row as the signIn callback wrote it: Auth.js's own lookup is answered from it. */
-  user?: AdapterUser;
   created?: boolean;
   /** The sign-in's token family (jwt callback). */
   familyId?: string;

@@ -2,21 +2,13 @@ import type { NextRequest } from "next/server";
 import { buildAuthConfig } from "@/lib/auth/sign-in/auth-instance";
 import { completeSignIn, refuseCallback, signInContextOf } from "@/lib/auth/sign-in/complete-sign-in";
 import { getDb } from "@/lib/db";
-import { getEnv, type Env } from "@/lib/env";
+import { getEnv } from "@/lib/env";
 import { readLimitedBody } from "@/lib/http/body-limit";
-import { withRuntimeHeaders } from "@/lib/http/runtime-headers";
 import { limitRequest } from "@/lib/rate-limits/limit-request";
 
-/**
- * The IdP's redirect back (authorization code flow); a form_post answer arrives as POST. The
- * middleware does not run here (middleware.ts): the route adds the runtime headers itself.
- */
+/** The IdP's redirect back (authorization code flow); a form_post answer arrives as POST. */
 async function callback(request: NextRequest) {
   const env = getEnv();
-  return withRuntimeHeaders(await completeCallback(request, env), env);
-}
-
-async function completeCallback(request: NextRequest, env: Env) {
   const refusal = await limitRequest(request, "callback", env);
   if (refusal) return refusal;
   const context = signInContextOf(request, env);
