@@ -90,9 +90,10 @@ export class AccountDisabledError extends Error {
 
 const MAX_ATTEMPTS = 3;
 
-/** A unique index refused a write (Prisma's P2002). */
+/** A unique index refused a write (Prisma's P2002; raw SQL reports PostgreSQL's 23505 as P2010). */
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  return error.code === "P2002" || (error.code === "P2010" && JSON.stringify(error.meta ?? {}).includes("23505"));
 }
 
 /**
@@ -113,32 +114,69 @@ function tokenColumns(tokens: OidcSignIn["tokens"]) {
   };
 }
 
+/** A timestamp as the columns hold it: UTC without a zone (Prisma's own convention), whatever the server's time zone. */
+const utc = (date: Date) => Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
 
-/** The sign-in's rules, read step by step inside its transaction (see upsertUserFromOidcProfile). */
+/** The user's columns as Prisma reads them (the role as text, as Prisma maps the enum). */
+const USER_COLUMNS = Prisma.sql`u.id, u.name, u.email, u."emailVerified", u.image, u.role::text AS role, u."createdAt", u."updatedAt", u."lastLoginAt", u."disabledAt", u.version`;
+
+/**
+ * A returning user's claims (email, name, lastLoginAt) and their account's record of the
+ * IdP's answer, written in one statement (a sign-in's cost is mostly its round trips); null
+ * when the account does not exist yet. The update takes the user's row lock and answers the
+ * row as committed by whichever concurrent sign-in held it before, so a role change is made
+ * and recorded once. An email another user holds is not taken over: `emailTaken` says so.
+ */
+async function refreshClaims(tx: Transaction, signIn: OidcSignIn, now: Date): Promise<{ user: User; emailTaken: boolean } | null> {
+  const tokens = tokenColumns(signIn.tokens);
+  const keep = signIn.tokens === undefined;
+  const taken = Prisma.sql`EXISTS (SELECT 1 FROM "User" other WHERE other.email = ${signIn.email}::text AND other.id <> u.id)`;
+  const [row] = await tx.$queryRaw<(User & { emailTaken: boolean })[]>`
+    WITH account AS (
+      UPDATE "Account" SET
+        access_token = NULL, refresh_token = NULL, id_token = NULL,
+        expires_at = CASE WHEN ${keep} THEN expires_at ELSE ${tokens.expires_at ?? null}::integer END,
+        token_type = CASE WHEN ${keep} THEN token_type ELSE ${tokens.token_type ?? null}::text END,
+        scope = CASE WHEN ${keep} THEN scope ELSE ${tokens.scope ?? null}::text END,
+        session_state = CASE WHEN ${keep} THEN session_state ELSE ${tokens.session_state ?? null}::text END,
+        "updatedAt" = ${utc(now)}
+      WHERE provider = ${signIn.provider} AND "providerAccountId" = ${signIn.subject}
+      RETURNING "userId"
+    )
+    UPDATE "User" u SET email = CASE WHEN ${taken} THEN u.email ELSE ${signIn.email}::text END,
+      name = ${signIn.name}::text, "lastLoginAt" = ${utc(now)}, "updatedAt" = ${utc(now)}
+    FROM account WHERE u.id = account."userId"
+    RETURNING ${USER_COLUMNS}, ${taken} AS "emailTaken"`;
+  if (!row) return null;
+  const { emailTaken, ...user } = row;
+  return { user, emailTaken };
+}
+
+/** The user an IdP account belongs to, or null (what Auth.js's adapter method getUserByAccount answers). */
+export async function findUserByAccount(db: Db, account: { provider: string; providerAccountId: string }): Promise<(User & { role: Role }) | null> {
+  const [user] = await db.$queryRaw<User[]>`
+    SELECT ${USER_COLUMNS}
+    FROM "Account" a JOIN "User" u ON u.id = a."userId"
+    WHERE a.provider = ${account.provider} AND a."providerAccountId" = ${account.providerAccountId}`;
+  return user ?? null;
+}
+
+/** The sign-in's rules, inside its transaction (see upsertUserFromOidcProfile). */
 async function applySignInRules(tx: Transaction, signIn: OidcSignIn, rules: SignInRoleRules, now: Date): Promise<{ user: User; created: boolean }> {
-  const key = { provider: signIn.provider, providerAccountId: signIn.subject };
-  // The email's owner is read before the account, not after: each read sees what was
-  // committed when it ran, and a concurrent first sign-in of this subject commits its
-  // user and account together. Read the other way round, the account could be missed
-  // and the user it belongs to seen a moment later: a false account_conflict. This way
-  // a missed owner is at worst a unique violation below, which retries.
-  const owner = signIn.email ? await tx.user.findUnique({ where: { email: signIn.email }, select: { id: true } }) : null;
-  const account = await tx.account.findUnique({ where: { provider_providerAccountId: key }, include: { user: { select: { disabledAt: true } } } });
-  if (account?.user.disabledAt) throw new AccountDisabledError();
-  if (owner && owner.id !== account?.userId) throw new AccountConflictError();
-  if (account) {
-    // This update takes the row's lock and returns the role as committed by whichever
-    // concurrent sign-in of this user held it before: a role change is made and recorded once.
-    let user = await tx.user.update({
-      where: { id: account.userId },
-      data: { email: signIn.email, name: signIn.name, lastLoginAt: now },
-    });
-    if (rules.idpRole !== null) user = await applyIdpMappedRole(tx, user, rules.idpRole, rules.request);
-    if (signIn.tokens) {
-      await tx.account.update({ where: { provider_providerAccountId: key }, data: tokenColumns(signIn.tokens) });
-    }
+  const returning = await refreshClaims(tx, signIn, now);
+  if (returning) {
+    // Refused after the write on purpose: the transaction rolls back, so nothing of theirs changes.
+    if (returning.user.disabledAt) throw new AccountDisabledError();
+    if (returning.emailTaken) throw new AccountConflictError();
+    const user = rules.idpRole !== null ? await applyIdpMappedRole(tx, returning.user, rules.idpRole, rules.request) : returning.user;
     return { user, created: false };
   }
+  // A first sign-in. A concurrent first sign-in of this subject commits its user and account
+  // together: this read misses both or sees the email taken, and at worst the create below
+  // meets a unique violation, which retries and then finds the account.
+  const key = { provider: signIn.provider, providerAccountId: signIn.subject };
+  const owner = signIn.email ? await tx.user.findUnique({ where: { email: signIn.email }, select: { id: true } }) : null;
+  if (owner) throw new AccountConflictError();
   const assigned = roleOfNewUser(signIn, rules);
   const user = await tx.user.create({
     data: {

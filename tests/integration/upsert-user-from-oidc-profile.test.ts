@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { PrismaAdapter } from "@auth/prisma-adapter";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createDb } from "@/lib/db";
-import { AccountConflictError, AccountDisabledError, upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
+import { AccountConflictError, AccountDisabledError, upsertUserFromOidcProfile, findUserByAccount } from "@/lib/users/upsert-user-from-oidc-profile";
 
 const db = createDb(inject("databaseUrl"), inject("poolMax"));
 afterAll(() => db.$disconnect());
@@ -109,5 +109,14 @@ describe("upsertUserFromOidcProfile", () => {
     const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: uniqueEmail(), name: "Adapter" });
     const found = await PrismaAdapter(db).getUserByAccount!({ provider: "oidc", providerAccountId: subject });
     expect(found).toMatchObject({ id: user.id, role: "viewer" });
+  });
+
+  it("answers Auth.js's account lookup exactly as the stock Prisma adapter does, in one statement; null for an unknown account", async () => {
+    const subject = uniqueSubject();
+    await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: uniqueEmail(), name: "Lookup" });
+    const key = { provider: "oidc", providerAccountId: subject };
+    expect(await findUserByAccount(db, key)).toEqual(await PrismaAdapter(db).getUserByAccount!(key));
+    expect(await findUserByAccount(db, { provider: "oidc", providerAccountId: uniqueSubject() })).toBeNull();
+    expect(await findUserByAccount(db, { provider: "other", providerAccountId: subject })).toBeNull();
   });
 });

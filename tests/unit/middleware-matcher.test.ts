@@ -12,7 +12,7 @@ const runsFor = (path: string) => matchers.some((matcher) => matcher.test(path))
 const samplePath = (route: string) => route.replace(/\[\.\.\.[a-z]+\]/g, "some/thing").replace(/\[[a-z]+\]/g, "c123");
 
 describe("where the middleware runs", () => {
-  const apiRoutes = Object.keys(ROUTE_POLICIES).filter((route) => route.startsWith("/api/"));
+  const apiRoutes = Object.keys(ROUTE_POLICIES).filter((route) => route.startsWith("/api/") && route !== "/api/auth/callback/oidc");
 
   it.each(apiRoutes)("runs for %s", (route) => {
     expect(runsFor(samplePath(route))).toBe(true);
@@ -30,8 +30,8 @@ describe("where the middleware runs", () => {
     }
   });
 
-  it("does not run for the JWKS or static assets (their runtime headers come from the request observer)", () => {
-    for (const path of ["/.well-known/jwks.json", "/_next/static/chunks/app.js", "/favicon.ico"]) {
+  it("does not run for the public sign-in callback, the JWKS or static assets (their runtime headers come from the request observer)", () => {
+    for (const path of ["/api/auth/callback/oidc", "/.well-known/jwks.json", "/_next/static/chunks/app.js", "/favicon.ico"]) {
       expect(runsFor(path), path).toBe(false);
     }
   });

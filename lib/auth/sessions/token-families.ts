@@ -1,4 +1,6 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
+import { Prisma } from "@prisma/client";
 import type { Db } from "../../db";
 import { ExpiringCache } from "../../expiring-cache";
 import { getLogger } from "../../observability/logger";
@@ -160,9 +162,16 @@ export async function isFamilyActive(db: Db, familyId: string, now = Date.now())
   return status === "active" || status === "renewal_due";
 }
 
-/** A browser sign-in: the family of its cookie session and of the API tokens created from it. */
-export function createBrowserFamily(
-  db: Pick<Db, "tokenFamily">,
+/** A timestamp as the columns hold it: UTC without a zone (Prisma's own convention), whatever the server's time zone. */
+const utcOrNull = (date: Date | null | undefined) => (date ? Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')` : Prisma.sql`NULL::timestamp`);
+
+/**
+ * A browser sign-in: the family of its cookie session and of the API tokens created from it.
+ * One plain INSERT (a quarter of what Prisma's create costs: it is on every sign-in's path),
+ * inside the sign-in's transaction when given one.
+ */
+export async function createBrowserFamily(
+  db: Pick<Db, "$queryRaw">,
   data: {
     userId: string;
     idpSubject: string;
@@ -176,6 +185,11 @@ export function createBrowserFamily(
     ipAddress?: string | null;
     userAgent?: string | null;
   },
-) {
-  return db.tokenFamily.create({ data: { kind: "browser", ...data }, select: { id: true } });
+): Promise<{ id: string }> {
+  const [family] = await db.$queryRaw<{ id: string }[]>`
+    INSERT INTO "TokenFamily" (id, kind, "userId", "idpSubject", "idpSessionId", "idToken", "idpRefreshToken", "idpAccessTokenExpiresAt", "expiresAt", "ipAddress", "userAgent", "createdAt")
+    VALUES (${randomUUID()}, 'browser', ${data.userId}, ${data.idpSubject}, ${data.idpSessionId}::text, ${data.idToken}::text, ${data.idpRefreshToken ?? null}::text,
+      ${utcOrNull(data.idpAccessTokenExpiresAt)}, ${utcOrNull(data.expiresAt)}, ${data.ipAddress ?? null}::text, ${data.userAgent ?? null}::text, ${utcOrNull(new Date())})
+    RETURNING id`;
+  return family!;
 }

@@ -1,10 +1,11 @@
 import "server-only";
+import type { AdapterUser } from "@auth/core/adapters";
 import { PrismaAdapter } from "@auth/prisma-adapter";
 import NextAuth, { type NextAuthConfig } from "next-auth";
 import { auditRequestOf } from "../../audit/audit-request";
 import { getDb } from "../../db";
 import { getEnv, type Env } from "../../env";
-import { upsertUserFromOidcProfile } from "../../users/upsert-user-from-oidc-profile";
+import { findUserByAccount, upsertUserFromOidcProfile } from "../../users/upsert-user-from-oidc-profile";
 import { buildEdgeAuthConfig } from "./auth-config";
 import { signInRoleRules } from "./sign-in-role-rules";
 import { endSignIn } from "../sessions/logout";
@@ -37,6 +38,10 @@ export function buildAuthConfig(env: Env = getEnv(), audit: SignInAudit = { requ
       // create path is none of those: should it ever be reached, the sign-in fails closed.
       createUser: refuseAdapterWrite,
       linkAccount: refuseAdapterWrite,
+      // The same answer as the stock adapter's, in one statement instead of two: Auth.js asks
+      // it twice per sign-in, before and after the signIn callback.
+      // (Its type says every user has an email; ours need not, as with the stock adapter.)
+      getUserByAccount: (account) => findUserByAccount(db, account) as Promise<AdapterUser | null>,
     },
     events: {
       // Auth.js's own POST /api/auth/signout must end the sign-in too, not only the cookie.
