@@ -7,7 +7,7 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { exitOnInvalidConfiguration } = await import("./lib/exit-on-invalid-configuration");
     await exitOnInvalidConfiguration();
-    const { getEnv } = await import("./lib/env");
+    const { getEnv } = await import("./lib/config/env");
     const { installPeerAddressHook } = await import("./lib/http/peer-address-hook");
     const { getLogger } = await import("./lib/observability/logger");
     installPeerAddressHook(getEnv().trustedProxyCount, () =>

@@ -1,12 +1,12 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { authenticateRequest } from "./lib/auth/edge/authenticate-request";
-import { authenticationOptions } from "./lib/auth/edge/authentication-options";
-import { unauthorizedResponse } from "./lib/auth/edge/errors";
-import { isPublicRequest } from "./lib/auth/edge/route-policies";
-import { sessionCookieName } from "./lib/auth/edge/session-cookie";
-import { renewSessionCookie, sessionNeedsRenewal } from "./lib/auth/edge/sliding-session";
-import { getEnv, type Env } from "./lib/env";
-import { NONCE_REQUEST_HEADER, createNonce, pageContentSecurityPolicy } from "./lib/security-headers.mjs";
+import { authenticateRequest } from "./lib/credentials/authenticate-request";
+import { authenticationOptions } from "./lib/credentials/authentication-options";
+import { unauthorizedResponse } from "./lib/errors/api-errors";
+import { isPublicRequest } from "./lib/access/route-policies";
+import { sessionCookieName } from "./lib/credentials/session-cookie";
+import { renewSessionCookie, sessionNeedsRenewal } from "./lib/credentials/sliding-session";
+import { getEnv, type Env } from "./lib/config/env";
+import { NONCE_REQUEST_HEADER, createNonce, pageContentSecurityPolicy } from "./lib/http/security-headers.mjs";
 
 /**
  * A page request goes on with a fresh nonce in its Content-Security-Policy request header:

@@ -1,5 +1,5 @@
 import { NEXT_BODY_CLONE_LIMIT_BYTES } from "./lib/http/max-body-bytes.mjs";
-import { API_CONTENT_SECURITY_POLICY, CONSTANT_SECURITY_HEADERS } from "./lib/security-headers.mjs";
+import { API_CONTENT_SECURITY_POLICY, CONSTANT_SECURITY_HEADERS } from "./lib/http/security-headers.mjs";
 
 const apiContentSecurityPolicy = [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }];
 

@@ -4,7 +4,7 @@ import { TryAgainButton } from "@/components/try-again-button";
 
 /**
  * Unexpected failures of a page (a bug, not an outage: a database that cannot be reached gives
- * the 503 page, lib/service-unavailable.ts). Production errors from the server arrive with a
+ * the 503 page, lib/http/service-unavailable.ts). Production errors from the server arrive with a
  * digest only, which the server's log has beside the real message.
  */
 export default function PageError({ error, retry }: { error: unknown; retry: () => void }) {

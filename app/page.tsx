@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { SignInLink } from "@/components/sign-in-link";
-import { getCurrentSession } from "@/lib/auth/policy/current-session";
-import { showServiceUnavailable } from "@/lib/service-unavailable";
+import { getCurrentSession } from "@/lib/access/current-session";
+import { showServiceUnavailable } from "@/lib/http/service-unavailable";
 
 export default async function HomePage() {
   const session = await getCurrentSession();

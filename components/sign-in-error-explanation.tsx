@@ -1,4 +1,4 @@
-import { describeSignInFailure } from "@/lib/auth/sign-in/sign-in-failures";
+import { describeSignInFailure } from "@/lib/errors/sign-in-failures";
 
 // A reference is the request id the callback logged: short, quotable, never a secret.
 const REFERENCE = /^[A-Za-z0-9._:-]{8,128}$/;

@@ -1,4 +1,4 @@
-import { safeCallbackPath } from "@/lib/auth/sign-in/callback-url";
+import { safeCallbackPath } from "@/lib/http/callback-url";
 
 /** A plain link: the login endpoint answers with the redirect to the identity provider. */
 export function SignInLink({ callbackUrl }: { callbackUrl?: string | string[] }) {

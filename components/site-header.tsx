@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { getCurrentSession } from "@/lib/auth/policy/current-session";
+import { getCurrentSession } from "@/lib/access/current-session";
 import { SignOutButton } from "./sign-out-button";
 
 export async function SiteHeader() {

@@ -1,7 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import pg from "pg";
-import { getEnv } from "./env";
+import { getEnv } from "./config/env";
 import { getLogger } from "./observability/logger";
 import { metrics } from "./observability/metrics";
 import { releaseBrokenClients } from "./pg-broken-clients";

@@ -1,5 +1,5 @@
-import { getApiTokenKeys } from "./auth/edge/api-token-keys";
-import { ConfigurationError, getEnv } from "./env";
+import { getApiTokenKeys } from "./credentials/api-token-keys";
+import { ConfigurationError, getEnv } from "./config/env";
 
 /** Node.js only: stops the server at startup when the configuration (keys included) is invalid. */
 export async function exitOnInvalidConfiguration(): Promise<void> {

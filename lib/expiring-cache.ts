@@ -1,8 +1,8 @@
 /**
  * A bounded map whose entries expire: `get` never returns an entry past its expiry, and past
  * `maxEntries` the oldest entry goes. It serves the short, per-process caches of this app:
- * verified tokens (lib/auth/edge/authenticate-request.ts), token-family states
- * (lib/auth/sessions/token-families.ts) and user profiles (lib/users/cached-user-profile.ts).
+ * verified tokens (lib/credentials/authenticate-request.ts), token-family states
+ * (lib/sessions/token-families.ts) and user profiles (lib/users/cached-user-profile.ts).
  */
 export class ExpiringCache<T> {
   private readonly entries = new Map<string, { value: T; expiresAtMs: number }>();

@@ -1,5 +1,6 @@
+import "server-only";
 import type { Db } from "./db";
-import type { IdentityProvider } from "./auth/sign-in/identity-provider";
+import type { IdentityProvider } from "./oidc/identity-provider";
 
 const DATABASE_TIMEOUT_MS = 2000;
 

@@ -23,7 +23,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
-import { devIssuer } from "../lib/dev-defaults.mjs";
+import { devIssuer } from "../lib/config/dev-defaults.mjs";
 import { measureAdminConsole } from "./bench-admin-console.mjs";
 import { measureFixedRateLatency, measureMemory, measureThroughput } from "./bench-gate.mjs";
 import { measureHangingIdp } from "./bench-hanging-idp.mjs";

@@ -2,7 +2,7 @@
 // tokens past DATA_RETENTION_DAYS, expired refresh and logout tokens, old rate-limit
 // counters, audit events past AUDIT_RETENTION_DAYS), whenever it last ran. It takes the same lock, so it never runs beside it.
 import { createDatabase, describeDatabase } from "../lib/db";
-import { ConfigurationError, loadDatabaseEnv } from "../lib/env";
+import { ConfigurationError, loadDatabaseEnv } from "../lib/config/env";
 import { formatPruneCounts, pruneExpiredData } from "../lib/maintenance/prune";
 
 async function main(): Promise<number> {

@@ -8,7 +8,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { DEV_DEFAULTS, devIssuer, embeddedDatabaseUrl } from "../lib/dev-defaults.mjs";
+import { DEV_DEFAULTS, devIssuer, embeddedDatabaseUrl } from "../lib/config/dev-defaults.mjs";
 import { portOpen, waitFor } from "./wait-for.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");

@@ -15,11 +15,11 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } fr
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { createApiTokens } from "../lib/auth/sessions/api-tokens";
-import { createBrowserFamily } from "../lib/auth/sessions/token-families";
+import { createApiTokens } from "../lib/sessions/api-tokens";
+import { createBrowserFamily } from "../lib/sessions/token-families";
 import { createDatabase } from "../lib/db";
-import { devIssuer } from "../lib/dev-defaults.mjs";
-import { loadEnv } from "../lib/env";
+import { devIssuer } from "../lib/config/dev-defaults.mjs";
+import { loadEnv } from "../lib/config/env";
 import { upsertUserFromOidcProfile } from "../lib/users/upsert-user-from-oidc-profile";
 import { migrateAndBuild } from "./production-build.mjs";
 import { portOpen, waitFor } from "./wait-for.mjs";

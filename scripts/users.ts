@@ -1,15 +1,15 @@
 // npm run users -- list [--role R] [--status S] | set-role EMAIL ROLE | disable EMAIL | enable EMAIL
 //
 // The operator's way to manage users, and to make the first admin of a fresh install. Every
-// change goes through the functions the API uses (lib/users/change-user.ts): the same rules
+// change goes through the functions the API uses (lib/admin/change-user.ts): the same rules
 // (last admin, roles managed by the IdP: OIDC_ROLE_CLAIM and OIDC_ROLE_MAP are read too), the
 // same revocations, an audit event with actor "cli".
 // Run with `tsx --conditions=react-server` (package.json), so `server-only` imports resolve.
 import { describeDatabase, createDatabase } from "../lib/db";
-import { embeddedDatabaseUrl } from "../lib/dev-defaults.mjs";
-import { ConfigurationError, loadDatabaseEnv, loadRoleEnv } from "../lib/env";
-import { runUsersCommand } from "../lib/users/run-users-command";
-import { USERS_CLI_USAGE, parseUsersCliArguments } from "../lib/users/users-cli-arguments";
+import { embeddedDatabaseUrl } from "../lib/config/dev-defaults.mjs";
+import { ConfigurationError, loadDatabaseEnv, loadRoleEnv } from "../lib/config/env";
+import { runUsersCommand } from "../lib/admin/run-users-command";
+import { USERS_CLI_USAGE, parseUsersCliArguments } from "../lib/admin/users-cli-arguments";
 
 const output = { out: (line: string) => console.log(line), err: (line: string) => console.error(line) };
 

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { AdminNav } from "@/components/admin/admin-nav";
-import { requirePageUser } from "@/lib/auth/policy/page-guard";
+import { requirePageUser } from "@/lib/access/page-guard";
 
 /**
  * The administration's frame: its navigation, for admins only. Each page checks the role

@@ -2,14 +2,14 @@ import Link from "next/link";
 import { BUTTON } from "@/components/admin/button-styles";
 import { UserSearchForm } from "@/components/admin/user-search-form";
 import { UsersTable } from "@/components/admin/users-table";
-import { requirePageUser } from "@/lib/auth/policy/page-guard";
+import { requirePageUser } from "@/lib/access/page-guard";
 import { getDb } from "@/lib/db";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/lib/config/env";
 import { getLogger } from "@/lib/observability/logger";
-import { showServiceUnavailable } from "@/lib/service-unavailable";
-import { listUsers } from "@/lib/users/list-users";
-import { rolesManagedByIdp } from "@/lib/users/idp-role-mapping";
-import { DEFAULT_USER_PAGE_SIZE, parseUserListQuery, type UserListQuery } from "@/lib/users/user-list-query";
+import { showServiceUnavailable } from "@/lib/http/service-unavailable";
+import { listUsers } from "@/lib/admin/list-users";
+import { rolesManagedByIdp } from "@/lib/roles/idp-role-mapping";
+import { DEFAULT_USER_PAGE_SIZE, parseUserListQuery, type UserListQuery } from "@/lib/admin/user-list-query";
 
 export const dynamic = "force-dynamic";
 

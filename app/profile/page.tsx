@@ -1,13 +1,13 @@
 import { redirect } from "next/navigation";
 import { CreateApiToken } from "@/components/create-api-token";
 import { SignOutButton } from "@/components/sign-out-button";
-import { ROLE_LABELS } from "@/lib/auth/edge/roles";
-import { requirePageUser } from "@/lib/auth/policy/page-guard";
+import { ROLE_LABELS } from "@/lib/roles/roles";
+import { requirePageUser } from "@/lib/access/page-guard";
 import { getDb } from "@/lib/db";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/lib/config/env";
 import { formatUtcMinute } from "@/lib/format-utc-minute";
 import { getLogger } from "@/lib/observability/logger";
-import { showServiceUnavailable } from "@/lib/service-unavailable";
+import { showServiceUnavailable } from "@/lib/http/service-unavailable";
 import { findUserProfile } from "@/lib/users/find-user-profile";
 
 export const dynamic = "force-dynamic";

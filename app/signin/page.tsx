@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { SignInErrorExplanation } from "@/components/sign-in-error-explanation";
 import { SignInLink } from "@/components/sign-in-link";
-import { getCurrentSession } from "@/lib/auth/policy/current-session";
+import { getCurrentSession } from "@/lib/access/current-session";
 
 type Props = { searchParams: Promise<{ callbackUrl?: string | string[]; error?: string | string[] }> };
 

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
-import { ROLES, ROLE_LABELS, type Role } from "@/lib/auth/edge/roles";
+import { ROLES, ROLE_LABELS, type Role } from "@/lib/roles/roles";
 import { BUTTON } from "./button-styles";
 import { ConfirmDialog } from "./confirm-dialog";
 import { sendAdminRequest } from "./send-admin-request";

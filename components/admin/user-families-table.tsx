@@ -1,5 +1,5 @@
 import { formatUtcMinute } from "@/lib/format-utc-minute";
-import type { FamilySummary } from "@/lib/auth/sessions/user-families";
+import type { FamilySummary } from "@/lib/sessions/user-families";
 import { AdminTable } from "./admin-table";
 import { RevokeSessionsButton } from "./revoke-sessions-button";
 

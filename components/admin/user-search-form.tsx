@@ -1,6 +1,6 @@
 import Link from "next/link";
-import { ROLES, ROLE_LABELS } from "@/lib/auth/edge/roles";
-import { USER_STATUSES, type UserListQuery } from "@/lib/users/user-list-query";
+import { ROLES, ROLE_LABELS } from "@/lib/roles/roles";
+import { USER_STATUSES, type UserListQuery } from "@/lib/admin/user-list-query";
 import { BUTTON } from "./button-styles";
 
 const FIELD = "rounded-md border border-slate-300 bg-white px-3 py-2 text-sm focus-visible:outline-2 focus-visible:outline-indigo-600";

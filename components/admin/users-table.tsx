@@ -1,7 +1,7 @@
 import Link from "next/link";
-import { ROLE_LABELS } from "@/lib/auth/edge/roles";
+import { ROLE_LABELS } from "@/lib/roles/roles";
 import { formatUtcMinute } from "@/lib/format-utc-minute";
-import type { AdminUser } from "@/lib/users/admin-user";
+import type { AdminUser } from "@/lib/admin/admin-user";
 import { AdminTable } from "./admin-table";
 import { UserActions, type ActionableUser } from "./user-actions";
 

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Env } from "../env";
+import type { Env } from "../config/env";
 import { clientAddress } from "../http/client-address";
 import { requestIdOf } from "../http/request-id";
 import type { AuditEventInput } from "./audit-events";

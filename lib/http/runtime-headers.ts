@@ -1,5 +1,5 @@
-import type { Env } from "../env";
-import { strictTransportSecurity } from "../security-headers.mjs";
+import type { Env } from "../config/env";
+import { strictTransportSecurity } from "./security-headers.mjs";
 
 /**
  * The headers that depend on the configuration at run time, so cannot come from

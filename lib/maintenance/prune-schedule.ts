@@ -1,5 +1,6 @@
+import "server-only";
 import { getDb } from "../db";
-import { getEnv } from "../env";
+import { getEnv } from "../config/env";
 import { getLogger } from "../observability/logger";
 import { formatPruneCounts, pruneExpiredData } from "./prune";
 

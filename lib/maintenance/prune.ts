@@ -1,6 +1,6 @@
-import { Prisma } from "@prisma/client";
-import { ID_TOKEN_CLOCK_SKEW_SECONDS } from "../auth/sign-in/verify-id-token";
+import "server-only";
 import type { Db } from "../db";
+import { pruneEndedSessions } from "../sessions/prune-ended-sessions";
 
 /** The "MaintenanceRun" row of this task. */
 const PRUNE_TASK = "prune";
@@ -48,24 +48,7 @@ export async function pruneExpiredData(db: Db, { retentionDays, auditRetentionDa
       const lastRun = await tx.maintenanceRun.findUnique({ where: { task: PRUNE_TASK } });
       if (!force && lastRun && now.getTime() - lastRun.lastRunAt.getTime() < PRUNE_AT_MOST_EVERY_MS) return { ok: false, code: "ran_recently" };
 
-      const refreshTokens = await tx.refreshToken.deleteMany({
-        where: {
-          expiresAt: { lt: cutoff },
-          OR: [{ spentAt: null }, { family: { OR: [{ revokedAt: { not: null } }, { expiresAt: { lte: now } }] } }],
-        },
-      });
-      // Timestamps are stored as UTC without a zone; the cutoff goes in as epoch milliseconds.
-      const cutoffTimestamp = Prisma.sql`(to_timestamp(${cutoff.getTime()}::double precision / 1000) AT TIME ZONE 'UTC')`;
-      const endedBeforeCutoff = Prisma.sql`(("revokedAt" IS NOT NULL AND "revokedAt" < ${cutoffTimestamp}) OR "expiresAt" < ${cutoffTimestamp})`;
-      const tokenFamilies = await tx.$executeRaw`
-        WITH RECURSIVE kept(id) AS (
-          SELECT "parentId" FROM "TokenFamily" WHERE "parentId" IS NOT NULL AND NOT ${endedBeforeCutoff}
-          UNION
-          SELECT family."parentId" FROM "TokenFamily" family JOIN kept ON family.id = kept.id WHERE family."parentId" IS NOT NULL
-        )
-        DELETE FROM "TokenFamily" WHERE ${endedBeforeCutoff} AND id NOT IN (SELECT id FROM kept)`;
-      const logoutTokensRefusedFrom = new Date(now.getTime() - ID_TOKEN_CLOCK_SKEW_SECONDS * 1000);
-      const backchannelLogoutTokens = await tx.backchannelLogoutToken.deleteMany({ where: { expiresAt: { lt: logoutTokensRefusedFrom } } });
+      const { tokenFamilies, refreshTokens, backchannelLogoutTokens } = await pruneEndedSessions(tx, { cutoff, now });
       const rateLimitCounters = await tx.rateLimit.deleteMany({ where: { expire: { lt: BigInt(now.getTime()) } } });
       const auditEvents = await tx.auditEvent.deleteMany({ where: { createdAt: { lt: auditCutoff } } });
 
@@ -74,8 +57,8 @@ export async function pruneExpiredData(db: Db, { retentionDays, auditRetentionDa
         ok: true,
         deleted: {
           tokenFamilies,
-          refreshTokens: refreshTokens.count,
-          backchannelLogoutTokens: backchannelLogoutTokens.count,
+          refreshTokens,
+          backchannelLogoutTokens,
           rateLimitCounters: rateLimitCounters.count,
           auditEvents: auditEvents.count,
         },

@@ -6,7 +6,7 @@ import { requestContextStorage, type RequestContext } from "./request-context";
 
 // What a proxy's request id may look like (nginx's $request_id is 32 hex characters).
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
-// The code an API refusal carries in its WWW-Authenticate header (lib/auth/edge/errors.ts).
+// The code an API refusal carries in its WWW-Authenticate header (lib/errors/api-errors.ts).
 const ERROR_DESCRIPTION = /error_description="([a-z_]+)"/;
 const STATUS_CODES: Record<number, string> = { 401: "missing_token", 403: "forbidden", 404: "not_found", 409: "conflict", 413: "payload_too_large", 429: "rate_limited", 503: "service_unavailable" };
 

@@ -1,4 +1,4 @@
-import type { Env } from "../env";
+import type { Env } from "../config/env";
 import { clientAddress, clientNetwork } from "../http/client-address";
 import { getLogger } from "../observability/logger";
 import { metrics } from "../observability/metrics";

@@ -2,7 +2,7 @@ import "server-only";
 import type pg from "pg";
 import { RLWrapperTimeouts, RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { getPgPool } from "../db";
-import type { Env, RateLimit } from "../env";
+import type { Env, RateLimit } from "../config/env";
 import { getLogger } from "../observability/logger";
 
 export type RateLimitBucket = keyof Env["rateLimits"];

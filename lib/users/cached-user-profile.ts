@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "../db";
 import { ExpiringCache } from "../expiring-cache";
 import { findUserProfile, type UserProfile } from "./find-user-profile";

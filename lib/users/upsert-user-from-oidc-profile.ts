@@ -1,6 +1,7 @@
+import "server-only";
 import { Prisma, type User } from "@prisma/client";
 import { recordAuditEvent, type AuditEventInput } from "../audit/audit-events";
-import { DEFAULT_ROLE, type Role } from "../auth/edge/roles";
+import { DEFAULT_ROLE, type Role } from "../roles/roles";
 import type { Db } from "../db";
 
 export type OidcSignIn = {

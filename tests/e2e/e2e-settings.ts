@@ -1,4 +1,4 @@
-import { devIssuer } from "../../lib/dev-defaults.mjs";
+import { devIssuer } from "../../lib/config/dev-defaults.mjs";
 
 // Ports apart from `npm run dev`'s, so the tests can run beside a development server;
 // E2E_APP_PORT / E2E_OIDC_PORT move them (two checkouts testing side by side).

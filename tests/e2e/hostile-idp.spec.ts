@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { createDb } from "../../lib/db";
-import { SIGN_IN_FAILURES } from "../../lib/auth/sign-in/sign-in-failures";
+import { SIGN_IN_FAILURES } from "../../lib/errors/sign-in-failures";
 import { E2E } from "./e2e-settings";
 import { fuzzCallbackRequests } from "./support/callback-fuzz";
 import {

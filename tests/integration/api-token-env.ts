@@ -1,5 +1,5 @@
 import { exportJWK, generateKeyPair } from "jose";
-import { loadEnv } from "@/lib/env";
+import { loadEnv } from "@/lib/config/env";
 
 /**
  * The configuration that minting and verifying API tokens needs, against `databaseUrl`, with

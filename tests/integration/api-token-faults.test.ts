@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { createApiTokens, hashRefreshToken, REFRESH_RETRY_GRACE, refreshApiTokens } from "@/lib/auth/sessions/api-tokens";
-import type { SessionIdentity } from "@/lib/auth/edge/session-cookie";
-import { clearFamilyStateCache, createBrowserFamily, isFamilyActive } from "@/lib/auth/sessions/token-families";
+import { createApiTokens, hashRefreshToken, REFRESH_RETRY_GRACE, refreshApiTokens } from "@/lib/sessions/api-tokens";
+import type { SessionIdentity } from "@/lib/credentials/session-cookie";
+import { clearFamilyStateCache, createBrowserFamily, isFamilyActive } from "@/lib/sessions/token-families";
 import { createDb } from "@/lib/db";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
 import { envWithApiTokenKey } from "./api-token-env";

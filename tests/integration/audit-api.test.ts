@@ -19,9 +19,9 @@ let adminId: string;
 
 /** A user with a browser sign-in and an API token minted from it: the Bearer a script would send. */
 async function tokenFor(role: "admin" | "viewer") {
-  const { createApiTokens } = await import("@/lib/auth/sessions/api-tokens");
-  const { createBrowserFamily } = await import("@/lib/auth/sessions/token-families");
-  const { getEnv } = await import("@/lib/env");
+  const { createApiTokens } = await import("@/lib/sessions/api-tokens");
+  const { createBrowserFamily } = await import("@/lib/sessions/token-families");
+  const { getEnv } = await import("@/lib/config/env");
   const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject: `sub-${randomUUID()}`, email: `${randomUUID()}@example.test`, name: null });
   await db.user.update({ where: { id: user.id }, data: { role } });
   const family = await createBrowserFamily(db, { userId: user.id, idpSubject: "s", idpSessionId: null, idToken: null, expiresAt: new Date(Date.now() + 3_600_000) });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { exportJWK, generateKeyPair } from "jose";
 import { NextRequest } from "next/server";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { recordSignInRefused, recordSignInSucceeded } from "@/lib/auth/sign-in/sign-in-audit";
+import { recordSignInRefused, recordSignInSucceeded } from "@/lib/sign-in/sign-in-audit";
 import { createDb } from "@/lib/db";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
 import { auditRequest, auditTrailDownRequest, eventsOf, whileTheAuditTrailIsDown } from "./audit-support";
@@ -86,11 +86,11 @@ describe("sign-in events", () => {
   });
 
   it("the callback writes its refusal of a sign-in in progress with the very request id the person's reference and the log line carry", async () => {
-    const { getEnv } = await import("@/lib/env");
+    const { getEnv } = await import("@/lib/config/env");
     // The Edge half of the Auth.js configuration: next-auth's own module does not load under
     // Vitest, and the IdP's discovery fails before any database callback would run.
-    const { buildEdgeAuthConfig } = await import("@/lib/auth/sign-in/auth-config");
-    const { completeSignIn, signInContextOf } = await import("@/lib/auth/sign-in/complete-sign-in");
+    const { buildEdgeAuthConfig } = await import("@/lib/sign-in/auth-config");
+    const { completeSignIn, signInContextOf } = await import("@/lib/sign-in/complete-sign-in");
     const logs = captureLogs();
     try {
       const env = getEnv();
@@ -113,9 +113,9 @@ describe("sign-in events", () => {
 
 describe("anonymous refusals", () => {
   it("1,000 callbacks with no sign-in cookies (or made-up ones) add nothing to the audit trail; each is still logged and counted", async () => {
-    const { getEnv } = await import("@/lib/env");
-    const { buildEdgeAuthConfig } = await import("@/lib/auth/sign-in/auth-config");
-    const { completeSignIn, signInContextOf } = await import("@/lib/auth/sign-in/complete-sign-in");
+    const { getEnv } = await import("@/lib/config/env");
+    const { buildEdgeAuthConfig } = await import("@/lib/sign-in/auth-config");
+    const { completeSignIn, signInContextOf } = await import("@/lib/sign-in/complete-sign-in");
     const { metrics } = await import("@/lib/observability/metrics");
     const refusals = async () => (await metrics.signIns.get()).values.filter((value) => value.labels.outcome === "refused").reduce((sum, value) => sum + value.value, 0);
     const env = getEnv();

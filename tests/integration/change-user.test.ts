@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb, type Db } from "@/lib/db";
-import { changeUser } from "@/lib/users/change-user";
+import { changeUser } from "@/lib/admin/change-user";
 import { AUDIT_TRAIL_DOWN_USER_AGENT, breakAuditTrailFor } from "./audit-support";
 import { adminContext, sidelineActiveAdmins, signedUpUser } from "./user-fixtures";
 

@@ -4,7 +4,7 @@ import {
   FAMILY_STATE_REFRESH_AFTER_MS,
   clearFamilyStateCache,
   getFamilyState,
-} from "@/lib/auth/sessions/token-families";
+} from "@/lib/sessions/token-families";
 import { countingDatabase } from "../support/counting-database";
 import { browserSignIn, signedUpUser } from "./user-fixtures";
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { requireUser as RequireUser } from "@/lib/auth/policy/guard";
+import type { requireUser as RequireUser } from "@/lib/access/guard";
 import { createDb } from "@/lib/db";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
 import { configureProcess } from "./process-configuration";
@@ -17,10 +17,10 @@ let familyId: string;
 let userId: string;
 
 beforeAll(async () => {
-  ({ requireUser } = await import("@/lib/auth/policy/guard"));
-  const { createApiTokens } = await import("@/lib/auth/sessions/api-tokens");
-  const { createBrowserFamily } = await import("@/lib/auth/sessions/token-families");
-  const { getEnv } = await import("@/lib/env");
+  ({ requireUser } = await import("@/lib/access/guard"));
+  const { createApiTokens } = await import("@/lib/sessions/api-tokens");
+  const { createBrowserFamily } = await import("@/lib/sessions/token-families");
+  const { getEnv } = await import("@/lib/config/env");
   const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject: `sub-${randomUUID()}`, email: `${randomUUID()}@example.test`, name: null });
   const family = await createBrowserFamily(db, { userId: user.id, idpSubject: "s", idpSessionId: null, idToken: null, expiresAt: inHours(12) });
   familyId = family.id;
@@ -37,10 +37,10 @@ afterAll(async () => {
 
 describe("requireUser, the guard every protected handler calls itself", () => {
   it("refuses a validly signed token that names another user's family (401 token_revoked), and admits the family's own user", async () => {
-    const { mintAccessToken } = await import("@/lib/auth/edge/access-token");
-    const { getApiTokenKeys } = await import("@/lib/auth/edge/api-token-keys");
-    const { accessTokenSettings } = await import("@/lib/auth/edge/authentication-options");
-    const { getEnv } = await import("@/lib/env");
+    const { mintAccessToken } = await import("@/lib/credentials/access-token");
+    const { getApiTokenKeys } = await import("@/lib/credentials/api-token-keys");
+    const { accessTokenSettings } = await import("@/lib/credentials/authentication-options");
+    const { getEnv } = await import("@/lib/config/env");
     const env = getEnv();
     const { user: other } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject: `sub-${randomUUID()}`, email: `${randomUUID()}@example.test`, name: null });
     const bearer = async (who: string) => {
@@ -62,7 +62,7 @@ describe("requireUser, the guard every protected handler calls itself", () => {
   });
 
   it("takes the role from the database, not from the token, once the short cache has passed", async () => {
-    const { clearFamilyStateCache } = await import("@/lib/auth/sessions/token-families");
+    const { clearFamilyStateCache } = await import("@/lib/sessions/token-families");
     await db.user.update({ where: { id: userId }, data: { role: "admin" } });
     clearFamilyStateCache();
     const guarded = await requireUser(callerRequest(""), VIEWER);
@@ -74,7 +74,7 @@ describe("requireUser, the guard every protected handler calls itself", () => {
   });
 
   it("applies the route's policy: the role is hierarchical, API tokens may be refused, an ended sign-in may be let through", async () => {
-    const { clearFamilyStateCache } = await import("@/lib/auth/sessions/token-families");
+    const { clearFamilyStateCache } = await import("@/lib/sessions/token-families");
     await db.user.update({ where: { id: userId }, data: { role: "campaign_manager" } });
     clearFamilyStateCache();
     expect((await requireUser(callerRequest(""), { access: "signed-in", role: "viewer" })).ok).toBe(true);
@@ -93,7 +93,7 @@ describe("requireUser, the guard every protected handler calls itself", () => {
   });
 
   it("refuses with token_expired once the token's family is past its absolute end, though the token itself is not", async () => {
-    const { clearFamilyStateCache } = await import("@/lib/auth/sessions/token-families");
+    const { clearFamilyStateCache } = await import("@/lib/sessions/token-families");
     const apiFamily = await db.tokenFamily.findFirstOrThrow({ where: { parentId: familyId } });
     await db.tokenFamily.update({ where: { id: apiFamily.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     clearFamilyStateCache();
@@ -106,7 +106,7 @@ describe("requireUser, the guard every protected handler calls itself", () => {
   });
 
   it("refuses with token_revoked once the sign-in behind the token is revoked, though its signature is still valid", async () => {
-    const { revokeFamilies } = await import("@/lib/auth/sessions/revocation");
+    const { revokeFamilies } = await import("@/lib/sessions/revocation");
     await revokeFamilies(db, { ids: [familyId] }, "logout");
     const guarded = await requireUser(callerRequest(""), VIEWER);
     expect(guarded.ok).toBe(false);

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, describe, expect, inject, it } from "vitest";
-import { IDP_RENEWAL_REJECTED_GRACE_MS, renewalLeaseMs, renewIdpSession } from "@/lib/auth/sessions/idp-session-renewal";
-import { createBrowserFamily } from "@/lib/auth/sessions/token-families";
-import { IdentityProvider } from "@/lib/auth/sign-in/identity-provider";
+import { IDP_RENEWAL_REJECTED_GRACE_MS, renewalLeaseMs, renewIdpSession } from "@/lib/sessions/idp-session-renewal";
+import { createBrowserFamily } from "@/lib/sessions/token-families";
+import { IdentityProvider } from "@/lib/oidc/identity-provider";
 import { createDb } from "@/lib/db";
-import { loadEnv } from "@/lib/env";
+import { loadEnv } from "@/lib/config/env";
 import { metrics } from "@/lib/observability/metrics";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
 import { captureLogs } from "../support/captured-logs";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createApiTokens } from "@/lib/auth/sessions/api-tokens";
+import { createApiTokens } from "@/lib/sessions/api-tokens";
 import { createDb } from "@/lib/db";
-import { listUsers } from "@/lib/users/list-users";
-import { decodeUserListCursor } from "@/lib/users/user-list-cursor";
-import type { UserListQuery } from "@/lib/users/user-list-query";
+import { listUsers } from "@/lib/admin/list-users";
+import { decodeUserListCursor } from "@/lib/admin/user-list-cursor";
+import type { UserListQuery } from "@/lib/admin/user-list-query";
 import { RUN, browserSignIn, signedUpUser } from "./user-fixtures";
 import { envWithApiTokenKey } from "./api-token-env";
 

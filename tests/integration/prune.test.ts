@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { ID_TOKEN_CLOCK_SKEW_SECONDS } from "@/lib/auth/sign-in/verify-id-token";
+import { ID_TOKEN_CLOCK_SKEW_SECONDS } from "@/lib/oidc/verify-id-token";
 import { createDb } from "@/lib/db";
 import { PRUNE_LOCK_ID, pruneExpiredData } from "@/lib/maintenance/prune";
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import type { Role } from "@/lib/auth/edge/roles";
+import type { Role } from "@/lib/roles/roles";
 import { createDb } from "@/lib/db";
 import { waitFor } from "@/scripts/wait-for.mjs";
 import { upsertUserFromOidcProfile, type OidcSignIn, type SignInRoleRules } from "@/lib/users/upsert-user-from-oidc-profile";

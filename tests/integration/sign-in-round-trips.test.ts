@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { AccountConflictError, AccountDisabledError, upsertUserFromOidcProfile, type OidcSignIn } from "@/lib/users/upsert-user-from-oidc-profile";
-import { createBrowserFamily } from "@/lib/auth/sessions/token-families";
+import { createBrowserFamily } from "@/lib/sessions/token-families";
 import { countingDatabase } from "../support/counting-database";
 
 const database = countingDatabase(inject("databaseUrl"), inject("poolMax"));

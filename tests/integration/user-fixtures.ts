@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Role } from "@prisma/client";
-import { createBrowserFamily } from "@/lib/auth/sessions/token-families";
+import { createBrowserFamily } from "@/lib/sessions/token-families";
 import type { Db } from "@/lib/db";
-import type { IdpRoleMapping } from "@/lib/users/idp-role-mapping";
+import type { IdpRoleMapping } from "@/lib/roles/idp-role-mapping";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
 
 /** Marks this run's users (emails `PREFIX-label@example.test`), so searches find only them. */

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createApiTokens } from "@/lib/auth/sessions/api-tokens";
-import { LAST_USED_RESOLUTION_MS, clearFamilyStateCache, getFamilyState } from "@/lib/auth/sessions/token-families";
-import { countActiveFamilies, listActiveFamilies } from "@/lib/auth/sessions/user-families";
+import { createApiTokens } from "@/lib/sessions/api-tokens";
+import { LAST_USED_RESOLUTION_MS, clearFamilyStateCache, getFamilyState } from "@/lib/sessions/token-families";
+import { countActiveFamilies, listActiveFamilies } from "@/lib/sessions/user-families";
 import { createDb } from "@/lib/db";
-import { changeUser } from "@/lib/users/change-user";
-import { revokeUserSessions } from "@/lib/users/revoke-user-sessions";
+import { changeUser } from "@/lib/admin/change-user";
+import { revokeUserSessions } from "@/lib/admin/revoke-user-sessions";
 import { adminContext, browserSignIn, inHours, sidelineActiveAdmins, signedUpUser } from "./user-fixtures";
 import { envWithApiTokenKey } from "./api-token-env";
 

@@ -17,8 +17,8 @@ let viewerToken: string;
 
 /** An API token of a new user with `role`, minted as POST /api/auth/token does. */
 async function tokenOf(label: string, role: "admin" | "viewer") {
-  const { createApiTokens } = await import("@/lib/auth/sessions/api-tokens");
-  const { getEnv } = await import("@/lib/env");
+  const { createApiTokens } = await import("@/lib/sessions/api-tokens");
+  const { getEnv } = await import("@/lib/config/env");
   const user = await signedUpUser(db, label, role);
   const signIn = await browserSignIn(db, user.id);
   return (await createApiTokens(db, getEnv(), { userId: user.id, role, familyId: signIn.id, via: "cookie", email: user.email, name: user.name, expiresAt: 0 })).access_token;

@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from "node:crypto";
 import { SignJWT, base64url, importJWK, type CryptoKey, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
-import { MAX_ACCESS_TOKEN_LENGTH, mintAccessToken, verifyAccessToken } from "@/lib/auth/edge/access-token";
-import { ConfigurationError } from "@/lib/env";
+import { MAX_ACCESS_TOKEN_LENGTH, mintAccessToken, verifyAccessToken } from "@/lib/credentials/access-token";
+import { ConfigurationError } from "@/lib/config/env";
 import { API_SETTINGS, SIGNING_JWK, apiTokenKeys, privateJwk } from "./session-tokens";
 
 const keys = await apiTokenKeys();

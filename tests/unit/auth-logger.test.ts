@@ -2,7 +2,7 @@ import { CallbackRouteError, OAuthCallbackError } from "@auth/core/errors";
 // Not exported by the package; imported by path to show what its default logger prints.
 import { setLogger } from "../../node_modules/@auth/core/lib/utils/logger.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { authLogger } from "@/lib/auth/sign-in/auth-logger";
+import { authLogger } from "@/lib/sign-in/auth-logger";
 import { captureLogs } from "../support/captured-logs";
 
 const ID_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSIsImVtYWlsIjoiYWxpY2VAZXhhbXBsZS5jb20ifQ.c2lnbmF0dXJl";

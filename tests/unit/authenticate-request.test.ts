@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { authenticateRequest } from "@/lib/auth/edge/authenticate-request";
+import { authenticateRequest } from "@/lib/credentials/authenticate-request";
 import { COOKIE, SECRET, apiRequest, authenticationOptions, sessionCookie } from "./session-tokens";
 
 const options = await authenticationOptions();
@@ -64,9 +64,9 @@ describe("authenticateRequest", () => {
   });
 
   it("on https, the session cookie is __Host- (Secure, Path=/, no Domain), for Auth.js and for the gate alike", async () => {
-    const { buildEdgeAuthConfig } = await import("@/lib/auth/sign-in/auth-config");
-    const { loadEnv } = await import("@/lib/env");
-    const { sessionCookieName } = await import("@/lib/auth/edge/session-cookie");
+    const { buildEdgeAuthConfig } = await import("@/lib/sign-in/auth-config");
+    const { loadEnv } = await import("@/lib/config/env");
+    const { sessionCookieName } = await import("@/lib/credentials/session-cookie");
     const https = loadEnv({ AUTH_SECRET: SECRET, API_TOKEN_SIGNING_KEY: "{}", AUTH_URL: "https://console.example" });
     expect(sessionCookieName(https.secureCookies)).toBe("__Host-authjs.session-token");
     expect(buildEdgeAuthConfig(https).cookies?.sessionToken?.name).toBe("__Host-authjs.session-token");

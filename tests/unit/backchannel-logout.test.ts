@@ -1,6 +1,6 @@
 import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, type CryptoKey } from "jose";
 import { describe, expect, it } from "vitest";
-import { verifyLogoutToken } from "@/lib/auth/sessions/backchannel-logout";
+import { verifyLogoutToken } from "@/lib/sessions/backchannel-logout";
 
 const ISSUER = "https://idp.test";
 const CLIENT = "console";

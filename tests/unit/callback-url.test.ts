@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeCallbackPath } from "@/lib/auth/sign-in/callback-url";
+import { safeCallbackPath } from "@/lib/http/callback-url";
 
 const APP = "http://localhost:3000";
 

@@ -1,9 +1,9 @@
 import { AccessDenied, CallbackRouteError, InvalidCheck, OAuthCallbackError } from "@auth/core/errors";
 import * as oauth from "oauth4webapi";
 import { describe, expect, it } from "vitest";
-import { IdpMetadataError } from "@/lib/auth/sign-in/identity-provider";
-import { classifySignInError } from "@/lib/auth/sign-in/classify-sign-in-error";
-import { SignInRefusal } from "@/lib/auth/sign-in/sign-in-failures";
+import { IdpMetadataError } from "@/lib/oidc/identity-provider";
+import { classifySignInError } from "@/lib/sign-in/classify-sign-in-error";
+import { SignInRefusal } from "@/lib/errors/sign-in-failures";
 import { AccountConflictError, AccountDisabledError } from "@/lib/users/upsert-user-from-oidc-profile";
 
 const as: oauth.AuthorizationServer = { issuer: "https://idp.test", token_endpoint: "https://idp.test/token", authorization_response_iss_parameter_supported: true };

@@ -1,13 +1,13 @@
 import * as oauth from "oauth4webapi";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
-import { buildEdgeAuthConfig } from "@/lib/auth/sign-in/auth-config";
-import { clientSecretBasicAuthorization } from "@/lib/auth/sign-in/client-authentication";
-import { IdentityProvider } from "@/lib/auth/sign-in/identity-provider";
-import { runAuthAction } from "@/lib/auth/sign-in/run-auth-action";
-import { startSignIn } from "@/lib/auth/sign-in/start-sign-in";
-import { refreshAtIdp } from "@/lib/auth/sessions/idp-session-renewal";
-import { loadEnv } from "@/lib/env";
+import { buildEdgeAuthConfig } from "@/lib/sign-in/auth-config";
+import { clientSecretBasicAuthorization } from "@/lib/oidc/client-authentication";
+import { IdentityProvider } from "@/lib/oidc/identity-provider";
+import { runAuthAction } from "@/lib/sign-in/run-auth-action";
+import { startSignIn } from "@/lib/sign-in/start-sign-in";
+import { refreshAtIdp } from "@/lib/sessions/idp-session-renewal";
+import { loadEnv } from "@/lib/config/env";
 import { decodeAsOidcProvider, fakeIdp } from "../support/fake-idp";
 
 // Every character an encoder may treat differently: unreserved (-._~), the escape (%), the

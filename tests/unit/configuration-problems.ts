@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { ConfigurationError, loadEnv } from "@/lib/env";
+import { ConfigurationError, loadEnv } from "@/lib/config/env";
 
 /** The least a configuration needs outside production: the two secrets (placeholders). */
 export const REQUIRED_SOURCE = { AUTH_SECRET: "s".repeat(32), API_TOKEN_SIGNING_KEY: '{"kty":"EC"}' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigurationError, loadDatabaseEnv } from "@/lib/env";
+import { ConfigurationError, loadDatabaseEnv } from "@/lib/config/env";
 
 const DATABASE_URL = "postgresql://user:password@127.0.0.1:5432/console";
 

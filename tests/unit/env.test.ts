@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadEnv } from "@/lib/env";
+import { loadEnv } from "@/lib/config/env";
 import { PRODUCTION_SOURCE, REQUIRED_SOURCE, configurationProblemsOf as problemsOf } from "./configuration-problems";
 
 const SECRET = REQUIRED_SOURCE.AUTH_SECRET;

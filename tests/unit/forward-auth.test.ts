@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { forwardAuthResponse } from "@/lib/auth/policy/forward-auth";
-import type { SessionIdentity } from "@/lib/auth/edge/session-cookie";
+import { forwardAuthResponse } from "@/lib/access/forward-auth";
+import type { SessionIdentity } from "@/lib/credentials/session-cookie";
 
 const caller = (role: SessionIdentity["role"]): SessionIdentity => ({
   userId: "user-1", role, familyId: "f", via: "bearer", email: "a@example.com", name: null, expiresAt: 0,

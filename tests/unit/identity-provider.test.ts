@@ -2,7 +2,7 @@ import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK } from "jose";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { DEFAULT_JWKS_REFETCH_COOLDOWN_MS, DEFAULT_METADATA_TTL_MS, IdentityProvider, MAX_IDP_BODY_BYTES } from "@/lib/auth/sign-in/identity-provider";
+import { DEFAULT_JWKS_REFETCH_COOLDOWN_MS, DEFAULT_METADATA_TTL_MS, IdentityProvider, MAX_IDP_BODY_BYTES } from "@/lib/oidc/identity-provider";
 
 // msw stands in for the IdP's HTTP answers (counted); the real flow runs in the e2e suites.
 const ISSUER = "https://idp.test";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { idpManagedRoleMessage, idpRoleValues, isRoleClaimPath, parseRoleMap, roleFromIdpClaims, rolesManagedByIdp, type IdpRoleMapping } from "@/lib/users/idp-role-mapping";
+import { idpManagedRoleMessage, idpRoleValues, isRoleClaimPath, parseRoleMap, roleFromIdpClaims, rolesManagedByIdp, type IdpRoleMapping } from "@/lib/roles/idp-role-mapping";
 
 function mapping(claim: string, map: Record<string, string>): IdpRoleMapping {
   const parsed = parseRoleMap(JSON.stringify(map));

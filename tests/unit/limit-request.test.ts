@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { captureLogs } from "../support/captured-logs";
-import { loadEnv } from "@/lib/env";
+import { loadEnv } from "@/lib/config/env";
 import { limitRequest, limitRequestByUser } from "@/lib/rate-limits/limit-request";
 
 const base = { AUTH_SECRET: "unit-test-secret-0123456789abcdefghijklmnop", API_TOKEN_SIGNING_KEY: "{}" };

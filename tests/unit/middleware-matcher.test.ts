@@ -1,6 +1,6 @@
 import * as pageStaticInfo from "next/dist/build/analysis/get-page-static-info";
 import { describe, expect, it } from "vitest";
-import { ROUTE_POLICIES } from "@/lib/auth/edge/route-policies";
+import { ROUTE_POLICIES } from "@/lib/access/route-policies";
 import { config } from "@/middleware";
 
 // The matcher as Next.js itself compiles it for the build (a function its type declarations leave out).

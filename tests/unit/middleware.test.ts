@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { AUTH_ERROR_MESSAGES } from "@/lib/auth/edge/errors";
+import { AUTH_ERROR_MESSAGES } from "@/lib/errors/api-errors";
 import { COOKIE, SECRET, SIGNING_KEY, apiRequest, apiTokenKeys, sessionCookie } from "./session-tokens";
 
 let middleware: typeof import("@/middleware").middleware;
@@ -155,7 +155,7 @@ describe("the sliding session", () => {
 
 describe("Bearer access tokens at the gate", () => {
   it("passes a valid access token through without a cookie, and refuses one for another audience", async () => {
-    const { mintAccessToken } = await import("@/lib/auth/edge/access-token");
+    const { mintAccessToken } = await import("@/lib/credentials/access-token");
     const keys = await apiTokenKeys();
     const settings = { issuer: "http://localhost:3000", audience: "http://localhost:3000/api", ttlSeconds: 60 };
     const { token } = await mintAccessToken({ userId: "u", role: "viewer", familyId: "f", email: null }, keys, settings);

@@ -195,17 +195,17 @@ const codeFiles = CODE_SOURCES.flatMap((entry) => filesUnder(entry, CODE_EXTENSI
 describe("repository paths named in the documentation and in code comments", () => {
   it("finds the paths a text names, and tells a missing one (so the checks below can fail)", () => {
     const text = [
-      "See `lib/env.ts`, app/api/users/[id]/route.ts, (deploy/nginx-console.conf), lib/auth/edge/.",
+      "See `lib/config/env.ts`, app/api/users/[id]/route.ts, (deploy/nginx-console.conf), lib/credentials/.",
       "Moved away: lib/auth/no-such-module.ts; and docs/no-such-page.md: gone.",
       "Not checked: lib/**/*.ts, sessions/token-families.ts, https://example.com/lib/x.ts, @/lib/db, lib/env",
       "Top level: middleware.ts, tailwind.config.ts.",
     ].join("\n");
     const mentions = pathsNamedIn(text);
     expect(mentions.map((mention) => mention.path)).toEqual([
-      "lib/env.ts",
+      "lib/config/env.ts",
       "app/api/users/[id]/route.ts",
       "deploy/nginx-console.conf",
-      "lib/auth/edge/",
+      "lib/credentials/",
       "lib/auth/no-such-module.ts",
       "docs/no-such-page.md",
       "middleware.ts",
@@ -252,7 +252,7 @@ describe("repository paths named in the documentation and in code comments", () 
 
   it("reads the README, every docs/ page and the sources", () => {
     expect(markdownFiles).toEqual(expect.arrayContaining(["README.md", "docs/operations.md"]));
-    expect(codeFiles).toEqual(expect.arrayContaining(["middleware.ts", "lib/env.ts", "app/api/users/[id]/route.ts", "tests/unit/repository-paths.test.ts"]));
+    expect(codeFiles).toEqual(expect.arrayContaining(["middleware.ts", "lib/config/env.ts", "app/api/users/[id]/route.ts", "tests/unit/repository-paths.test.ts"]));
     expect(codeFiles.length).toBeGreaterThan(100);
   });
 

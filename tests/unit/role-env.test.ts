@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadEnv, loadRoleEnv } from "@/lib/env";
+import { loadEnv, loadRoleEnv } from "@/lib/config/env";
 import { PRODUCTION_SOURCE as PRODUCTION, REQUIRED_SOURCE as REQUIRED, configurationProblemsOf as problemsOf } from "./configuration-problems";
 
 const MAP = '{"vsa-admins":"admin","vsa-managers":"campaign_manager"}';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { roleSatisfies, type Role } from "@/lib/auth/edge/roles";
+import { roleSatisfies, type Role } from "@/lib/roles/roles";
 
 describe("roleSatisfies", () => {
   it("is hierarchical over the known roles", () => {

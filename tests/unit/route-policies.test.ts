@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROUTE_POLICIES, isPublicRequest, policyOf, routeOf, type RoutePath } from "@/lib/auth/edge/route-policies";
+import { ROUTE_POLICIES, isPublicRequest, policyOf, routeOf, type RoutePath } from "@/lib/access/route-policies";
 
 const APP = path.resolve(import.meta.dirname, "../../app");
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];

@@ -6,7 +6,7 @@ import {
   createNonce,
   pageContentSecurityPolicy,
   strictTransportSecurity,
-} from "@/lib/security-headers.mjs";
+} from "@/lib/http/security-headers.mjs";
 
 function directives(policy: string): Map<string, string[]> {
   return new Map(policy.split(";").map((directive) => {

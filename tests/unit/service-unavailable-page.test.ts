@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { serviceUnavailablePage } from "@/lib/service-unavailable";
+import { serviceUnavailablePage } from "@/lib/http/service-unavailable";
 
 const APP_URL = "http://localhost:3000";
 

@@ -1,8 +1,8 @@
 import { encode } from "@auth/core/jwt";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
 import { NextRequest } from "next/server";
-import { getApiTokenKeys, type ApiTokenKeys } from "@/lib/auth/edge/api-token-keys";
-import type { AuthenticationOptions } from "@/lib/auth/edge/authenticate-request";
+import { getApiTokenKeys, type ApiTokenKeys } from "@/lib/credentials/api-token-keys";
+import type { AuthenticationOptions } from "@/lib/credentials/authenticate-request";
 
 export const SECRET = "unit-test-secret-0123456789abcdefghijklmnop";
 export const COOKIE = "authjs.session-token";

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { signInRoleRules } from "@/lib/auth/sign-in/sign-in-role-rules";
-import { loadEnv } from "@/lib/env";
+import { signInRoleRules } from "@/lib/users/sign-in-role-rules";
+import { loadEnv } from "@/lib/config/env";
 import { captureLogs } from "../support/captured-logs";
 
 const REQUIRED = { AUTH_SECRET: "s".repeat(32), API_TOKEN_SIGNING_KEY: '{"kty":"EC"}', INITIAL_ADMIN_EMAILS: "ops@example.com" };

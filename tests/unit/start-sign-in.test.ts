@@ -2,10 +2,10 @@ import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { NextRequest } from "next/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildEdgeAuthConfig } from "@/lib/auth/sign-in/auth-config";
-import { IdentityProvider } from "@/lib/auth/sign-in/identity-provider";
-import { startSignIn } from "@/lib/auth/sign-in/start-sign-in";
-import { loadEnv } from "@/lib/env";
+import { buildEdgeAuthConfig } from "@/lib/sign-in/auth-config";
+import { IdentityProvider } from "@/lib/oidc/identity-provider";
+import { startSignIn } from "@/lib/sign-in/start-sign-in";
+import { loadEnv } from "@/lib/config/env";
 import { captureLogs } from "../support/captured-logs";
 
 // msw fakes only the identity provider's failures (and one healthy discovery document to

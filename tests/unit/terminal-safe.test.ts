@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { terminalSafe } from "@/lib/users/terminal-safe";
+import { terminalSafe } from "@/lib/admin/terminal-safe";
 
 describe("terminalSafe", () => {
   it("writes out every control character and doubles a backslash, leaving other text as it is", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseSessionRevocationRequest } from "@/lib/users/session-revocation-request";
-import { USER_ADMIN_ERRORS, userAdminErrorResponse } from "@/lib/users/user-admin-errors";
-import { parseUserChangeRequest } from "@/lib/users/user-change-request";
+import { parseSessionRevocationRequest } from "@/lib/admin/session-revocation-request";
+import { USER_ADMIN_ERRORS, userAdminErrorResponse } from "@/lib/admin/user-admin-errors";
+import { parseUserChangeRequest } from "@/lib/admin/user-change-request";
 
 describe("PATCH /api/users/:id's body", () => {
   it("takes a role, disabled, or both, with the version read", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeUserListCursor, encodeUserListCursor } from "@/lib/users/user-list-cursor";
+import { decodeUserListCursor, encodeUserListCursor } from "@/lib/admin/user-list-cursor";
 
 describe("the user list's keyset cursor", () => {
   it("round-trips the last row's createdAt (to the millisecond) and id, opaquely", () => {

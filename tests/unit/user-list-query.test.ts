@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { encodeUserListCursor } from "@/lib/users/user-list-cursor";
-import { parseUserListQuery } from "@/lib/users/user-list-query";
+import { encodeUserListCursor } from "@/lib/admin/user-list-cursor";
+import { parseUserListQuery } from "@/lib/admin/user-list-query";
 
 describe("the user list's query parameters", () => {
   it("defaults to the first page of 50 with no filter", () => {

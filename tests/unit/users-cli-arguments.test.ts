@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { USERS_CLI_USAGE, parseUsersCliArguments } from "@/lib/users/users-cli-arguments";
+import { USERS_CLI_USAGE, parseUsersCliArguments } from "@/lib/admin/users-cli-arguments";
 
 describe("npm run users: its arguments", () => {
   it("reads each command", () => {

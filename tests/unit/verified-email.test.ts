@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { verifiedEmail } from "@/lib/auth/sign-in/verified-email";
+import { verifiedEmail } from "@/lib/oidc/verified-email";
 
 describe("verifiedEmail", () => {
   it("takes an email the IdP verified, lowercased", () => {

@@ -1,7 +1,7 @@
 import { base64url } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { mintAccessToken } from "@/lib/auth/edge/access-token";
-import { authenticateRequest, type AuthenticationOptions } from "@/lib/auth/edge/authenticate-request";
+import { mintAccessToken } from "@/lib/credentials/access-token";
+import { authenticateRequest, type AuthenticationOptions } from "@/lib/credentials/authenticate-request";
 import { ExpiringCache } from "@/lib/expiring-cache";
 import { API_SETTINGS, COOKIE, apiRequest, authenticationOptions, sessionCookie } from "./session-tokens";
 

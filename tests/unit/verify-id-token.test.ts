@@ -1,7 +1,7 @@
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from "jose";
 import { describe, expect, it } from "vitest";
-import { SignInRefusal } from "@/lib/auth/sign-in/sign-in-failures";
-import { verifyIdToken, type IdTokenExpectations } from "@/lib/auth/sign-in/verify-id-token";
+import { SignInRefusal } from "@/lib/errors/sign-in-failures";
+import { verifyIdToken, type IdTokenExpectations } from "@/lib/oidc/verify-id-token";
 
 const ISSUER = "https://idp.test";
 const CLIENT = "console";

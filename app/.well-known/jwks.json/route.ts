@@ -1,6 +1,6 @@
-import { apiRoute } from "@/lib/api-route";
-import { getApiTokenKeys } from "@/lib/auth/edge/api-token-keys";
-import { getEnv } from "@/lib/env";
+import { apiRoute } from "@/lib/http/api-route";
+import { getApiTokenKeys } from "@/lib/credentials/api-token-keys";
+import { getEnv } from "@/lib/config/env";
 
 export const dynamic = "force-dynamic";
 

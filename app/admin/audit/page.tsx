@@ -4,9 +4,9 @@ import { AuditEventTable } from "@/components/audit-event-table";
 import { AuditFilters, type AuditFilterValues } from "@/components/audit-filters";
 import { parseAuditQuery } from "@/lib/audit/audit-query";
 import { listAuditEvents } from "@/lib/audit/list-audit-events";
-import { requirePageUser } from "@/lib/auth/policy/page-guard";
+import { requirePageUser } from "@/lib/access/page-guard";
 import { getDb } from "@/lib/db";
-import { showServiceUnavailable } from "@/lib/service-unavailable";
+import { showServiceUnavailable } from "@/lib/http/service-unavailable";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Audit trail · VoiceSurveyAgent console" };

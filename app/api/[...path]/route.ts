@@ -1,4 +1,4 @@
-import { guardedRoute } from "@/lib/auth/policy/guarded-route";
+import { guardedRoute } from "@/lib/access/guarded-route";
 
 // A path under /api that no route serves: 404 JSON for a signed-in caller (an anonymous one
 // already got 401 from the middleware, so unknown paths reveal nothing), never Next's HTML page.

@@ -1,6 +1,6 @@
 import { parseAuditQuery } from "@/lib/audit/audit-query";
 import { listAuditEvents } from "@/lib/audit/list-audit-events";
-import { guardedRoute } from "@/lib/auth/policy/guarded-route";
+import { guardedRoute } from "@/lib/access/guarded-route";
 import { getDb } from "@/lib/db";
 
 const NO_STORE = { "Cache-Control": "no-store" };

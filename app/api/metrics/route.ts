@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/lib/config/env";
 import { clientAddress } from "@/lib/http/client-address";
 import { METRICS_CONTENT_TYPE, metricsText } from "@/lib/observability/metrics";
 

@@ -1,8 +1,8 @@
-import { guardedRoute } from "@/lib/auth/policy/guarded-route";
+import { guardedRoute } from "@/lib/access/guarded-route";
 import { getDb } from "@/lib/db";
-import { listUsers } from "@/lib/users/list-users";
-import { userAdminErrorResponse } from "@/lib/users/user-admin-errors";
-import { parseUserListQuery } from "@/lib/users/user-list-query";
+import { listUsers } from "@/lib/admin/list-users";
+import { userAdminErrorResponse } from "@/lib/admin/user-admin-errors";
+import { parseUserListQuery } from "@/lib/admin/user-list-query";
 
 /** Users, newest first, one keyset page at a time: ?q=&role=&status=&cursor=&limit=. */
 export const GET = guardedRoute("/api/users", "GET", async (request) => {

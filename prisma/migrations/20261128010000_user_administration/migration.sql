@@ -1,4 +1,4 @@
--- The administrators' user list (lib/users/list-users.ts): newest first, keyset-paginated.
+-- The administrators' user list (lib/admin/list-users.ts): newest first, keyset-paginated.
 
 -- CreateIndex
 CREATE INDEX "User_createdAt_id_idx" ON "User"("createdAt", "id");

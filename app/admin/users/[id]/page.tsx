@@ -5,14 +5,14 @@ import { RevokeSessionsButton } from "@/components/admin/revoke-sessions-button"
 import { UserActions } from "@/components/admin/user-actions";
 import { UserFamiliesTable } from "@/components/admin/user-families-table";
 import { RoleText, StatusBadge, actionableUser, userLabel } from "@/components/admin/users-table";
-import { requirePageUser } from "@/lib/auth/policy/page-guard";
+import { requirePageUser } from "@/lib/access/page-guard";
 import { getDb } from "@/lib/db";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/lib/config/env";
 import { getLogger } from "@/lib/observability/logger";
 import { formatUtcMinute } from "@/lib/format-utc-minute";
-import { showServiceUnavailable } from "@/lib/service-unavailable";
-import { rolesManagedByIdp } from "@/lib/users/idp-role-mapping";
-import { findUserDetails } from "@/lib/users/user-details";
+import { showServiceUnavailable } from "@/lib/http/service-unavailable";
+import { rolesManagedByIdp } from "@/lib/roles/idp-role-mapping";
+import { findUserDetails } from "@/lib/admin/user-details";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
-import { handlers } from "@/lib/auth/sign-in/auth-instance";
-import { AUTH_BASE_PATH } from "@/lib/auth/sign-in/auth-config";
-import { getEnv } from "@/lib/env";
+import { handlers } from "@/lib/sign-in/auth-instance";
+import { AUTH_BASE_PATH } from "@/lib/sign-in/auth-config";
+import { getEnv } from "@/lib/config/env";
 import { withLimitedBody } from "@/lib/http/body-limit";
 import { limitRequest } from "@/lib/rate-limits/limit-request";
 

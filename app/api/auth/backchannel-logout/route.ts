@@ -1,8 +1,8 @@
-import { apiRoute } from "@/lib/api-route";
+import { apiRoute } from "@/lib/http/api-route";
 import { auditRequestOf } from "@/lib/audit/audit-request";
-import { acceptLogoutToken } from "@/lib/auth/sessions/backchannel-logout";
+import { acceptLogoutToken } from "@/lib/sessions/backchannel-logout";
 import { getDb } from "@/lib/db";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/lib/config/env";
 import { withLimitedBody } from "@/lib/http/body-limit";
 import { limitRequest } from "@/lib/rate-limits/limit-request";
 

@@ -1,8 +1,8 @@
 import type { NextRequest } from "next/server";
-import { buildEdgeAuthConfig } from "@/lib/auth/sign-in/auth-config";
-import { signInContextOf } from "@/lib/auth/sign-in/complete-sign-in";
-import { startSignIn } from "@/lib/auth/sign-in/start-sign-in";
-import { getEnv } from "@/lib/env";
+import { buildEdgeAuthConfig } from "@/lib/sign-in/auth-config";
+import { signInContextOf } from "@/lib/sign-in/complete-sign-in";
+import { startSignIn } from "@/lib/sign-in/start-sign-in";
+import { getEnv } from "@/lib/config/env";
 import { limitRequest } from "@/lib/rate-limits/limit-request";
 
 export async function GET(request: NextRequest) {

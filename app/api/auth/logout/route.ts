@@ -1,10 +1,10 @@
 import { NextResponse } from "next/server";
 import { auditRequestOf } from "@/lib/audit/audit-request";
-import { clearSessionCookies } from "@/lib/auth/edge/session-cookie";
-import { guardedRoute } from "@/lib/auth/policy/guarded-route";
-import { logOut } from "@/lib/auth/sessions/logout";
+import { clearSessionCookies } from "@/lib/credentials/session-cookie";
+import { guardedRoute } from "@/lib/access/guarded-route";
+import { logOut } from "@/lib/sessions/logout";
 import { getDb } from "@/lib/db";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/lib/config/env";
 import { readLimitedJson } from "@/lib/http/body-limit";
 
 /** Signs the caller out (JSON {"everywhere": true}: every sign-in of theirs) and clears the cookie. */

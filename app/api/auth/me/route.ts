@@ -1,5 +1,5 @@
-import { unauthorizedResponse } from "@/lib/auth/edge/errors";
-import { guardedRoute } from "@/lib/auth/policy/guarded-route";
+import { unauthorizedResponse } from "@/lib/errors/api-errors";
+import { guardedRoute } from "@/lib/access/guarded-route";
 import { getDb } from "@/lib/db";
 import { findUserProfileCached } from "@/lib/users/cached-user-profile";
 

@@ -1,9 +1,9 @@
-import { apiRoute } from "@/lib/api-route";
+import { apiRoute } from "@/lib/http/api-route";
 import { auditRequestOf } from "@/lib/audit/audit-request";
-import { refreshApiTokens } from "@/lib/auth/sessions/api-tokens";
-import { unauthorizedResponse } from "@/lib/auth/edge/errors";
+import { refreshApiTokens } from "@/lib/sessions/api-tokens";
+import { unauthorizedResponse } from "@/lib/errors/api-errors";
 import { getDb } from "@/lib/db";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/lib/config/env";
 import { readLimitedJson } from "@/lib/http/body-limit";
 import { metrics } from "@/lib/observability/metrics";
 import { limitRequest } from "@/lib/rate-limits/limit-request";

@@ -1,5 +1,5 @@
-import { apiRoute, serviceUnavailableResponse } from "@/lib/api-route";
-import { getCurrentSession } from "@/lib/auth/policy/current-session";
+import { apiRoute, serviceUnavailableResponse } from "@/lib/http/api-route";
+import { getCurrentSession } from "@/lib/access/current-session";
 
 /**
  * Replaces Auth.js's GET /api/auth/session, which re-encrypts the cookie with a fresh expiry

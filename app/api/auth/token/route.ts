@@ -1,8 +1,8 @@
 import { auditRequestOf } from "@/lib/audit/audit-request";
-import { guardedRoute } from "@/lib/auth/policy/guarded-route";
-import { ApiTokenLimitError, createApiTokens } from "@/lib/auth/sessions/api-tokens";
+import { guardedRoute } from "@/lib/access/guarded-route";
+import { ApiTokenLimitError, createApiTokens } from "@/lib/sessions/api-tokens";
 import { getDb } from "@/lib/db";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/lib/config/env";
 import { limitRequestByUser } from "@/lib/rate-limits/limit-request";
 
 /** A new API token, from a signed-in browser session on this origin (the route's policy). */

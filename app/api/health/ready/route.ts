@@ -1,6 +1,6 @@
-import { getIdentityProvider } from "@/lib/auth/sign-in/identity-provider";
+import { getIdentityProvider } from "@/lib/oidc/identity-provider";
 import { getDb } from "@/lib/db";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/lib/config/env";
 import { checkReadiness } from "@/lib/health";
 import { isDraining } from "@/lib/http/graceful-shutdown";
 

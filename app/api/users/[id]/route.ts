@@ -1,12 +1,12 @@
-import { guardedRoute } from "@/lib/auth/policy/guarded-route";
+import { guardedRoute } from "@/lib/access/guarded-route";
 import { getDb } from "@/lib/db";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/lib/config/env";
 import { readLimitedJson } from "@/lib/http/body-limit";
-import { changeUser } from "@/lib/users/change-user";
-import { userAdminContextOf } from "@/lib/users/user-admin-context";
-import { userAdminErrorResponse } from "@/lib/users/user-admin-errors";
-import { parseUserChangeRequest } from "@/lib/users/user-change-request";
-import { findUserDetails } from "@/lib/users/user-details";
+import { changeUser } from "@/lib/admin/change-user";
+import { userAdminContextOf } from "@/lib/admin/user-admin-context";
+import { userAdminErrorResponse } from "@/lib/admin/user-admin-errors";
+import { parseUserChangeRequest } from "@/lib/admin/user-change-request";
+import { findUserDetails } from "@/lib/admin/user-details";
 
 const noStore = { "Cache-Control": "no-store" };
 

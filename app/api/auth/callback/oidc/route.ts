@@ -1,8 +1,8 @@
 import type { NextRequest } from "next/server";
-import { buildAuthConfig } from "@/lib/auth/sign-in/auth-instance";
-import { completeSignIn, refuseCallback, signInContextOf } from "@/lib/auth/sign-in/complete-sign-in";
+import { buildAuthConfig } from "@/lib/sign-in/auth-instance";
+import { completeSignIn, refuseCallback, signInContextOf } from "@/lib/sign-in/complete-sign-in";
 import { getDb } from "@/lib/db";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/lib/config/env";
 import { readLimitedBody } from "@/lib/http/body-limit";
 import { limitRequest } from "@/lib/rate-limits/limit-request";
 

@@ -1,11 +1,11 @@
-import { guardedRoute } from "@/lib/auth/policy/guarded-route";
+import { guardedRoute } from "@/lib/access/guarded-route";
 import { getDb } from "@/lib/db";
-import { getEnv } from "@/lib/env";
+import { getEnv } from "@/lib/config/env";
 import { readLimitedBody } from "@/lib/http/body-limit";
-import { revokeUserSessions } from "@/lib/users/revoke-user-sessions";
-import { parseSessionRevocationRequest } from "@/lib/users/session-revocation-request";
-import { userAdminContextOf } from "@/lib/users/user-admin-context";
-import { userAdminErrorResponse } from "@/lib/users/user-admin-errors";
+import { revokeUserSessions } from "@/lib/admin/revoke-user-sessions";
+import { parseSessionRevocationRequest } from "@/lib/admin/session-revocation-request";
+import { userAdminContextOf } from "@/lib/admin/user-admin-context";
+import { userAdminErrorResponse } from "@/lib/admin/user-admin-errors";
 
 /** Ends one session or API token of the user (`{ familyId }`), or all of them (no body): `{ revoked }`. */
 export const POST = guardedRoute<{ id: string }>("/api/users/[id]/revoke-sessions", "POST", async (request, { identity }, { params }) => {

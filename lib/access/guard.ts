@@ -1,0 +1,61 @@
+import "server-only";
+import type { NextRequest } from "next/server";
+import { getDb } from "../db";
+import { getEnv } from "../config/env";
+import { authenticateRequest } from "../credentials/authenticate-request";
+import { authenticationOptions } from "../credentials/authentication-options";
+import { forbiddenResponse, unauthorizedResponse } from "../errors/api-errors";
+import type { RoutePolicy } from "./route-policies";
+import { roleSatisfies } from "../roles/roles";
+import type { SessionIdentity } from "../credentials/session-cookie";
+import { checkFamily } from "../sessions/family-check";
+import { metrics } from "../observability/metrics";
+import { noteUser } from "../observability/request-context";
+import { isSameOriginRequest } from "./same-origin";
+
+export type SignedInPolicy = Extract<RoutePolicy, { access: "signed-in" }>;
+
+export type Guarded =
+  /** `familyActive` is false only for a policy with `ended: "allow"` and a revoked or expired sign-in. */
+  | { ok: true; identity: SessionIdentity; familyActive: boolean }
+  | { ok: false; response: Response };
+
+/**
+ * The one authorization point of route handlers, with the route's policy as the argument
+ * (edge/route-policies.ts): who is calling (401 with the gate's codes), from where (403 for a
+ * cross-origin cookie request, or a token where only a browser session may act), whether
+ * their sign-in still stands (revocation, expiry, IdP renewal: 401), and whether their current
+ * role — the database's, not the token's — is at least the policy's (403). Every protected
+ * handler calls it itself: the middleware is a first gate, not the only one (CVE-2025-29927).
+ */
+export async function requireUser(request: Pick<NextRequest, "headers" | "cookies">, policy: SignedInPolicy): Promise<Guarded> {
+  const startedAt = performance.now();
+  const guarded = await decide(request, policy);
+  metrics.gateDecisionSeconds.observe({ outcome: guarded.ok ? "allowed" : String(guarded.response.status) }, (performance.now() - startedAt) / 1000);
+  if (guarded.ok) noteUser(guarded.identity.userId);
+  return guarded;
+}
+
+async function decide(request: Pick<NextRequest, "headers" | "cookies">, policy: SignedInPolicy): Promise<Guarded> {
+  const env = getEnv();
+  const result = await authenticateRequest(request, await authenticationOptions(env));
+  if (!result.ok) return { ok: false, response: unauthorizedResponse(result.code) };
+  const { identity } = result;
+  if (policy.session === "cookie" && identity.via !== "cookie") {
+    return { ok: false, response: forbiddenResponse("This is done from a signed-in browser session, not with an API token.") };
+  }
+  if (policy.sameOrigin && identity.via === "cookie" && !isSameOriginRequest(request, env.authUrl)) {
+    return { ok: false, response: forbiddenResponse("Cross-origin request refused: use the console itself.") };
+  }
+  const family = await checkFamily(getDb(), env, identity.familyId, { userId: identity.userId });
+  if (!family.active) {
+    if (policy.ended === "allow") return { ok: true, identity, familyActive: false };
+    return { ok: false, response: unauthorizedResponse(family.reason === "expired" ? "token_expired" : "token_revoked") };
+  }
+  // The role in a cookie or token is what it was when issued; the database's is current.
+  const current = { ...identity, role: family.role };
+  if (!roleSatisfies(current.role, policy.role)) {
+    return { ok: false, response: forbiddenResponse(`This needs the role ${policy.role} or higher; you have ${current.role}.`) };
+  }
+  return { ok: true, identity: current, familyActive: true };
+}

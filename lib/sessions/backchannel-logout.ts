@@ -1,0 +1,120 @@
+import "server-only";
+import { Prisma } from "@prisma/client";
+import { errors, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { recordAuditEventOrLog } from "../audit/audit-events";
+import type { AuditRequest } from "../audit/audit-request";
+import type { Db } from "../db";
+import type { Env } from "../config/env";
+import { getIdentityProvider } from "../oidc/identity-provider";
+import { ID_TOKEN_CLOCK_SKEW_SECONDS } from "../oidc/verify-id-token";
+import { revokeAndListFamilies } from "./revocation";
+
+const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
+
+export type LogoutTokenVerification = { ok: true; sub?: string; sid?: string; jti: string; expiresAt: Date } | { ok: false; reason: string };
+
+/** Messages for the IdP's operator (the response body): what was wrong, never the token. */
+function reasonOf(error: unknown): string {
+  if (error instanceof errors.JWKSMultipleMatchingKeys) return "the logout token names no kid and several published keys fit";
+  if (error instanceof errors.JWKSNoMatchingKey) return "the logout token's kid is not published by the identity provider";
+  if (error instanceof errors.JOSEError) return `the logout token could not be verified (${error.code})`;
+  return "the logout token could not be verified";
+}
+
+/**
+ * OpenID Connect Back-Channel Logout 1.0 §2.6: a JWT signed by our IdP (a published key, an
+ * asymmetric algorithm it advertises; without `kid`, only when one key fits, as at sign-in),
+ * from our issuer, for our client, with `iat`, `exp`, `jti`, the back-channel logout event, a
+ * `sub` and/or `sid`, no `nonce`, and `typ` logout+jwt when a `typ` is given.
+ */
+export async function verifyLogoutToken(
+  token: string,
+  options: { issuer: string; clientId: string; keys: JWTVerifyGetKey; algorithms: string[] },
+): Promise<LogoutTokenVerification> {
+  let verified;
+  try {
+    verified = await jwtVerify(token, options.keys, {
+      issuer: options.issuer,
+      audience: options.clientId,
+      algorithms: options.algorithms,
+      requiredClaims: ["iat", "exp", "jti"],
+      maxTokenAge: "5 minutes",
+      clockTolerance: ID_TOKEN_CLOCK_SKEW_SECONDS,
+    });
+  } catch (error) {
+    return { ok: false, reason: reasonOf(error) };
+  }
+  const { payload, protectedHeader } = verified;
+  const typ = protectedHeader.typ?.toLowerCase();
+  if (typ !== undefined && typ !== "logout+jwt" && typ !== "application/logout+jwt") return { ok: false, reason: "the logout token's typ is not logout+jwt" };
+  const events = payload.events as Record<string, unknown> | undefined;
+  const event = events?.[BACKCHANNEL_LOGOUT_EVENT];
+  if (typeof event !== "object" || event === null) return { ok: false, reason: "the back-channel logout event is missing" };
+  if ("nonce" in payload) return { ok: false, reason: "a logout token must not contain a nonce" };
+  const sub = typeof payload.sub === "string" ? payload.sub : undefined;
+  const sid = typeof payload.sid === "string" ? payload.sid : undefined;
+  if (!sub && !sid) return { ok: false, reason: "the logout token names neither sub nor sid" };
+  return { ok: true, sub, sid, jti: String(payload.jti), expiresAt: new Date(payload.exp! * 1000) };
+}
+
+export type BackchannelLogoutOutcome = { ok: true; revoked: number } | { ok: false; reason: string };
+
+export type VerifiedLogoutToken = Extract<LogoutTokenVerification, { ok: true }>;
+
+/**
+ * The audit trail's record of a back-channel logout: the IdP's sid and sub it named and the
+ * families it ended, one event per user concerned (never the logout token). When it ended
+ * nothing (the person had signed out here first), the event still names whose IdP session
+ * ended when that is known. Logged, never thrown, if it cannot be written: the sessions are
+ * revoked either way.
+ */
+export async function recordBackchannelLogout(db: Db, verified: VerifiedLogoutToken, revoked: { id: string; userId: string }[], request: AuditRequest): Promise<void> {
+  const familiesByUser = new Map<string | null, string[]>();
+  for (const family of revoked) familiesByUser.set(family.userId, [...(familiesByUser.get(family.userId) ?? []), family.id]);
+  if (familiesByUser.size === 0) {
+    const named = [...(verified.sid ? [{ idpSessionId: verified.sid }] : []), ...(verified.sub ? [{ idpSubject: verified.sub }] : [])];
+    const known = await db.tokenFamily.findFirst({ where: { OR: named }, orderBy: { createdAt: "desc" }, select: { userId: true } }).catch(() => null);
+    familiesByUser.set(known?.userId ?? null, []);
+  }
+  for (const [userId, familyIds] of familiesByUser) {
+    await recordAuditEventOrLog(db, {
+      actor: "system",
+      action: "backchannel_logout",
+      targetUserId: userId,
+      detail: { idpSessionId: verified.sid ?? null, idpSubject: verified.sub ?? null, familyIds, revokedFamilies: familyIds.length },
+      request,
+    });
+  }
+}
+
+/**
+ * Acts on a verified logout token once: its `jti` is recorded until the token's `exp`, so a
+ * replayed token is refused instead of acted on again. The record is undone if revoking
+ * fails, so the IdP may retry. `request` is the IdP's call, for the audit trail.
+ */
+export async function acceptLogoutToken(db: Db, env: Env, token: string, request: AuditRequest = {}): Promise<BackchannelLogoutOutcome> {
+  const idp = getIdentityProvider(env);
+  const verified = await verifyLogoutToken(token, {
+    // The issuer exactly as the IdP writes it in its tokens (OIDC_ISSUER may differ by a "/").
+    issuer: (await idp.metadata()).issuer,
+    clientId: env.oidcClientId,
+    keys: await idp.keys(),
+    algorithms: await idp.signingAlgorithms(),
+  });
+  if (!verified.ok) return verified;
+  try {
+    await db.backchannelLogoutToken.create({ data: { jti: verified.jti, expiresAt: verified.expiresAt } });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return { ok: false, reason: "the logout token was already used" };
+    throw error;
+  }
+  let revoked;
+  try {
+    revoked = await revokeAndListFamilies(db, { idpSessionId: verified.sid, idpSubject: verified.sub }, "backchannel_logout");
+  } catch (error) {
+    await db.backchannelLogoutToken.delete({ where: { jti: verified.jti } }).catch(() => undefined);
+    throw error;
+  }
+  await recordBackchannelLogout(db, verified, revoked, request);
+  return { ok: true, revoked: revoked.length };
+}

@@ -1,0 +1,64 @@
+import { customFetch } from "@auth/core";
+import type { NextAuthConfig } from "next-auth";
+import type { Env } from "../config/env";
+import { getIdentityProvider, type IdentityProvider } from "../oidc/identity-provider";
+import { isRole } from "../roles/roles";
+import { sessionCookieName } from "../credentials/session-cookie";
+import { authLogger } from "./auth-logger";
+import { checkTokenResponse } from "../oidc/token-response-check";
+import "./auth-types";
+import { signInCookies } from "./sign-in-cookies";
+
+export const AUTH_BASE_PATH = "/api/auth";
+export const OIDC_PROVIDER_ID = "oidc";
+
+/**
+ * The Edge-safe half of the Auth.js configuration: no database, no Node-only module.
+ * lib/sign-in/auth-instance.ts adds the adapter and the database callbacks on top of it.
+ */
+export function buildEdgeAuthConfig(env: Env, idp: IdentityProvider = getIdentityProvider(env)): NextAuthConfig {
+  return {
+    basePath: AUTH_BASE_PATH,
+    secret: env.authSecret,
+    // AUTH_URL is the configured public origin; next-auth rewrites request URLs to it.
+    trustHost: true,
+    useSecureCookies: env.secureCookies,
+    cookies: { ...signInCookies(env.secureCookies), sessionToken: { name: sessionCookieName(env.secureCookies) } },
+    session: { strategy: "jwt", maxAge: env.jwtExpirationMinutes * 60 },
+    providers: [
+      {
+        id: OIDC_PROVIDER_ID,
+        name: "your organisation's sign-in",
+        type: "oidc",
+        issuer: env.oidcIssuer,
+        clientId: env.oidcClientId,
+        clientSecret: env.oidcClientSecret,
+        checks: ["pkce", "state", "nonce"],
+        authorization: { params: { scope: env.oidcScopes } },
+        // The ID token is verified in full (signature included) before Auth.js reads it.
+        token: { conform: (response: Response) => checkTokenResponse(response, idp, env.oidcClientId) },
+        // Every call Auth.js makes to the IdP is bounded, and discovery comes from the cache.
+        [customFetch]: idp.fetch,
+      },
+    ],
+    logger: authLogger,
+    pages: { signIn: "/signin", error: "/signin/error" },
+    callbacks: {
+      jwt({ token, user }) {
+        // `user` is present only at sign-in: it is the database row, so the role is current.
+        if (user) {
+          if (user.id) token.sub = user.id;
+          if (isRole(user.role)) token.role = user.role;
+          token.authTime = Math.floor(Date.now() / 1000);
+        }
+        return token;
+      },
+      session({ session, token }) {
+        if (token.sub) session.user.id = token.sub;
+        if (token.role) session.user.role = token.role;
+        if (token.familyId) session.user.familyId = token.familyId;
+        return session;
+      },
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import "server-only";
+import type { AdapterUser } from "@auth/core/adapters";
+import { PrismaAdapter } from "@auth/prisma-adapter";
+import NextAuth, { type NextAuthConfig } from "next-auth";
+import { auditRequestOf } from "../audit/audit-request";
+import { getDb } from "../db";
+import { getEnv, type Env } from "../config/env";
+import { findUserByAccount, upsertUserFromOidcProfile } from "../users/upsert-user-from-oidc-profile";
+import { buildEdgeAuthConfig } from "./auth-config";
+import { signInRoleRules } from "../users/sign-in-role-rules";
+import { endSignIn } from "../sessions/logout";
+import { revokeFamilies } from "../sessions/revocation";
+import { createBrowserFamily } from "../sessions/token-families";
+import type { SignInAudit } from "./sign-in-audit";
+import { verifiedEmail } from "../oidc/verified-email";
+
+async function refuseAdapterWrite(): Promise<never> {
+  throw new Error("Auth.js tried to create a user or link an account itself: only the signIn callback's rules may (lib/users/upsert-user-from-oidc-profile.ts).");
+}
+
+/**
+ * The full Auth.js configuration (Node.js runtime): the Edge-safe config plus the database.
+ * The callback route (lib/sign-in/complete-sign-in.ts) runs Auth.js with it directly;
+ * the instance below serves Auth.js's other endpoints. Built per request: `audit` carries the
+ * request (for audit events) and collects what the callbacks did (for the sign-in's event).
+ */
+export function buildAuthConfig(env: Env = getEnv(), audit: SignInAudit = { request: {}, attempt: {} }): NextAuthConfig {
+  const edge = buildEdgeAuthConfig(env);
+  const db = getDb();
+  const absoluteLifetimeSeconds = env.sessionAbsoluteLifetimeHours * 3600;
+  const adapter = PrismaAdapter(db);
+  return {
+    ...edge,
+    adapter: {
+      ...adapter,
+      // Users and accounts are created by the sign-in's rules alone (the signIn callback:
+      // race-safe, and it applies the email-conflict, disabled and role rules). Auth.js's own
+      // create path is none of those: should it ever be reached, the sign-in fails closed.
+      createUser: refuseAdapterWrite,
+      linkAccount: refuseAdapterWrite,
+      // The same answer as the stock adapter's, in one statement instead of two: Auth.js asks
+      // it twice per sign-in, before and after the signIn callback.
+      // (Its type says every user has an email; ours need not, as with the stock adapter.)
+      getUserByAccount: (account) => findUserByAccount(db, account) as Promise<AdapterUser | null>,
+    },
+    events: {
+      // Auth.js's own POST /api/auth/signout must end the sign-in too, not only the cookie.
+      async signOut(message) {
+        const token = "token" in message ? message.token : null;
+        if (!token?.familyId) return;
+        if (token.sub) await endSignIn(db, { userId: token.sub, familyId: token.familyId, via: "cookie" }, false, audit.request);
+        else await revokeFamilies(db, { ids: [token.familyId] }, "logout");
+      },
+    },
+    callbacks: {
+      ...edge.callbacks,
+      // The sign-in's token family (opened by the signIn callback): its id rides in the session
+      // cookie, and logout, "sign out everywhere" and back-channel logout revoke it.
+      async jwt(params) {
+        const token = await edge.callbacks!.jwt!(params);
+        if (params.trigger === "signIn") {
+          if (!token || !audit.attempt.familyId) return null;
+          token.familyId = audit.attempt.familyId;
+          return token;
+        }
+        // Anything else that re-encodes the cookie (Auth.js's session endpoint, `update`) may
+        // never carry a session past its absolute lifetime: null clears the cookie.
+        if (!token || typeof token.authTime !== "number" || token.authTime + absoluteLifetimeSeconds <= Date.now() / 1000) return null;
+        return token;
+      },
+      // Runs before Auth.js looks the account up to sign the user in, so Auth.js finds the
+      // row we wrote and never takes its own create-user path (refused above). A refusal (email conflict, disabled account) is thrown with its code, for
+      // the callback to explain (lib/sign-in/classify-sign-in-error.ts). `profile` is
+      // the verified ID token's claims, which the role rules read.
+      async signIn({ account, profile }) {
+        if (!account || account.type !== "oidc") return false;
+        const oidcSignIn = {
+          provider: account.provider,
+          subject: account.providerAccountId,
+          email: verifiedEmail(profile),
+          // Granting admin by email (INITIAL_ADMIN_EMAILS) asks more: the IdP must say it verified it.
+          emailVerified: profile?.email_verified === true,
+          name: typeof profile?.name === "string" ? profile.name : null,
+          tokens: account,
+        };
+        audit.attempt.claimed = { provider: oidcSignIn.provider, subject: oidcSignIn.subject, email: oidcSignIn.email };
+        // One transaction: the user and account, and the sign-in's token family.
+        const { user, created, also: family } = await upsertUserFromOidcProfile(db, oidcSignIn, signInRoleRules(env, profile ?? {}, audit.request), (tx, user) => createBrowserFamily(tx, {
+          userId: user.id,
+          idpSubject: account.providerAccountId,
+          idpSessionId: typeof profile?.sid === "string" ? profile.sid : null,
+          idToken: account.id_token ?? null,
+          idpRefreshToken: account.refresh_token ?? null,
+          idpAccessTokenExpiresAt: account.expires_at ? new Date(account.expires_at * 1000) : null,
+          expiresAt: new Date(Date.now() + absoluteLifetimeSeconds * 1000),
+          ipAddress: audit.request.ipAddress ?? null,
+          userAgent: audit.request.userAgent?.slice(0, 512) ?? null,
+        }));
+        Object.assign(audit.attempt, { userId: user.id, created, familyId: family?.id });
+        return true;
+      },
+    },
+  };
+}
+
+const nextAuth = NextAuth((request) => {
+  const env = getEnv();
+  return buildAuthConfig(env, { request: request ? auditRequestOf(request, env) : {}, attempt: {} });
+});
+
+/** Auth.js's own endpoints (lib/access/current-session.ts decides the session for pages). */
+export const { handlers } = nextAuth;

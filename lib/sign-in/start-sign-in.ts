@@ -1,0 +1,42 @@
+import type { AuthConfig } from "@auth/core";
+import type { NextRequest, NextResponse } from "next/server";
+import { safeCallbackPath } from "../http/callback-url";
+import { AUTH_BASE_PATH, OIDC_PROVIDER_ID } from "./auth-config";
+import { clearSessionCookies } from "../credentials/session-cookie";
+import { classifySignInError } from "./classify-sign-in-error";
+import type { SignInContext } from "./complete-sign-in";
+import { refuseSignIn } from "./refuse-sign-in";
+import { relayAuthRedirect, runAuthAction } from "./run-auth-action";
+
+/**
+ * GET /api/auth/login?callbackUrl=/path: starts the authorization code flow at the IdP.
+ * Auth.js builds the authorization URL (discovery, from the cache; PKCE S256, state, nonce)
+ * and the cookies that carry the checks; this only relays them as a 302. A GET is safe here:
+ * from another site it changes nothing but the caller's own pending-sign-in cookies.
+ */
+export async function startSignIn(request: NextRequest, config: AuthConfig, context: Omit<SignInContext, "audit" | "secret">): Promise<NextResponse> {
+  const callbackUrl = safeCallbackPath(request.nextUrl.searchParams.get("callbackUrl"), context.appUrl);
+  const signInRequest = new Request(`${context.appUrl}${AUTH_BASE_PATH}/signin/${OIDC_PROVIDER_ID}`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ callbackUrl }),
+  });
+  const outcome = await runAuthAction(signInRequest, config, { skipCsrfCheck: true });
+  if (!outcome.ok || !outcome.result.redirect) {
+    const failure = outcome.ok ? { code: "server_error" as const, reason: "no_redirect" } : classifySignInError(outcome.error);
+    return refuseSignIn(failure, { ...context, cookies: request.cookies, stage: "login" });
+  }
+  const response = relayAuthRedirect(outcome.result, outcome.result.redirect);
+  // Starting a sign-in from this app (or a typed address) signs the earlier session out of
+  // this browser. A link from another site does not: it must not be a way to sign people out
+  // (logout CSRF); that session is replaced only when the new sign-in succeeds, and the
+  // callback never lets Auth.js link the new account to it (complete-sign-in.ts).
+  if (startedHere(request)) clearSessionCookies(request, response, context.secureCookies);
+  return response;
+}
+
+/** A same-origin or typed navigation (Fetch Metadata); a client that sends none is no browser on another site. */
+function startedHere(request: NextRequest): boolean {
+  const site = request.headers.get("sec-fetch-site");
+  return site === null || site === "same-origin" || site === "none";
+}
