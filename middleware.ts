@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { authenticateRequest } from "./lib/credentials/authenticate-request";
 import { authenticationOptions } from "./lib/credentials/authentication-options";
-import { unauthorizedResponse } from "./lib/errors/api-errors";
+import { apiError } from "./lib/errors/api-errors";
 import { isPublicRequest } from "./lib/access/route-policies";
 import { sessionCookieName } from "./lib/credentials/session-cookie";
 import { renewSessionCookie, sessionNeedsRenewal } from "./lib/credentials/sliding-session";
@@ -38,7 +38,7 @@ export async function middleware(request: NextRequest) {
   if (isApi && isPublicRequest(pathname, request.method)) return NextResponse.next();
 
   const result = await authenticateRequest(request, await authenticationOptions(env));
-  if (isApi && !result.ok) return unauthorizedResponse(result.code);
+  if (isApi && !result.ok) return apiError(result.code);
 
   const response = isApi ? NextResponse.next() : nextWithPagePolicy(request, env);
   const lifetimes = { maxAgeSeconds: env.jwtExpirationMinutes * 60, absoluteLifetimeSeconds: env.sessionAbsoluteLifetimeHours * 3600 };

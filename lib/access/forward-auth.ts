@@ -1,4 +1,4 @@
-import { forbiddenResponse } from "../errors/api-errors";
+import { apiError } from "../errors/api-errors";
 import { isRole, roleSatisfies, type Role } from "../roles/roles";
 import type { SessionIdentity } from "../credentials/session-cookie";
 
@@ -20,12 +20,9 @@ function emailHeader(email: string | null): string {
 export function forwardAuthResponse(identity: SessionIdentity, requiredRoles: string | null): Response {
   if (requiredRoles) {
     const required = requiredRoles.split(",").map((role) => role.trim());
-    if (!required.every(isRole)) return Response.json(
-      { error: "invalid_request", message: "role must be admin, campaign_manager or viewer (comma-separated for any of several)." },
-      { status: 400, headers: { "Cache-Control": "no-store" } },
-    );
+    if (!required.every(isRole)) return apiError("invalid_request", { message: "role must be admin, campaign_manager or viewer (comma-separated for any of several)." });
     if (!(required as Role[]).some((role) => roleSatisfies(identity.role, role))) {
-      return forbiddenResponse(`This needs the role ${required.join(" or ")}; you have ${identity.role}.`);
+      return apiError("forbidden", { message: `This needs the role ${required.join(" or ")}; you have ${identity.role}.` });
     }
   }
   return new Response(null, {

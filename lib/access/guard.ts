@@ -4,7 +4,7 @@ import { getDb } from "../db";
 import { getEnv } from "../config/env";
 import { authenticateRequest } from "../credentials/authenticate-request";
 import { authenticationOptions } from "../credentials/authentication-options";
-import { forbiddenResponse, unauthorizedResponse } from "../errors/api-errors";
+import { apiError } from "../errors/api-errors";
 import type { RoutePolicy } from "./route-policies";
 import { roleSatisfies } from "../roles/roles";
 import type { SessionIdentity } from "../credentials/session-cookie";
@@ -39,23 +39,23 @@ export async function requireUser(request: Pick<NextRequest, "headers" | "cookie
 async function decide(request: Pick<NextRequest, "headers" | "cookies">, policy: SignedInPolicy): Promise<Guarded> {
   const env = getEnv();
   const result = await authenticateRequest(request, await authenticationOptions(env));
-  if (!result.ok) return { ok: false, response: unauthorizedResponse(result.code) };
+  if (!result.ok) return { ok: false, response: apiError(result.code) };
   const { identity } = result;
   if (policy.session === "cookie" && identity.via !== "cookie") {
-    return { ok: false, response: forbiddenResponse("This is done from a signed-in browser session, not with an API token.") };
+    return { ok: false, response: apiError("forbidden", { message: "This is done from a signed-in browser session, not with an API token." }) };
   }
   if (policy.sameOrigin && identity.via === "cookie" && !isSameOriginRequest(request, env.authUrl)) {
-    return { ok: false, response: forbiddenResponse("Cross-origin request refused: use the console itself.") };
+    return { ok: false, response: apiError("forbidden", { message: "Cross-origin request refused: use the console itself." }) };
   }
   const family = await checkFamily(getDb(), env, identity.familyId, { userId: identity.userId });
   if (!family.active) {
     if (policy.ended === "allow") return { ok: true, identity, familyActive: false };
-    return { ok: false, response: unauthorizedResponse(family.reason === "expired" ? "token_expired" : "token_revoked") };
+    return { ok: false, response: apiError(family.reason === "expired" ? "token_expired" : "token_revoked") };
   }
   // The role in a cookie or token is what it was when issued; the database's is current.
   const current = { ...identity, role: family.role };
   if (!roleSatisfies(current.role, policy.role)) {
-    return { ok: false, response: forbiddenResponse(`This needs the role ${policy.role} or higher; you have ${current.role}.`) };
+    return { ok: false, response: apiError("forbidden", { message: `This needs the role ${policy.role} or higher; you have ${current.role}.` }) };
   }
   return { ok: true, identity: current, familyActive: true };
 }

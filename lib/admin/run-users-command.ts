@@ -5,7 +5,7 @@ import { formatUtcMinute } from "../format-utc-minute";
 import type { AdminUser } from "./admin-user";
 import { changeUser } from "./change-user";
 import { listUsers } from "./list-users";
-import { USER_ADMIN_ERRORS } from "./user-admin-errors";
+import { API_ERRORS } from "../errors/api-errors";
 import type { UserChangeRequest } from "./user-change-request";
 import { findAdminUser } from "./user-details";
 import type { UserListCursor } from "./user-list-cursor";
@@ -58,7 +58,7 @@ async function change(db: Db, command: Exclude<UsersCommand, { kind: "list" | "h
     command.kind === "set-role" ? { role: command.role, version: before.version } : { disabled: command.kind === "disable", version: before.version };
   const outcome = await changeUser(db, row.id, request, { ...CLI, ...roles });
   if (!outcome.ok) {
-    const why = outcome.code === "role_managed_by_idp" ? outcome.message : outcome.code === "conflict" ? "changed by someone else meanwhile; run the command again." : USER_ADMIN_ERRORS[outcome.code].message;
+    const why = outcome.code === "role_managed_by_idp" ? outcome.message : outcome.code === "conflict" ? "changed by someone else meanwhile; run the command again." : API_ERRORS[outcome.code].message;
     output.err(`users: ${email}: ${why} (${outcome.code})`);
     return 1;
   }

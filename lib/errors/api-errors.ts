@@ -1,25 +1,76 @@
 /**
- * The machine-readable reasons an /api/* request is refused. Defined once: the Edge
- * middleware, the route-handler guard and the tests all use these.
+ * Every error code the API answers with, its HTTP status and its default message: one table,
+ * used by the Edge middleware, the guard, the handlers, the rate and body limits and the
+ * 404/503 answers alike, and by the tests. `apiError` is the one way to answer with one.
  */
-export const AUTH_ERROR_MESSAGES = {
-  missing_token:
-    "No credentials: sign in to get a session cookie, or send an Authorization: Bearer <token> header.",
-  invalid_authorization_header:
-    "The Authorization header must have the form 'Bearer <token>'.",
-  invalid_token:
-    "The session or token could not be verified: it is malformed, was tampered with, or was signed with another key. Sign in again.",
-  token_expired: "The session or token has expired. Sign in again, or refresh the access token.",
-  token_revoked:
-    "The session or token was revoked (signed out, signed out everywhere, logged out at the identity provider, or the user was disabled). Sign in again.",
-  invalid_refresh_token: "The refresh token is unknown or expired. Create a new API token.",
-  refresh_token_reused:
-    "The refresh token was already used: its whole token family is now revoked as a precaution. Create a new API token.",
-} as const;
+export const API_ERRORS = {
+  // 401: who is it? (RFC 6750: each with its WWW-Authenticate challenge)
+  missing_token: {
+    status: 401,
+    message: "No credentials: sign in to get a session cookie, or send an Authorization: Bearer <token> header.",
+  },
+  invalid_authorization_header: { status: 401, message: "The Authorization header must have the form 'Bearer <token>'." },
+  invalid_token: {
+    status: 401,
+    message: "The session or token could not be verified: it is malformed, was tampered with, or was signed with another key. Sign in again.",
+  },
+  token_expired: { status: 401, message: "The session or token has expired. Sign in again, or refresh the access token." },
+  token_revoked: {
+    status: 401,
+    message: "The session or token was revoked (signed out, signed out everywhere, logged out at the identity provider, or the user was disabled). Sign in again.",
+  },
+  invalid_refresh_token: { status: 401, message: "The refresh token is unknown or expired. Create a new API token." },
+  refresh_token_reused: {
+    status: 401,
+    message: "The refresh token was already used: its whole token family is now revoked as a precaution. Create a new API token.",
+  },
+  // 403: known, but may not
+  forbidden: { status: 403, message: "You are signed in, but not allowed to do this." },
+  // 400: the request itself (the audit query's codes carry their own messages: lib/audit/audit-query.ts)
+  invalid_request: { status: 400, message: "The request is malformed." },
+  invalid_user: { status: 400, message: "user must be a user id or an email address." },
+  invalid_action: { status: 400, message: "action is not an audit action." },
+  invalid_date: { status: 400, message: "from and to must be dates or times with a zone." },
+  invalid_time_range: { status: 400, message: "from must be before to." },
+  invalid_cursor: { status: 400, message: "cursor must be a nextCursor this API returned." },
+  invalid_limit: { status: 400, message: "limit is out of range." },
+  not_found: { status: 404, message: "No such user, or no such session of this user." },
+  method_not_allowed: { status: 405, message: "This method is not allowed here." },
+  // 409: the state does not allow it
+  conflict: {
+    status: 409,
+    message: "Someone changed this user since you read it (the version you sent is not the current one). Reload and try again.",
+  },
+  last_admin: {
+    status: 409,
+    message: "This is the last active administrator: make someone else an admin first, so that the console keeps one.",
+  },
+  role_managed_by_idp: {
+    status: 409,
+    message: "Roles are managed by the identity provider: change the user's groups or roles there; they apply at the next sign-in or session renewal.",
+  },
+  too_many_api_tokens: { status: 409, message: "Too many active API tokens: revoke one you no longer use." },
+  payload_too_large: { status: 413, message: "The request body is larger than this endpoint accepts." },
+  rate_limited: { status: 429, message: "Too many requests: try again later." },
+  service_unavailable: {
+    status: 503,
+    message: "The console could not complete this request: a service it depends on (database or identity provider) is unavailable. Try again shortly.",
+  },
+} as const satisfies Record<string, { status: number; message: string }>;
 
-export type AuthErrorCode = keyof typeof AUTH_ERROR_MESSAGES;
+export type ApiErrorCode = keyof typeof API_ERRORS;
 
-export const AUTH_ERROR_CODES = Object.keys(AUTH_ERROR_MESSAGES) as AuthErrorCode[];
+/** The 401 codes: why the caller is not known. */
+export type AuthErrorCode = { [Code in ApiErrorCode]: (typeof API_ERRORS)[Code]["status"] extends 401 ? Code : never }[ApiErrorCode];
+
+export const AUTH_ERROR_CODES = (Object.keys(API_ERRORS) as ApiErrorCode[]).filter((code): code is AuthErrorCode => API_ERRORS[code].status === 401);
+
+/**
+ * The response header that tells the request observer (lib/observability/request-observer.ts)
+ * an answer's code, so the log line and the metrics read it from the answer itself. The
+ * observer removes it before the answer leaves the server.
+ */
+export const ERROR_CODE_HEADER = "x-vsa-error-code";
 
 const REALM = "voicesurveyagent";
 
@@ -30,20 +81,15 @@ function wwwAuthenticate(code: AuthErrorCode): string {
   return `Bearer realm="${REALM}", error="${error}", error_description="${code}"`;
 }
 
-const FORBIDDEN_MESSAGE = "You are signed in, but not allowed to do this.";
+const isAuthErrorCode = (code: ApiErrorCode): code is AuthErrorCode => API_ERRORS[code].status === 401;
 
-/** 403: the caller is known but lacks the role, or a browser request came from another origin. */
-export function forbiddenResponse(message: string = FORBIDDEN_MESSAGE): Response {
-  return Response.json({ error: "forbidden", message }, { status: 403, headers: { "Cache-Control": "no-store" } });
-}
-
-/** The one shape of every refusal on /api/*: 401 JSON, never a redirect. */
-export function unauthorizedResponse(code: AuthErrorCode): Response {
-  return Response.json(
-    { error: code, message: AUTH_ERROR_MESSAGES[code] },
-    {
-      status: 401,
-      headers: { "WWW-Authenticate": wwwAuthenticate(code), "Cache-Control": "no-store" },
-    },
-  );
+/**
+ * The API's one shape of a refusal: JSON `{ error, message }` (plus `fields`, where a
+ * protocol asks for more) with the code's status, never cached, never a redirect; a 401
+ * carries its WWW-Authenticate challenge.
+ */
+export function apiError(code: ApiErrorCode, options: { message?: string; headers?: Record<string, string>; fields?: Record<string, unknown> } = {}): Response {
+  const headers: Record<string, string> = { "Cache-Control": "no-store", [ERROR_CODE_HEADER]: code, ...options.headers };
+  if (isAuthErrorCode(code)) headers["WWW-Authenticate"] = wwwAuthenticate(code);
+  return Response.json({ error: code, message: options.message ?? API_ERRORS[code].message, ...options.fields }, { status: API_ERRORS[code].status, headers });
 }

@@ -1,4 +1,5 @@
 import { getLogger } from "../observability/logger";
+import { apiError } from "../errors/api-errors";
 
 /**
  * Wraps an /api route handler so that an unexpected failure (the database or the IdP down)
@@ -21,11 +22,5 @@ export const RETRY_AFTER_SECONDS = 5;
 
 /** 503 JSON: a service the console depends on (database or identity provider) is down. */
 export function serviceUnavailableResponse(): Response {
-  return Response.json(
-    {
-      error: "service_unavailable",
-      message: "The console could not complete this request: a service it depends on (database or identity provider) is unavailable. Try again shortly.",
-    },
-    { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": String(RETRY_AFTER_SECONDS) } },
-  );
+  return apiError("service_unavailable", { headers: { "Retry-After": String(RETRY_AFTER_SECONDS) } });
 }

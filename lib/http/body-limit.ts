@@ -1,23 +1,19 @@
 import { NextRequest } from "next/server";
 import { MAX_BODY_BYTES } from "./max-body-bytes.mjs";
+import { apiError } from "../errors/api-errors";
 
 /** The most a POST may send (authenticated or not): its JSON or form fields fit many times over. */
 export const MAX_UNAUTHENTICATED_BODY_BYTES: number = MAX_BODY_BYTES;
 
 export type LimitedBody = { ok: true; bytes: Uint8Array<ArrayBuffer> } | { ok: false; response: Response };
 
-const noStore = { "Cache-Control": "no-store" };
-
 /** 413 `payload_too_large`, in the API's JSON shape. */
 export function payloadTooLargeResponse(maxBytes: number = MAX_UNAUTHENTICATED_BODY_BYTES): Response {
-  return Response.json(
-    { error: "payload_too_large", message: `The request body is larger than the ${Math.floor(maxBytes / 1024)} KiB this endpoint accepts.` },
-    { status: 413, headers: noStore },
-  );
+  return apiError("payload_too_large", { message: `The request body is larger than the ${Math.floor(maxBytes / 1024)} KiB this endpoint accepts.` });
 }
 
 function unreadableBodyResponse(): Response {
-  return Response.json({ error: "invalid_request", message: "The request body could not be read." }, { status: 400, headers: noStore });
+  return apiError("invalid_request", { message: "The request body could not be read." });
 }
 
 /**

@@ -5,8 +5,6 @@ export type RequestContext = {
   requestId: string;
   /** Set by the guard once it knows who is calling. */
   userId?: string;
-  /** Set by code that refuses with a JSON error code the status alone does not tell. */
-  refusal?: string;
 };
 
 // One per process, on globalThis: the server hook (instrumentation) and the route handlers are
@@ -23,9 +21,4 @@ export function currentRequest(): RequestContext | undefined {
 export function noteUser(userId: string): void {
   const context = currentRequest();
   if (context) context.userId = userId;
-}
-
-export function noteRefusal(code: string): void {
-  const context = currentRequest();
-  if (context) context.refusal ??= code;
 }

@@ -1,22 +1,29 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { Logger } from "pino";
+import { ERROR_CODE_HEADER } from "../errors/api-errors";
 import { metrics } from "./metrics";
 import { requestContextStorage, type RequestContext } from "./request-context";
 
 // What a proxy's request id may look like (nginx's $request_id is 32 hex characters).
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
-// The code an API refusal carries in its WWW-Authenticate header (lib/errors/api-errors.ts).
-const ERROR_DESCRIPTION = /error_description="([a-z_]+)"/;
-const STATUS_CODES: Record<number, string> = { 401: "missing_token", 403: "forbidden", 404: "not_found", 409: "conflict", 413: "payload_too_large", 429: "rate_limited", 503: "service_unavailable" };
-
-/** Why an API answer refused, from what the response itself says: its WWW-Authenticate code, a noted code, or its status. */
-function refusalOf(response: http.ServerResponse, context: RequestContext): string | undefined {
-  if (response.statusCode < 400) return undefined;
-  const challenge = response.getHeader("www-authenticate");
-  const fromChallenge = typeof challenge === "string" ? ERROR_DESCRIPTION.exec(challenge)?.[1] : undefined;
-  return fromChallenge ?? context.refusal ?? STATUS_CODES[response.statusCode] ?? `http_${response.statusCode}`;
+/**
+ * Takes the code an error answer carries (lib/errors/api-errors.ts puts it in a header of its
+ * own on every one) off the response as its head is written: the log line and the metrics
+ * read it from there, and the client never sees that header.
+ */
+function takeErrorCode(response: http.ServerResponse, onCode: (code: string) => void): void {
+  const writeHead = response.writeHead;
+  response.writeHead = function writeHeadWithoutErrorCode(this: http.ServerResponse, ...args: unknown[]) {
+    const code = this.getHeader(ERROR_CODE_HEADER);
+    if (typeof code === "string") onCode(code);
+    this.removeHeader(ERROR_CODE_HEADER);
+    return Reflect.apply(writeHead, this, args) as http.ServerResponse;
+  } as typeof response.writeHead;
 }
+
+/** Why an API answer refused: the code it carries, or, for an answer not made by apiError, its status. */
+const refusalOf = (status: number, code: string | undefined) => (status < 400 ? undefined : (code ?? `http_${status}`));
 
 /**
  * Node.js only, once per process (instrumentation.ts), around every request the server gets:
@@ -48,10 +55,12 @@ export function installRequestObserver(options: { trustProxyRequestId: boolean; 
     const path = (request.url ?? "/").split("?")[0]!;
     if (path === "/api" || path.startsWith("/api/")) {
       const startedAt = process.hrtime.bigint();
+      let errorCode: string | undefined;
+      takeErrorCode(response, (code) => (errorCode = code));
       response.once("close", () => {
         const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
         const status = response.statusCode;
-        const refusal = refusalOf(response, context);
+        const refusal = refusalOf(status, errorCode);
         metrics.httpRequestSeconds.observe({ method: request.method ?? "GET", status: `${Math.floor(status / 100)}xx` }, seconds);
         if (refusal && status !== 503 && status < 500) metrics.apiRefusals.inc({ status: String(status), code: refusal });
         const line = { event: "request", method: request.method, path, status, durationMs: Math.round(seconds * 10_000) / 10, requestId, userId: context.userId, refusal, aborted: !response.writableFinished || undefined };

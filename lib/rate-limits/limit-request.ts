@@ -2,7 +2,6 @@ import type { Env } from "../config/env";
 import { clientAddress, clientNetwork } from "../http/client-address";
 import { getLogger } from "../observability/logger";
 import { metrics } from "../observability/metrics";
-import { noteRefusal } from "../observability/request-context";
 import { countRequest, getRateLimiter, type RateLimitBucket } from "./rate-limiter";
 import { rateLimitedResponse } from "./rate-limited-response";
 
@@ -24,7 +23,6 @@ async function limitByKey(request: Request, bucket: RateLimitBucket, key: string
   const verdict = await countRequest(limiter, key);
   if (verdict.ok) return null;
   metrics.rateLimited.inc({ bucket });
-  noteRefusal("rate_limited");
   return rateLimitedResponse(request, verdict.retryAfterSeconds, env.authUrl);
 }
 

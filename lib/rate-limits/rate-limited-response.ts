@@ -1,4 +1,5 @@
 import { isBrowserNavigation } from "../http/browser-navigation";
+import { apiError } from "../errors/api-errors";
 
 /**
  * The refusal of a request over its limit: 429 JSON `rate_limited` with Retry-After for
@@ -8,8 +9,5 @@ export function rateLimitedResponse(request: Request, retryAfterSeconds: number,
   if (isBrowserNavigation(request)) {
     return new Response(null, { status: 303, headers: { Location: `${appUrl}/signin/error?error=rate_limited`, "Cache-Control": "no-store" } });
   }
-  return Response.json(
-    { error: "rate_limited", message: `Too many requests: try again in ${retryAfterSeconds} seconds.` },
-    { status: 429, headers: { "Retry-After": String(retryAfterSeconds), "Cache-Control": "no-store" } },
-  );
+  return apiError("rate_limited", { message: `Too many requests: try again in ${retryAfterSeconds} seconds.`, headers: { "Retry-After": String(retryAfterSeconds) } });
 }

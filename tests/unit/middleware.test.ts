@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { AUTH_ERROR_MESSAGES } from "@/lib/errors/api-errors";
+import { API_ERRORS } from "@/lib/errors/api-errors";
 import { COOKIE, SECRET, SIGNING_KEY, apiRequest, apiTokenKeys, sessionCookie } from "./session-tokens";
 
 let middleware: typeof import("@/middleware").middleware;
@@ -38,7 +38,7 @@ describe("the Edge middleware", () => {
     expect(response.headers.get("content-type")).toContain("application/json");
     expect(response.headers.get("www-authenticate")).toMatch(/^Bearer realm="voicesurveyagent"/);
     expect(response.headers.get("set-cookie")).toBeNull();
-    expect(await response.json()).toEqual({ error: code, message: AUTH_ERROR_MESSAGES[code] });
+    expect(await response.json()).toEqual({ error: code, message: API_ERRORS[code].message });
   });
 
   it("refuses an expired cookie with token_expired", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseSessionRevocationRequest } from "@/lib/admin/session-revocation-request";
-import { USER_ADMIN_ERRORS, userAdminErrorResponse } from "@/lib/admin/user-admin-errors";
+import { API_ERRORS, ERROR_CODE_HEADER, apiError } from "@/lib/errors/api-errors";
 import { parseUserChangeRequest } from "@/lib/admin/user-change-request";
 
 describe("PATCH /api/users/:id's body", () => {
@@ -44,12 +44,14 @@ describe("POST /api/users/:id/revoke-sessions's body", () => {
 
 describe("the user administration's refusals", () => {
   it("answer JSON with a stable code and the code's status", async () => {
-    const statuses = Object.fromEntries(Object.entries(USER_ADMIN_ERRORS).map(([code, { status }]) => [code, status]));
-    expect(statuses).toEqual({ invalid_request: 400, not_found: 404, last_admin: 409, conflict: 409, role_managed_by_idp: 409 });
-    const response = userAdminErrorResponse("last_admin");
+    const codes = ["invalid_request", "not_found", "last_admin", "conflict", "role_managed_by_idp"] as const;
+    expect(Object.fromEntries(codes.map((code) => [code, API_ERRORS[code].status]))).toEqual({ invalid_request: 400, not_found: 404, last_admin: 409, conflict: 409, role_managed_by_idp: 409 });
+    const response = apiError("last_admin");
     expect(response.status).toBe(409);
     expect(response.headers.get("cache-control")).toBe("no-store");
-    expect(await response.json()).toEqual({ error: "last_admin", message: USER_ADMIN_ERRORS.last_admin.message });
-    expect(await userAdminErrorResponse("invalid_request", "limit must be at least 1").json()).toEqual({ error: "invalid_request", message: "limit must be at least 1" });
+    expect(response.headers.get("www-authenticate")).toBeNull();
+    expect(response.headers.get(ERROR_CODE_HEADER)).toBe("last_admin");
+    expect(await response.json()).toEqual({ error: "last_admin", message: API_ERRORS.last_admin.message });
+    expect(await apiError("invalid_request", { message: "limit must be at least 1" }).json()).toEqual({ error: "invalid_request", message: "limit must be at least 1" });
   });
 });

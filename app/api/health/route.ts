@@ -1,12 +1,10 @@
 import { getDb } from "@/lib/db";
 import { checkHealth } from "@/lib/health";
+import { noStoreJson } from "@/lib/http/no-store";
 
 export const dynamic = "force-dynamic";
 
 export async function GET() {
   const health = await checkHealth(getDb);
-  return Response.json(health, {
-    status: health.database === "ok" ? 200 : 503,
-    headers: { "Cache-Control": "no-store" },
-  });
+  return noStoreJson(health, { status: health.database === "ok" ? 200 : 503 });
 }

@@ -2,6 +2,8 @@ import { timingSafeEqual } from "node:crypto";
 import { getEnv } from "@/lib/config/env";
 import { clientAddress } from "@/lib/http/client-address";
 import { METRICS_CONTENT_TYPE, metricsText } from "@/lib/observability/metrics";
+import { apiError } from "@/lib/errors/api-errors";
+import { NO_STORE } from "@/lib/http/no-store";
 
 export const dynamic = "force-dynamic";
 
@@ -18,10 +20,7 @@ export async function GET(request: Request) {
   const env = getEnv();
   const allowed = env.metricsToken ? bearerMatches(request.headers.get("authorization"), env.metricsToken) : LOOPBACK.has(clientAddress(request, env.trustedProxyCount) ?? "");
   if (!allowed) {
-    return Response.json(
-      { error: "forbidden", message: env.metricsToken ? "Send METRICS_TOKEN as a Bearer token." : "Metrics are served to loopback only; set METRICS_TOKEN to scrape from elsewhere." },
-      { status: 403, headers: { "Cache-Control": "no-store" } },
-    );
+    return apiError("forbidden", { message: env.metricsToken ? "Send METRICS_TOKEN as a Bearer token." : "Metrics are served to loopback only; set METRICS_TOKEN to scrape from elsewhere." });
   }
-  return new Response(await metricsText(), { headers: { "Content-Type": METRICS_CONTENT_TYPE, "Cache-Control": "no-store" } });
+  return new Response(await metricsText(), { headers: { "Content-Type": METRICS_CONTENT_TYPE, ...NO_STORE } });
 }

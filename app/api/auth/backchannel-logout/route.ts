@@ -5,8 +5,11 @@ import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/config/env";
 import { withLimitedBody } from "@/lib/http/body-limit";
 import { limitRequest } from "@/lib/rate-limits/limit-request";
+import { apiError } from "@/lib/errors/api-errors";
+import { NO_STORE } from "@/lib/http/no-store";
 
-const noStore = { "Cache-Control": "no-store" };
+/** Back-Channel Logout §2.8: an OAuth error body, so `error_description` as well as our `message`. */
+const logoutTokenRefused = (reason: string) => apiError("invalid_request", { message: reason, fields: { error_description: reason } });
 
 /** OpenID Connect Back-Channel Logout 1.0: the IdP tells us a session of its ended. */
 export const POST = apiRoute(async (request: Request) => {
@@ -18,9 +21,9 @@ export const POST = apiRoute(async (request: Request) => {
   const form = await limited.request.formData().catch(() => null);
   const logoutToken = form?.get("logout_token");
   if (typeof logoutToken !== "string" || !logoutToken) {
-    return Response.json({ error: "invalid_request", error_description: "logout_token is missing" }, { status: 400, headers: noStore });
+    return logoutTokenRefused("logout_token is missing");
   }
   const outcome = await acceptLogoutToken(getDb(), env, logoutToken, auditRequestOf(request, env));
-  if (!outcome.ok) return Response.json({ error: "invalid_request", error_description: outcome.reason }, { status: 400, headers: noStore });
-  return new Response(null, { status: 200, headers: noStore });
+  if (!outcome.ok) return logoutTokenRefused(outcome.reason);
+  return new Response(null, { status: 200, headers: NO_STORE });
 });

@@ -6,6 +6,7 @@ import { logOut } from "@/lib/sessions/logout";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/config/env";
 import { readLimitedJson } from "@/lib/http/body-limit";
+import { NO_STORE } from "@/lib/http/no-store";
 
 /** Signs the caller out (JSON {"everywhere": true}: every sign-in of theirs) and clears the cookie. */
 export const POST = guardedRoute("/api/auth/logout", "POST", async (request, caller) => {
@@ -13,7 +14,7 @@ export const POST = guardedRoute("/api/auth/logout", "POST", async (request, cal
   const body = await readLimitedJson(request);
   if (!body.ok) return body.response;
   const everywhere = typeof body.value === "object" && body.value !== null && (body.value as { everywhere?: unknown }).everywhere === true;
-  const response = NextResponse.json(await logOut(getDb(), env, caller, everywhere, auditRequestOf(request, env)), { headers: { "Cache-Control": "no-store" } });
+  const response = NextResponse.json(await logOut(getDb(), env, caller, everywhere, auditRequestOf(request, env)), { headers: NO_STORE });
   clearSessionCookies(request, response, env.secureCookies);
   return response;
 });

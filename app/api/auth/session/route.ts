@@ -1,5 +1,7 @@
 import { apiRoute, serviceUnavailableResponse } from "@/lib/http/api-route";
 import { getCurrentSession } from "@/lib/access/current-session";
+import { apiError } from "@/lib/errors/api-errors";
+import { noStoreJson } from "@/lib/http/no-store";
 
 /**
  * Replaces Auth.js's GET /api/auth/session, which re-encrypts the cookie with a fresh expiry
@@ -9,12 +11,12 @@ import { getCurrentSession } from "@/lib/access/current-session";
 export const GET = apiRoute(async () => {
   const session = await getCurrentSession();
   if (session.status === "unavailable") return serviceUnavailableResponse();
-  if (session.status !== "signed-in") return Response.json(null, { headers: { "Cache-Control": "no-store" } });
+  if (session.status !== "signed-in") return noStoreJson(null);
   const { id, name, email, role } = session.user;
-  return Response.json({ user: { id, name, email, role }, expires: new Date(session.expiresAt * 1000).toISOString() }, { headers: { "Cache-Control": "no-store" } });
+  return noStoreJson({ user: { id, name, email, role }, expires: new Date(session.expiresAt * 1000).toISOString() });
 });
 
 /** Auth.js's session update (POST) is not offered: the session's claims come from the server. */
 export function POST() {
-  return Response.json({ error: "method_not_allowed", message: "Use GET." }, { status: 405, headers: { Allow: "GET", "Cache-Control": "no-store" } });
+  return apiError("method_not_allowed", { message: "Use GET.", headers: { Allow: "GET" } });
 }

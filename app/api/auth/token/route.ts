@@ -4,6 +4,8 @@ import { ApiTokenLimitError, createApiTokens } from "@/lib/sessions/api-tokens";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/config/env";
 import { limitRequestByUser } from "@/lib/rate-limits/limit-request";
+import { apiError } from "@/lib/errors/api-errors";
+import { noStoreJson } from "@/lib/http/no-store";
 
 /** A new API token, from a signed-in browser session on this origin (the route's policy). */
 export const POST = guardedRoute("/api/auth/token", "POST", async (request, { identity }) => {
@@ -12,9 +14,9 @@ export const POST = guardedRoute("/api/auth/token", "POST", async (request, { id
   if (refusal) return refusal;
   try {
     const tokens = await createApiTokens(getDb(), env, identity, auditRequestOf(request, env));
-    return Response.json(tokens, { headers: { "Cache-Control": "no-store", Pragma: "no-cache" } });
+    return noStoreJson(tokens, { headers: { Pragma: "no-cache" } });
   } catch (error) {
     if (!(error instanceof ApiTokenLimitError)) throw error;
-    return Response.json({ error: error.code, message: error.message }, { status: 409, headers: { "Cache-Control": "no-store" } });
+    return apiError(error.code, { message: error.message });
   }
 });

@@ -3,11 +3,12 @@ import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/config/env";
 import { checkReadiness } from "@/lib/health";
 import { isDraining } from "@/lib/http/graceful-shutdown";
+import { noStoreJson } from "@/lib/http/no-store";
 
 export const dynamic = "force-dynamic";
 
 /** Readiness: 200 when this instance can serve sign-ins, 503 JSON naming what is not ready. */
 export async function GET() {
   const readiness = await checkReadiness(getDb, () => getIdentityProvider(getEnv()), isDraining());
-  return Response.json(readiness, { status: readiness.status === "ready" ? 200 : 503, headers: { "Cache-Control": "no-store" } });
+  return noStoreJson(readiness, { status: readiness.status === "ready" ? 200 : 503 });
 }

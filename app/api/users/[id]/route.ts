@@ -4,17 +4,17 @@ import { getEnv } from "@/lib/config/env";
 import { readLimitedJson } from "@/lib/http/body-limit";
 import { changeUser } from "@/lib/admin/change-user";
 import { userAdminContextOf } from "@/lib/admin/user-admin-context";
-import { userAdminErrorResponse } from "@/lib/admin/user-admin-errors";
+import { apiError } from "@/lib/errors/api-errors";
+import { noStoreJson } from "@/lib/http/no-store";
 import { parseUserChangeRequest } from "@/lib/admin/user-change-request";
 import { findUserDetails } from "@/lib/admin/user-details";
 
-const noStore = { "Cache-Control": "no-store" };
 
 /** The user, with their active sessions and API tokens. */
 export const GET = guardedRoute<{ id: string }>("/api/users/[id]", "GET", async (_request, _caller, { params }) => {
   const details = await findUserDetails(getDb(), (await params).id);
-  if (!details) return userAdminErrorResponse("not_found");
-  return Response.json({ ...details.user, sessions: details.sessions, apiTokens: details.apiTokens }, { headers: noStore });
+  if (!details) return apiError("not_found");
+  return noStoreJson({ ...details.user, sessions: details.sessions, apiTokens: details.apiTokens });
 });
 
 /** `{ role?, disabled?, version }`: the changed user, or 400/404/409 with the rule that refused it. */
@@ -22,10 +22,10 @@ export const PATCH = guardedRoute<{ id: string }>("/api/users/[id]", "PATCH", as
   const body = await readLimitedJson(request);
   if (!body.ok) return body.response;
   const parsed = parseUserChangeRequest(body.value);
-  if (!parsed.ok) return userAdminErrorResponse("invalid_request", parsed.message);
+  if (!parsed.ok) return apiError("invalid_request", { message: parsed.message });
   const env = getEnv();
   const context = { ...userAdminContextOf(request, identity.userId, env), idpRoleMapping: env.idpRoleMapping };
   const outcome = await changeUser(getDb(), (await params).id, parsed.change, context);
-  if (!outcome.ok) return userAdminErrorResponse(outcome.code, outcome.code === "role_managed_by_idp" ? outcome.message : undefined);
-  return Response.json(outcome.user, { headers: noStore });
+  if (!outcome.ok) return apiError(outcome.code, { message: outcome.code === "role_managed_by_idp" ? outcome.message : undefined });
+  return noStoreJson(outcome.user);
 });
