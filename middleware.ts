@@ -41,7 +41,7 @@ export async function middleware(request: NextRequest) {
   if (isApi && !result.ok) return apiError(result.code);
 
   const response = isApi ? NextResponse.next() : nextWithPagePolicy(request, env);
-  const lifetimes = { maxAgeSeconds: env.jwtExpirationMinutes * 60, absoluteLifetimeSeconds: env.sessionAbsoluteLifetimeHours * 3600 };
+  const lifetimes = { maxAgeSeconds: env.sessionIdleMinutes * 60, absoluteLifetimeSeconds: env.sessionAbsoluteLifetimeHours * 3600 };
   if (result.ok && result.sessionClaims && sessionNeedsRenewal(result.sessionClaims, lifetimes)) {
     await renewSessionCookie(response, result.sessionClaims, {
       ...lifetimes,

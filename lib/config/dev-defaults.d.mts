@@ -5,7 +5,7 @@ export declare const DEV_DEFAULTS: Readonly<{
   clientId: string;
   clientSecret: string;
   scopes: string;
-  jwtExpirationMinutes: number;
+  sessionIdleMinutes: number;
   initialAdminEmails: readonly string[];
 }>;
 export declare function devIssuer(port?: number): string;

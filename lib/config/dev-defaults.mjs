@@ -8,7 +8,7 @@ export const DEV_DEFAULTS = Object.freeze({
   clientId: "voicesurveyagent-dev",
   clientSecret: "dev-client-secret-not-for-production",
   scopes: "openid email profile",
-  jwtExpirationMinutes: 60,
+  sessionIdleMinutes: 60,
   // The bundled provider's alice: INITIAL_ADMIN_EMAILS makes her admin at her first sign-in.
   initialAdminEmails: Object.freeze(["alice@example.com"]),
 });

@@ -16,7 +16,7 @@ export const OIDC_PROVIDER_ID = "oidc";
  * The Edge-safe half of the Auth.js configuration: no database, no Node-only module.
  * lib/sign-in/auth-instance.ts adds the adapter and the database callbacks on top of it.
  */
-export function buildEdgeAuthConfig(env: Env, idp: IdentityProvider = getIdentityProvider(env)): NextAuthConfig {
+export function buildAuthJsConfig(env: Env, idp: IdentityProvider = getIdentityProvider(env)): NextAuthConfig {
   return {
     basePath: AUTH_BASE_PATH,
     secret: env.authSecret,
@@ -24,7 +24,7 @@ export function buildEdgeAuthConfig(env: Env, idp: IdentityProvider = getIdentit
     trustHost: true,
     useSecureCookies: env.secureCookies,
     cookies: { ...signInCookies(env.secureCookies), sessionToken: { name: sessionCookieName(env.secureCookies) } },
-    session: { strategy: "jwt", maxAge: env.jwtExpirationMinutes * 60 },
+    session: { strategy: "jwt", maxAge: env.sessionIdleMinutes * 60 },
     providers: [
       {
         id: OIDC_PROVIDER_ID,

@@ -6,12 +6,12 @@ import { auditRequestOf } from "../audit/audit-request";
 import { getDb } from "../db";
 import { getEnv, type Env } from "../config/env";
 import { findUserByAccount, upsertUserFromOidcProfile } from "../users/upsert-user-from-oidc-profile";
-import { buildEdgeAuthConfig } from "./auth-config";
+import { buildAuthJsConfig } from "./auth-config";
 import { signInRoleRules } from "../users/sign-in-role-rules";
 import { endSignIn } from "../sessions/logout";
 import { revokeFamilies } from "../sessions/revocation";
 import { createBrowserFamily } from "../sessions/token-families";
-import type { SignInAudit } from "./sign-in-audit";
+import type { SignInState } from "./sign-in-audit";
 import { verifiedEmail } from "../oidc/verified-email";
 
 async function refuseAdapterWrite(): Promise<never> {
@@ -21,11 +21,11 @@ async function refuseAdapterWrite(): Promise<never> {
 /**
  * The full Auth.js configuration (Node.js runtime): the Edge-safe config plus the database.
  * The callback route (lib/sign-in/complete-sign-in.ts) runs Auth.js with it directly;
- * the instance below serves Auth.js's other endpoints. Built per request: `audit` carries the
+ * the instance below serves Auth.js's other endpoints. Built per request: `state` carries the
  * request (for audit events) and collects what the callbacks did (for the sign-in's event).
  */
-export function buildAuthConfig(env: Env = getEnv(), audit: SignInAudit = { request: {}, attempt: {} }): NextAuthConfig {
-  const edge = buildEdgeAuthConfig(env);
+export function buildAuthJsConfigWithDatabase(env: Env = getEnv(), state: SignInState = { request: {}, attempt: {} }): NextAuthConfig {
+  const edge = buildAuthJsConfig(env);
   const db = getDb();
   const absoluteLifetimeSeconds = env.sessionAbsoluteLifetimeHours * 3600;
   const adapter = PrismaAdapter(db);
@@ -48,7 +48,7 @@ export function buildAuthConfig(env: Env = getEnv(), audit: SignInAudit = { requ
       async signOut(message) {
         const token = "token" in message ? message.token : null;
         if (!token?.familyId) return;
-        if (token.sub) await endSignIn(db, { userId: token.sub, familyId: token.familyId, via: "cookie" }, false, audit.request);
+        if (token.sub) await endSignIn(db, { userId: token.sub, familyId: token.familyId, via: "cookie" }, false, state.request);
         else await revokeFamilies(db, { ids: [token.familyId] }, "logout");
       },
     },
@@ -59,8 +59,8 @@ export function buildAuthConfig(env: Env = getEnv(), audit: SignInAudit = { requ
       async jwt(params) {
         const token = await edge.callbacks!.jwt!(params);
         if (params.trigger === "signIn") {
-          if (!token || !audit.attempt.familyId) return null;
-          token.familyId = audit.attempt.familyId;
+          if (!token || !state.attempt.familyId) return null;
+          token.familyId = state.attempt.familyId;
           return token;
         }
         // Anything else that re-encodes the cookie (Auth.js's session endpoint, `update`) may
@@ -83,9 +83,9 @@ export function buildAuthConfig(env: Env = getEnv(), audit: SignInAudit = { requ
           name: typeof profile?.name === "string" ? profile.name : null,
           tokens: account,
         };
-        audit.attempt.claimed = { provider: oidcSignIn.provider, subject: oidcSignIn.subject, email: oidcSignIn.email };
+        state.attempt.claimed = { provider: oidcSignIn.provider, subject: oidcSignIn.subject, email: oidcSignIn.email };
         // One transaction: the user and account, and the sign-in's token family.
-        const { user, created, also: family } = await upsertUserFromOidcProfile(db, oidcSignIn, signInRoleRules(env, profile ?? {}, audit.request), (tx, user) => createBrowserFamily(tx, {
+        const { user, created, also: family } = await upsertUserFromOidcProfile(db, oidcSignIn, signInRoleRules(env, profile ?? {}, state.request), (tx, user) => createBrowserFamily(tx, {
           userId: user.id,
           idpSubject: account.providerAccountId,
           idpSessionId: typeof profile?.sid === "string" ? profile.sid : null,
@@ -93,10 +93,10 @@ export function buildAuthConfig(env: Env = getEnv(), audit: SignInAudit = { requ
           idpRefreshToken: account.refresh_token ?? null,
           idpAccessTokenExpiresAt: account.expires_at ? new Date(account.expires_at * 1000) : null,
           expiresAt: new Date(Date.now() + absoluteLifetimeSeconds * 1000),
-          ipAddress: audit.request.ipAddress ?? null,
-          userAgent: audit.request.userAgent?.slice(0, 512) ?? null,
+          ipAddress: state.request.ipAddress ?? null,
+          userAgent: state.request.userAgent?.slice(0, 512) ?? null,
         }));
-        Object.assign(audit.attempt, { userId: user.id, created, familyId: family?.id });
+        Object.assign(state.attempt, { userId: user.id, created, familyId: family?.id });
         return true;
       },
     },
@@ -105,7 +105,7 @@ export function buildAuthConfig(env: Env = getEnv(), audit: SignInAudit = { requ
 
 const nextAuth = NextAuth((request) => {
   const env = getEnv();
-  return buildAuthConfig(env, { request: request ? auditRequestOf(request, env) : {}, attempt: {} });
+  return buildAuthJsConfigWithDatabase(env, { request: request ? auditRequestOf(request, env) : {}, attempt: {} });
 });
 
 /** Auth.js's own endpoints (lib/access/current-session.ts decides the session for pages). */

@@ -12,17 +12,17 @@ import { sessionCookieName } from "../credentials/session-cookie";
 import { classifySignInError } from "./classify-sign-in-error";
 import { refuseSignIn } from "./refuse-sign-in";
 import { relayAuthRedirect, runAuthAction, type AuthActionOutcome } from "./run-auth-action";
-import { recordSignInRefused, recordSignInSucceeded, type SignInAttempt, type SignInAudit } from "./sign-in-audit";
+import { recordSignInRefused, recordSignInSucceeded, type SignInAttempt, type SignInState } from "./sign-in-audit";
 import type { SignInFailure } from "../errors/sign-in-failures";
 import { hasPendingSignIn } from "./sign-in-cookies";
 
-/** `audit` carries the same request id as the log lines, so an event and its log line match. */
+/** `auditRequest` carries the same request id as the log lines, so an event and its log line match. */
 /** `secret`: AUTH_SECRET, to tell a real pending sign-in's cookies from made-up ones. */
-export type SignInContext = { appUrl: string; secureCookies: boolean; requestId: string; audit: AuditRequest; secret: string };
+export type SignInContext = { appUrl: string; secureCookies: boolean; requestId: string; auditRequest: AuditRequest; secret: string };
 
 export function signInContextOf(request: NextRequest, env: Env): SignInContext {
   const requestId = requestIdOf(request.headers, env.trustedProxyCount > 0);
-  return { appUrl: env.authUrl, secureCookies: env.secureCookies, requestId, audit: auditRequestOf(request, env, requestId), secret: env.authSecret };
+  return { appUrl: env.authUrl, secureCookies: env.secureCookies, requestId, auditRequest: auditRequestOf(request, env, requestId), secret: env.authSecret };
 }
 
 /**
@@ -39,7 +39,7 @@ export async function refuseCallback(
 ): Promise<NextResponse> {
   const pending = await hasPendingSignIn(request.cookies, context.secret, context.secureCookies);
   const response = refuseSignIn(failure, { ...context, cookies: request.cookies, stage: "callback" });
-  await recordSignInRefused(db, failure, attempt, context.audit, pending);
+  await recordSignInRefused(db, failure, attempt, context.auditRequest, pending);
   return response;
 }
 
@@ -56,13 +56,13 @@ export async function completeSignIn(
   db: Db,
   request: NextRequest,
   body: string | undefined,
-  config: (audit: SignInAudit) => AuthConfig,
+  config: (state: SignInState) => AuthConfig,
   context: SignInContext,
 ): Promise<NextResponse> {
-  const audit: SignInAudit = { request: context.audit, attempt: {} };
+  const state: SignInState = { request: context.auditRequest, attempt: {} };
   let outcome: AuthActionOutcome;
   try {
-    outcome = await exchangeCode(request, body, config(audit), context);
+    outcome = await exchangeCode(request, body, config(state), context);
   } catch (error) {
     outcome = { ok: false, error };
   }
@@ -71,12 +71,12 @@ export async function completeSignIn(
   if (!outcome.ok || !issuesSession || !outcome.result.redirect) {
     const params = body !== undefined && request.method === "POST" ? new URLSearchParams(body) : request.nextUrl.searchParams;
     const failure = outcome.ok ? { code: "server_error" as const, reason: "no_session" } : classifySignInError(outcome.error, params);
-    return refuseCallback(db, request, failure, context, audit.attempt);
+    return refuseCallback(db, request, failure, context, state.attempt);
   }
   metrics.signIns.inc({ outcome: "succeeded", code: "", reason: "" });
   // Written once the answer is sent: the person does not wait for the audit trail, which
   // never holds a sign-in up anyway (a lost event is logged loudly: sign-in-audit.ts).
-  afterResponse(() => recordSignInSucceeded(db, audit.attempt, context.audit));
+  afterResponse(() => recordSignInSucceeded(db, state.attempt, context.auditRequest));
   return relayAuthRedirect(outcome.result, outcome.result.redirect);
 }
 

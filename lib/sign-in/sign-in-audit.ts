@@ -19,7 +19,7 @@ export type SignInAttempt = {
 };
 
 /** One request's audit context for Auth.js's callbacks: who is asking, and what happened so far. */
-export type SignInAudit = { request: AuditRequest; attempt: SignInAttempt };
+export type SignInState = { request: AuditRequest; attempt: SignInAttempt };
 
 /**
  * The sign-in hot path never fails for the audit trail: these write with

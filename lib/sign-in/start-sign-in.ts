@@ -14,7 +14,7 @@ import { relayAuthRedirect, runAuthAction } from "./run-auth-action";
  * and the cookies that carry the checks; this only relays them as a 302. A GET is safe here:
  * from another site it changes nothing but the caller's own pending-sign-in cookies.
  */
-export async function startSignIn(request: NextRequest, config: AuthConfig, context: Omit<SignInContext, "audit" | "secret">): Promise<NextResponse> {
+export async function startSignIn(request: NextRequest, config: AuthConfig, context: Omit<SignInContext, "auditRequest" | "secret">): Promise<NextResponse> {
   const callbackUrl = safeCallbackPath(request.nextUrl.searchParams.get("callbackUrl"), context.appUrl);
   const signInRequest = new Request(`${context.appUrl}${AUTH_BASE_PATH}/signin/${OIDC_PROVIDER_ID}`, {
     method: "POST",

@@ -89,14 +89,14 @@ describe("sign-in events", () => {
     const { getEnv } = await import("@/lib/config/env");
     // The Edge half of the Auth.js configuration: next-auth's own module does not load under
     // Vitest, and the IdP's discovery fails before any database callback would run.
-    const { buildEdgeAuthConfig } = await import("@/lib/sign-in/auth-config");
+    const { buildAuthJsConfig } = await import("@/lib/sign-in/auth-config");
     const { completeSignIn, signInContextOf } = await import("@/lib/sign-in/complete-sign-in");
     const logs = captureLogs();
     try {
       const env = getEnv();
       const state = await sealedCheckCookie(env.authSecret, env.secureCookies);
       const request = new NextRequest(`${env.authUrl}/api/auth/callback/oidc?code=forged&state=forged`, { headers: { "user-agent": "Callback/1.0", cookie: state } });
-      const response = await completeSignIn(db, request, undefined, () => buildEdgeAuthConfig(env), signInContextOf(request, env));
+      const response = await completeSignIn(db, request, undefined, () => buildAuthJsConfig(env), signInContextOf(request, env));
       const location = new URL(response.headers.get("location")!);
       expect(location.pathname).toBe("/signin/error");
       const ref = location.searchParams.get("ref")!;
@@ -114,7 +114,7 @@ describe("sign-in events", () => {
 describe("anonymous refusals", () => {
   it("1,000 callbacks with no sign-in cookies (or made-up ones) add nothing to the audit trail; each is still logged and counted", async () => {
     const { getEnv } = await import("@/lib/config/env");
-    const { buildEdgeAuthConfig } = await import("@/lib/sign-in/auth-config");
+    const { buildAuthJsConfig } = await import("@/lib/sign-in/auth-config");
     const { completeSignIn, signInContextOf } = await import("@/lib/sign-in/complete-sign-in");
     const { metrics } = await import("@/lib/observability/metrics");
     const refusals = async () => (await metrics.signIns.get()).values.filter((value) => value.labels.outcome === "refused").reduce((sum, value) => sum + value.value, 0);
@@ -126,7 +126,7 @@ describe("anonymous refusals", () => {
       for (let i = 0; i < 1000; i++) {
         const cookie = i % 2 ? "authjs.state=made-up; authjs.pkce.code_verifier=also-made-up" : "";
         const request = new NextRequest(`${env.authUrl}/api/auth/callback/oidc?code=c${i}&state=s${i}`, { headers: { "user-agent": "x".repeat(512), cookie } });
-        const response = await completeSignIn(db, request, undefined, () => buildEdgeAuthConfig(env), signInContextOf(request, env));
+        const response = await completeSignIn(db, request, undefined, () => buildAuthJsConfig(env), signInContextOf(request, env));
         expect(new URL(response.headers.get("location")!).pathname).toBe("/signin/error");
       }
       expect(await db.auditEvent.count()).toBe(before);

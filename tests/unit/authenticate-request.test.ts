@@ -64,15 +64,15 @@ describe("authenticateRequest", () => {
   });
 
   it("on https, the session cookie is __Host- (Secure, Path=/, no Domain), for Auth.js and for the gate alike", async () => {
-    const { buildEdgeAuthConfig } = await import("@/lib/sign-in/auth-config");
+    const { buildAuthJsConfig } = await import("@/lib/sign-in/auth-config");
     const { loadEnv } = await import("@/lib/config/env");
     const { sessionCookieName } = await import("@/lib/credentials/session-cookie");
     const https = loadEnv({ AUTH_SECRET: SECRET, API_TOKEN_SIGNING_KEY: "{}", AUTH_URL: "https://console.example" });
     expect(sessionCookieName(https.secureCookies)).toBe("__Host-authjs.session-token");
-    expect(buildEdgeAuthConfig(https).cookies?.sessionToken?.name).toBe("__Host-authjs.session-token");
-    expect(buildEdgeAuthConfig(https).useSecureCookies).toBe(true);
+    expect(buildAuthJsConfig(https).cookies?.sessionToken?.name).toBe("__Host-authjs.session-token");
+    expect(buildAuthJsConfig(https).useSecureCookies).toBe(true);
     const http = loadEnv({ AUTH_SECRET: SECRET, API_TOKEN_SIGNING_KEY: "{}" });
-    expect(buildEdgeAuthConfig(http).cookies?.sessionToken?.name).toBe(COOKIE);
+    expect(buildAuthJsConfig(http).cookies?.sessionToken?.name).toBe(COOKIE);
     // The gate reads the __Host- name on https and nothing else.
     const options = { ...(await authenticationOptions()), secureCookies: true };
     const cookie = await sessionCookie({}, { salt: "__Host-authjs.session-token" });

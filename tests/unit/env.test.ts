@@ -16,7 +16,7 @@ describe("loadEnv", () => {
       oidcClientId: "voicesurveyagent-dev",
       oidcScopes: "openid email profile",
       databaseUrl: undefined,
-      jwtExpirationMinutes: 60,
+      sessionIdleMinutes: 60,
       sessionAbsoluteLifetimeHours: 12,
       accessTokenTtlMinutes: 15,
       refreshTokenTtlDays: 30,

@@ -2,7 +2,7 @@ import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { NextRequest } from "next/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildEdgeAuthConfig } from "@/lib/sign-in/auth-config";
+import { buildAuthJsConfig } from "@/lib/sign-in/auth-config";
 import { IdentityProvider } from "@/lib/oidc/identity-provider";
 import { startSignIn } from "@/lib/sign-in/start-sign-in";
 import { loadEnv } from "@/lib/config/env";
@@ -25,7 +25,7 @@ afterAll(() => server.close());
 
 // A fresh IdP view per call: its discovery cache would otherwise carry one test's answer into the next.
 const login = (query = "callbackUrl=/profile") =>
-  startSignIn(new NextRequest(`${APP}/api/auth/login?${query}`), buildEdgeAuthConfig(env, new IdentityProvider(ISSUER, { timeoutMs: 1000 })), {
+  startSignIn(new NextRequest(`${APP}/api/auth/login?${query}`), buildAuthJsConfig(env, new IdentityProvider(ISSUER, { timeoutMs: 1000 })), {
     appUrl: APP,
     secureCookies: false,
     requestId: "req-unit-1",
@@ -60,7 +60,7 @@ describe("startSignIn", () => {
     expect(secureEnv.secureCookies).toBe(true);
     const response = await startSignIn(
       new NextRequest("https://console.test/api/auth/login?callbackUrl=/profile"),
-      buildEdgeAuthConfig(secureEnv, new IdentityProvider(ISSUER, { timeoutMs: 1000 })),
+      buildAuthJsConfig(secureEnv, new IdentityProvider(ISSUER, { timeoutMs: 1000 })),
       { appUrl: "https://console.test", secureCookies: true, requestId: "req-unit-2" },
     );
     expect(response.status).toBe(302);

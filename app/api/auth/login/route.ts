@@ -1,5 +1,5 @@
 import type { NextRequest } from "next/server";
-import { buildEdgeAuthConfig } from "@/lib/sign-in/auth-config";
+import { buildAuthJsConfig } from "@/lib/sign-in/auth-config";
 import { signInContextOf } from "@/lib/sign-in/complete-sign-in";
 import { startSignIn } from "@/lib/sign-in/start-sign-in";
 import { getEnv } from "@/lib/config/env";
@@ -10,5 +10,5 @@ export async function GET(request: NextRequest) {
   // Each sign-in start costs a round of work at the IdP: count them per client address.
   const refusal = await limitRequest(request, "login", env);
   if (refusal) return refusal;
-  return startSignIn(request, buildEdgeAuthConfig(env), signInContextOf(request, env));
+  return startSignIn(request, buildAuthJsConfig(env), signInContextOf(request, env));
 }

@@ -1,5 +1,5 @@
 import type { NextRequest } from "next/server";
-import { buildAuthConfig } from "@/lib/sign-in/auth-instance";
+import { buildAuthJsConfigWithDatabase } from "@/lib/sign-in/auth-instance";
 import { completeSignIn, refuseCallback, signInContextOf } from "@/lib/sign-in/complete-sign-in";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/config/env";
@@ -19,7 +19,7 @@ async function callback(request: NextRequest) {
     if (!read.ok) return refuseCallback(getDb(), request, { code: "invalid_callback", reason: "too_large" }, context);
     body = new TextDecoder().decode(read.bytes);
   }
-  return completeSignIn(getDb(), request, body, (audit) => buildAuthConfig(env, audit), context);
+  return completeSignIn(getDb(), request, body, (state) => buildAuthJsConfigWithDatabase(env, state), context);
 }
 
 export const GET = callback;
