@@ -1,7 +1,7 @@
 import { defineConfig } from "@playwright/test";
-import { bundledProviderServer } from "./tests/bundled-provider-server";
-import { E2E, HOSTILE_APP_ENV } from "./tests/e2e/e2e-settings";
-import { BROWSER, requireDatabaseUrl } from "./tests/playwright-browser";
+import { bundledProviderServer } from "./tests/support/bundled-provider-server";
+import { E2E, HOSTILE_APP_ENV } from "./tests/support/e2e-settings";
+import { BROWSER, requireDatabaseUrl } from "./tests/support/playwright-browser";
 
 const databaseUrl = requireDatabaseUrl();
 
@@ -35,7 +35,7 @@ export default defineConfig({
     },
     // Started after the build above (Playwright starts web servers one after another).
     {
-      command: "node tests/e2e/support/hostile-oidc-provider.mjs",
+      command: "node tests/support/hostile-oidc-provider.mjs",
       url: `${E2E.hostile.issuer}/.well-known/openid-configuration`,
       env: {
         HOSTILE_OIDC_PORT: String(E2E.hostile.oidcPort),

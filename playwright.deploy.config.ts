@@ -1,7 +1,7 @@
 import { defineConfig } from "@playwright/test";
-import { bundledProviderServer } from "./tests/bundled-provider-server";
-import { DEPLOY } from "./tests/deploy/deploy-settings";
-import { BROWSER, requireDatabaseUrl } from "./tests/playwright-browser";
+import { bundledProviderServer } from "./tests/support/bundled-provider-server";
+import { DEPLOY } from "./tests/support/deploy-settings";
+import { BROWSER, requireDatabaseUrl } from "./tests/support/playwright-browser";
 
 const databaseUrl = requireDatabaseUrl();
 
@@ -32,7 +32,7 @@ export default defineConfig({
   webServer: [
     ...(DEPLOY.bundledProvider ? [bundledProvider] : []),
     {
-      command: `node tests/deploy/start-nginx.mjs ${DEPLOY.nginxPort} ${DEPLOY.instancePorts.a} ${DEPLOY.instancePorts.b} ${DEPLOY.reportsPort} ${DEPLOY.nginxPrefix}`,
+      command: `node tests/support/start-nginx.mjs ${DEPLOY.nginxPort} ${DEPLOY.instancePorts.a} ${DEPLOY.instancePorts.b} ${DEPLOY.reportsPort} ${DEPLOY.nginxPrefix}`,
       port: DEPLOY.nginxPort,
       env: { DATABASE_URL: databaseUrl },
       reuseExistingServer: false,

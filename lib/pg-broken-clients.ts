@@ -6,7 +6,7 @@ import type pg from "pg";
  * such a connection checked out for ever when it dies between two statements: the ROLLBACK
  * that would release it fails first. Measured here: with the database restarted 20 times under
  * refreshes, every connection of the pool was held by dead transactions within a minute and
- * the instance answered nothing more (scripts/fault-refresh-restarts.ts). `onBroken` is told
+ * the instance answered nothing more (scripts/bench/fault-refresh-restarts.ts). `onBroken` is told
  * (logged and counted by the caller).
  */
 export function releaseBrokenClients(pool: pg.Pool, onBroken: (error: Error) => void): void {

@@ -1,5 +1,5 @@
 // Development defaults shared by the app (lib/config/env.ts) and the development launcher
-// (scripts/dev.mjs), which is plain Node and cannot import TypeScript.
+// (scripts/dev/run-dev.mjs), which is plain Node and cannot import TypeScript.
 // None of these values is accepted in production: lib/config/env.ts requires real ones there.
 export const DEV_DEFAULTS = Object.freeze({
   appPort: 3000,

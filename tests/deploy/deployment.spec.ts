@@ -1,9 +1,9 @@
 import { expect, test, type Page } from "@playwright/test";
 import { startAppInstance, type AppInstance } from "../support/app-instance";
-import { E2E } from "../e2e/e2e-settings";
-import { DEPLOY, instanceEnv } from "./deploy-settings";
-import { signInAtProvider, signInFromHome } from "./sign-in-at-provider";
-import { countStatuses, directUrl, getOnFreshConnection, instanceOf, requestsUntil, sendConcurrently } from "./http-load";
+import { E2E } from "../support/e2e-settings";
+import { DEPLOY, instanceEnv } from "../support/deploy-settings";
+import { signInAtProvider, signInFromHome } from "../support/sign-in-at-provider";
+import { countStatuses, directUrl, getOnFreshConnection, instanceOf, requestsUntil, sendConcurrently } from "../support/http-load";
 
 // Two instances of the production build behind nginx (deploy/nginx-console.conf), one
 // PostgreSQL, the bundled IdP (or DEPLOY_OIDC_ISSUER's), and a reports app guarded by forward auth. The tests run in

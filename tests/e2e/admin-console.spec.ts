@@ -2,9 +2,9 @@ import { spawnSync } from "node:child_process";
 import { expect, test, type Browser, type BrowserContext, type Locator, type Page, type TestInfo } from "@playwright/test";
 import pg from "pg";
 import { startAppInstance, type AppInstance } from "../support/app-instance";
-import { E2E } from "./e2e-settings";
-import { watchPolicyViolations, type PolicyViolation } from "./policy-violations";
-import { consent, signInThroughProvider } from "./sign-in-flow";
+import { E2E } from "../support/e2e-settings";
+import { watchPolicyViolations, type PolicyViolation } from "../support/policy-violations";
+import { consent, signInThroughProvider } from "../support/sign-in-flow";
 
 // One story, in order: alice is made admin with the CLI, then administers bob. The other suites
 // expect alice and bob to be active viewers, so both are put back at the end, whatever happened.

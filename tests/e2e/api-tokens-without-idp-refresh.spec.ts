@@ -1,8 +1,8 @@
 import { expect, request, test } from "@playwright/test";
 import pg from "pg";
 import { startAppInstance, type AppInstance } from "../support/app-instance";
-import { E2E } from "./e2e-settings";
-import { consent, signInThroughProvider } from "./sign-in-flow";
+import { E2E } from "../support/e2e-settings";
+import { consent, signInThroughProvider } from "../support/sign-in-flow";
 
 // The same build, registered at the bundled provider as a client it never gives a refresh
 // token (as Entra ID and Okta without offline_access): the IdP can never be asked about the

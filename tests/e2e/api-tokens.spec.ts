@@ -1,6 +1,6 @@
 import { expect, request as playwrightRequest, test, type Page } from "@playwright/test";
-import { E2E } from "./e2e-settings";
-import { consent, signInThroughProvider } from "./sign-in-flow";
+import { E2E } from "../support/e2e-settings";
+import { consent, signInThroughProvider } from "../support/sign-in-flow";
 
 async function signIn(page: Page, login = "alice@example.com", password = "alice") {
   await signInThroughProvider(page, login, password);

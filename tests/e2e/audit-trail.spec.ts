@@ -1,8 +1,8 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import pg from "pg";
-import { E2E } from "./e2e-settings";
-import { watchPolicyViolations } from "./policy-violations";
-import { consent, signInThroughProvider } from "./sign-in-flow";
+import { E2E } from "../support/e2e-settings";
+import { watchPolicyViolations } from "../support/policy-violations";
+import { consent, signInThroughProvider } from "../support/sign-in-flow";
 
 // Carol is the suite's spare account: made admin for a test here (the console's own way to
 // make admins is not on this branch), then put back. Alice and Bob stay viewers.

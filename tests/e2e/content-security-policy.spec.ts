@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { E2E } from "./e2e-settings";
-import { watchPolicyViolations } from "./policy-violations";
-import { consent, signInThroughProvider } from "./sign-in-flow";
+import { E2E } from "../support/e2e-settings";
+import { watchPolicyViolations } from "../support/policy-violations";
+import { consent, signInThroughProvider } from "../support/sign-in-flow";
 
 test("every page and step of the console runs in Chromium without breaking its policies", async ({ page }) => {
   const violations = await watchPolicyViolations(page);

@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import net from "node:net";
 import { expect, test, type Page } from "@playwright/test";
 import { startAppInstance, type AppInstance } from "../support/app-instance";
-import { E2E } from "./e2e-settings";
-import { forgeSessionCookie } from "./forged-session-cookie";
-import { watchPolicyViolations } from "./policy-violations";
+import { E2E } from "../support/e2e-settings";
+import { forgeSessionCookie } from "../support/forged-session-cookie";
+import { watchPolicyViolations } from "../support/policy-violations";
 
 /** A port nothing listens on: taken from the system, then let go. */
 async function closedPort(): Promise<number> {

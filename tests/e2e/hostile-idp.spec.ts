@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { createDb } from "../../lib/db";
 import { SIGN_IN_FAILURES } from "../../lib/errors/sign-in-failures";
-import { E2E } from "./e2e-settings";
-import { fuzzCallbackRequests } from "./support/callback-fuzz";
+import { E2E } from "../support/e2e-settings";
+import { fuzzCallbackRequests } from "../support/callback-fuzz";
 import {
   finishAtApp,
   idpLog,
@@ -15,7 +15,7 @@ import {
   verdict,
   type CallbackOutcome,
   type Scenario,
-} from "./support/hostile-idp-client";
+} from "../support/hostile-idp-client";
 
 // The production build, signing in against a provider that misbehaves on demand: each case
 // must end with no session, no user row, a specific reason, and nothing 5xx. Case names

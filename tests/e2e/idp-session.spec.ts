@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { createDb } from "../../lib/db";
-import { E2E } from "./e2e-settings";
-import { consent, signInThroughProvider } from "./sign-in-flow";
+import { E2E } from "../support/e2e-settings";
+import { consent, signInThroughProvider } from "../support/sign-in-flow";
 
 const db = createDb(process.env.DATABASE_URL!, 2);
 test.afterAll(() => db.$disconnect());

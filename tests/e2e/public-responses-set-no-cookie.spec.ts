@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { E2E } from "./e2e-settings";
-import { forgeSessionCookie, sessionClaims } from "./forged-session-cookie";
-import { consent, signInThroughProvider } from "./sign-in-flow";
+import { E2E } from "../support/e2e-settings";
+import { forgeSessionCookie, sessionClaims } from "../support/forged-session-cookie";
+import { consent, signInThroughProvider } from "../support/sign-in-flow";
 
 // fetch rather than a Playwright request context: no cookie jar, so every request carries
 // exactly the old cookie, never a renewed one picked up on the way.

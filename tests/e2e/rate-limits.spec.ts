@@ -1,7 +1,7 @@
 import http from "node:http";
 import { expect, test } from "@playwright/test";
-import { E2E } from "./e2e-settings";
-import { consent, signInThroughProvider } from "./sign-in-flow";
+import { E2E } from "../support/e2e-settings";
+import { consent, signInThroughProvider } from "../support/sign-in-flow";
 
 type Reply = { status: number; headers: http.IncomingHttpHeaders; json: () => unknown };
 

@@ -1,8 +1,8 @@
 import { expect, test, type Page } from "@playwright/test";
 import pg from "pg";
 import { startAppInstance, type AppInstance } from "../support/app-instance";
-import { E2E } from "./e2e-settings";
-import { consent, signInThroughProvider } from "./sign-in-flow";
+import { E2E } from "../support/e2e-settings";
+import { consent, signInThroughProvider } from "../support/sign-in-flow";
 
 // The same build, configured as an operator would to take roles from the IdP's groups; the
 // bundled provider puts alice in vsa-admins and bob in vsa-viewers (mapped to nothing).

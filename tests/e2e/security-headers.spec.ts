@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { startAppInstance } from "../support/app-instance";
-import { E2E } from "./e2e-settings";
+import { E2E } from "../support/e2e-settings";
 
 const API_POLICY = "default-src 'none'; frame-ancestors 'none'";
 

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { E2E } from "./e2e-settings";
-import { consent, logInAtDevelopmentProvider, signInThroughProvider } from "./sign-in-flow";
+import { E2E } from "../support/e2e-settings";
+import { consent, logInAtDevelopmentProvider, signInThroughProvider } from "../support/sign-in-flow";
 
 test("a user signs in at the provider and sees their profile and role", async ({ page }) => {
   await signInThroughProvider(page, "bob@example.com", "bob");

@@ -5,8 +5,8 @@ import type { SessionIdentity } from "@/lib/credentials/session-cookie";
 import { clearFamilyStateCache, createBrowserFamily, isFamilyActive } from "@/lib/sessions/token-families";
 import { createDb } from "@/lib/db";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
-import { envWithApiTokenKey } from "./api-token-env";
-import { inHours } from "./user-fixtures";
+import { envWithApiTokenKey } from "../support/api-token-env";
+import { inHours } from "../support/user-fixtures";
 
 // What a database failure in the middle of minting or refreshing leaves behind: nothing half done.
 const databaseUrl = inject("databaseUrl");

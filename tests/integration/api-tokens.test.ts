@@ -10,8 +10,8 @@ import { FAMILY_STATE_CACHE_MS, clearFamilyStateCache, createBrowserFamily, getF
 import { createDb } from "@/lib/db";
 import { loadEnv } from "@/lib/config/env";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
-import { envWithApiTokenKey } from "./api-token-env";
-import { inHours } from "./user-fixtures";
+import { envWithApiTokenKey } from "../support/api-token-env";
+import { inHours } from "../support/user-fixtures";
 
 const databaseUrl = inject("databaseUrl");
 const db = createDb(databaseUrl, inject("poolMax"));

@@ -11,9 +11,9 @@ import { revokeAndListFamilies } from "@/lib/sessions/revocation";
 import { createBrowserFamily, isFamilyActive } from "@/lib/sessions/token-families";
 import { createDb } from "@/lib/db";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
-import { AUDIT_TRAIL_DOWN_USER_AGENT, auditRequest, auditTrailDownRequest, eventsOf, whileTheAuditTrailIsDown } from "./audit-support";
-import { envWithApiTokenKey } from "./api-token-env";
-import { inHours } from "./user-fixtures";
+import { AUDIT_TRAIL_DOWN_USER_AGENT, auditRequest, auditTrailDownRequest, eventsOf, whileTheAuditTrailIsDown } from "../support/audit-support";
+import { envWithApiTokenKey } from "../support/api-token-env";
+import { inHours } from "../support/user-fixtures";
 
 const databaseUrl = inject("databaseUrl");
 const db = createDb(databaseUrl, inject("poolMax"));

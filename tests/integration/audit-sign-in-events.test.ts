@@ -5,7 +5,7 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { recordSignInRefused, recordSignInSucceeded } from "@/lib/sign-in/sign-in-audit";
 import { createDb } from "@/lib/db";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
-import { auditRequest, auditTrailDownRequest, eventsOf, whileTheAuditTrailIsDown } from "./audit-support";
+import { auditRequest, auditTrailDownRequest, eventsOf, whileTheAuditTrailIsDown } from "../support/audit-support";
 import { captureLogs } from "../support/captured-logs";
 
 // The callback reads the process configuration, as the route does; nothing listens at the issuer.

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb, type Db } from "@/lib/db";
 import { changeUser } from "@/lib/admin/change-user";
-import { AUDIT_TRAIL_DOWN_USER_AGENT, breakAuditTrailFor } from "./audit-support";
-import { adminContext, sidelineActiveAdmins, signedUpUser } from "./user-fixtures";
+import { AUDIT_TRAIL_DOWN_USER_AGENT, breakAuditTrailFor } from "../support/audit-support";
+import { adminContext, sidelineActiveAdmins, signedUpUser } from "../support/user-fixtures";
 
 const databaseUrl = inject("databaseUrl");
 const db = createDb(databaseUrl, inject("poolMax"));

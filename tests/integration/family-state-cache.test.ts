@@ -6,7 +6,7 @@ import {
   getFamilyState,
 } from "@/lib/sessions/token-families";
 import { countingDatabase } from "../support/counting-database";
-import { browserSignIn, signedUpUser } from "./user-fixtures";
+import { browserSignIn, signedUpUser } from "../support/user-fixtures";
 
 const database = countingDatabase(inject("databaseUrl"), inject("poolMax"));
 const db = database.db;

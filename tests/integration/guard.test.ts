@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { requireUser as RequireUser } from "@/lib/access/guard";
 import { createDb } from "@/lib/db";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
-import { configureProcess } from "./process-configuration";
+import { configureProcess } from "../support/process-configuration";
 
 await configureProcess("guard");
 

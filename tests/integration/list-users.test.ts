@@ -4,8 +4,8 @@ import { createDb } from "@/lib/db";
 import { listUsers } from "@/lib/admin/list-users";
 import { decodeUserListCursor } from "@/lib/admin/user-list-cursor";
 import type { UserListQuery } from "@/lib/admin/user-list-query";
-import { RUN, browserSignIn, signedUpUser } from "./user-fixtures";
-import { envWithApiTokenKey } from "./api-token-env";
+import { RUN, browserSignIn, signedUpUser } from "../support/user-fixtures";
+import { envWithApiTokenKey } from "../support/api-token-env";
 
 const databaseUrl = inject("databaseUrl");
 const db = createDb(databaseUrl, inject("poolMax"));

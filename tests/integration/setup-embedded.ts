@@ -5,7 +5,7 @@ import { portOpen, waitFor } from "../../scripts/wait-for.mjs";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { migrate } from "./migrate";
+import { migrate } from "../support/migrate";
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

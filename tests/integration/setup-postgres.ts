@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { migrate } from "./migrate";
+import { migrate } from "../support/migrate";
 
 export default function setup(project: TestProject) {
   const databaseUrl = process.env.DATABASE_URL;

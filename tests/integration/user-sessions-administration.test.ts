@@ -5,8 +5,8 @@ import { countActiveFamilies, listActiveFamilies } from "@/lib/sessions/user-fam
 import { createDb } from "@/lib/db";
 import { changeUser } from "@/lib/admin/change-user";
 import { revokeUserSessions } from "@/lib/admin/revoke-user-sessions";
-import { adminContext, browserSignIn, inHours, sidelineActiveAdmins, signedUpUser } from "./user-fixtures";
-import { envWithApiTokenKey } from "./api-token-env";
+import { adminContext, browserSignIn, inHours, sidelineActiveAdmins, signedUpUser } from "../support/user-fixtures";
+import { envWithApiTokenKey } from "../support/api-token-env";
 
 const databaseUrl = inject("databaseUrl");
 const db = createDb(databaseUrl, inject("poolMax"));

@@ -1,8 +1,8 @@
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb } from "@/lib/db";
-import { configureProcess } from "./process-configuration";
-import { RUN, browserSignIn, signedUpUser } from "./user-fixtures";
+import { configureProcess } from "../support/process-configuration";
+import { RUN, browserSignIn, signedUpUser } from "../support/user-fixtures";
 
 await configureProcess("users-api");
 

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb } from "@/lib/db";
-import { RUN, browserSignIn, sidelineActiveAdmins, signedUpUser } from "./user-fixtures";
+import { RUN, browserSignIn, sidelineActiveAdmins, signedUpUser } from "../support/user-fixtures";
 
 const db = createDb(inject("databaseUrl"), inject("poolMax"));
 let restoreAdmins: () => Promise<void>;

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
 import { waitFor } from "../../scripts/wait-for.mjs";
-import { E2E } from "../e2e/e2e-settings";
+import { E2E } from "./e2e-settings";
 
 export type AppInstance = {
   url: string;

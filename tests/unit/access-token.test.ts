@@ -3,7 +3,7 @@ import { SignJWT, base64url, importJWK, type CryptoKey, type JWK } from "jose";
 import { describe, expect, it } from "vitest";
 import { MAX_ACCESS_TOKEN_LENGTH, mintAccessToken, verifyAccessToken } from "@/lib/credentials/access-token";
 import { ConfigurationError } from "@/lib/config/env";
-import { API_SETTINGS, SIGNING_JWK, apiTokenKeys, privateJwk } from "./session-tokens";
+import { API_SETTINGS, SIGNING_JWK, apiTokenKeys, privateJwk } from "../support/session-tokens";
 
 const keys = await apiTokenKeys();
 const signingKey = (await importJWK(SIGNING_JWK, "ES256")) as CryptoKey;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { authenticateRequest } from "@/lib/credentials/authenticate-request";
-import { COOKIE, SECRET, apiRequest, authenticationOptions, sessionCookie } from "./session-tokens";
+import { COOKIE, SECRET, apiRequest, authenticationOptions, sessionCookie } from "../support/session-tokens";
 
 const options = await authenticationOptions();
 const codeOf = async (headers: Record<string, string>) => {

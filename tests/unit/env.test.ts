@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadEnv } from "@/lib/config/env";
-import { PRODUCTION_SOURCE, REQUIRED_SOURCE, configurationProblemsOf as problemsOf } from "./configuration-problems";
+import { PRODUCTION_SOURCE, REQUIRED_SOURCE, configurationProblemsOf as problemsOf } from "../support/configuration-problems";
 
 const SECRET = REQUIRED_SOURCE.AUTH_SECRET;
 const KEY = REQUIRED_SOURCE.API_TOKEN_SIGNING_KEY;

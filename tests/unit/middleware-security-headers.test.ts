@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { SECRET, SIGNING_KEY, apiRequest, sessionCookie } from "./session-tokens";
+import { SECRET, SIGNING_KEY, apiRequest, sessionCookie } from "../support/session-tokens";
 
 /** The middleware as a process configured with `authUrl` runs it (the configuration is read once per process). */
 async function middlewareServing(authUrl: string) {

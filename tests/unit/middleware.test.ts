@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { API_ERRORS } from "@/lib/errors/api-errors";
-import { COOKIE, SECRET, SIGNING_KEY, apiRequest, apiTokenKeys, sessionCookie } from "./session-tokens";
+import { COOKIE, SECRET, SIGNING_KEY, apiRequest, apiTokenKeys, sessionCookie } from "../support/session-tokens";
 
 let middleware: typeof import("@/middleware").middleware;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadEnv, loadRoleEnv } from "@/lib/config/env";
-import { PRODUCTION_SOURCE as PRODUCTION, REQUIRED_SOURCE as REQUIRED, configurationProblemsOf as problemsOf } from "./configuration-problems";
+import { PRODUCTION_SOURCE as PRODUCTION, REQUIRED_SOURCE as REQUIRED, configurationProblemsOf as problemsOf } from "../support/configuration-problems";
 
 const MAP = '{"vsa-admins":"admin","vsa-managers":"campaign_manager"}';
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { mintAccessToken } from "@/lib/credentials/access-token";
 import { authenticateRequest, type AuthenticationOptions } from "@/lib/credentials/authenticate-request";
 import { ExpiringCache } from "@/lib/expiring-cache";
-import { API_SETTINGS, COOKIE, apiRequest, authenticationOptions, sessionCookie } from "./session-tokens";
+import { API_SETTINGS, COOKIE, apiRequest, authenticationOptions, sessionCookie } from "../support/session-tokens";
 
 async function cachedOptions(): Promise<AuthenticationOptions & { cache: ExpiringCache<never> }> {
   return { ...(await authenticationOptions()), cache: new ExpiringCache(100) } as AuthenticationOptions & { cache: ExpiringCache<never> };

@@ -1,6 +1,6 @@
 // The benchmark's anchor: Auth.js wired by hand, the way its own docs show it, with the same
 // generic OIDC provider and JWT sessions as the console but no database and no checks of ours.
-// `npm run bench` times its callback beside the console's (scripts/bench-sign-in.mjs).
+// `npm run bench` times its callback beside the console's (scripts/bench/sign-in.mjs).
 import NextAuth from "next-auth";
 
 const { handlers } = NextAuth({

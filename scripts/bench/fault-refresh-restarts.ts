@@ -15,16 +15,16 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } fr
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { createApiTokens } from "../lib/sessions/api-tokens";
-import { createBrowserFamily } from "../lib/sessions/token-families";
-import { createDatabase } from "../lib/db";
-import { devIssuer } from "../lib/config/dev-defaults.mjs";
-import { loadEnv } from "../lib/config/env";
-import { upsertUserFromOidcProfile } from "../lib/users/upsert-user-from-oidc-profile";
-import { migrateAndBuild } from "./production-build.mjs";
-import { portOpen, waitFor } from "./wait-for.mjs";
+import { createApiTokens } from "../../lib/sessions/api-tokens";
+import { createBrowserFamily } from "../../lib/sessions/token-families";
+import { createDatabase } from "../../lib/db";
+import { devIssuer } from "../../lib/config/dev-defaults.mjs";
+import { loadEnv } from "../../lib/config/env";
+import { upsertUserFromOidcProfile } from "../../lib/users/upsert-user-from-oidc-profile";
+import { migrateAndBuild } from "../production-build.mjs";
+import { portOpen, waitFor } from "../wait-for.mjs";
 
-const root = path.resolve(import.meta.dirname, "..");
+const root = path.resolve(import.meta.dirname, "../..");
 const { values: flags } = parseArgs({
   options: {
     families: { type: "string", default: "40" },

@@ -1,5 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import { consent, logInAtDevelopmentProvider } from "../e2e/sign-in-flow";
+import { consent, logInAtDevelopmentProvider } from "./sign-in-flow";
 import { DEPLOY } from "./deploy-settings";
 
 const LOGIN_FIELD = "input[name=login], input[name=username], input[name=loginfmt], input[name=identifier], input[type=email], input[type=text]";

@@ -1,4 +1,4 @@
-import { E2E } from "../e2e/e2e-settings";
+import { E2E } from "./e2e-settings";
 
 // Ports apart from the other suites'; DEPLOY_BASE_PORT moves them all (base … base+3, and the IdP's).
 const base = Number(process.env.DEPLOY_BASE_PORT ?? 3190);

@@ -1,5 +1,5 @@
 // Part of `npm run bench`: the tables it prints, from the report it also writes as JSON.
-import { median } from "./bench-load.mjs";
+import { median } from "./load.mjs";
 
 function table(header, rows) {
   console.log(`| ${header.join(" | ")} |`);

@@ -5,7 +5,7 @@
  */
 export function bundledProviderServer(provider: { issuer: string; port: number; appUrls: string[]; clientId: string; clientSecret: string; noRefreshClientId?: string }) {
   return {
-    command: "node scripts/dev-oidc-provider.mjs",
+    command: "node scripts/dev/oidc-provider.mjs",
     url: `${provider.issuer}/.well-known/openid-configuration`,
     env: {
       DEV_OIDC_PORT: String(provider.port),

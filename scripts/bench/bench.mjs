@@ -9,7 +9,7 @@
 // /api/auth/verify and /api/auth/me with the cookie and with the token, and a 401 path.
 // Then RSS before and after 100,000 gated requests with distinct valid tokens and with
 // garbage tokens; the administrators' console with 100,000 users seeded
-// (scripts/bench-admin-console.mjs); and how long a sign-in takes to fail against an IdP that
+// (scripts/bench/admin-console.mjs); and how long a sign-in takes to fail against an IdP that
 // hangs (a second instance against the hostile test provider). Prints tables; writes JSON under
 // bench-results/.
 //
@@ -23,17 +23,17 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
-import { devIssuer } from "../lib/config/dev-defaults.mjs";
-import { measureAdminConsole } from "./bench-admin-console.mjs";
-import { measureFixedRateLatency, measureMemory, measureThroughput } from "./bench-gate.mjs";
-import { measureHangingIdp } from "./bench-hanging-idp.mjs";
-import { runLoad } from "./bench-load.mjs";
-import { printReport } from "./bench-report.mjs";
-import { migrateAndBuild } from "./production-build.mjs";
-import { measureSignIns } from "./bench-sign-in.mjs";
-import { portOpen, waitFor } from "./wait-for.mjs";
+import { devIssuer } from "../../lib/config/dev-defaults.mjs";
+import { measureAdminConsole } from "./admin-console.mjs";
+import { measureFixedRateLatency, measureMemory, measureThroughput } from "./gate.mjs";
+import { measureHangingIdp } from "./hanging-idp.mjs";
+import { runLoad } from "./load.mjs";
+import { printReport } from "./report.mjs";
+import { migrateAndBuild } from "../production-build.mjs";
+import { measureSignIns } from "./sign-in.mjs";
+import { portOpen, waitFor } from "../wait-for.mjs";
 
-const root = path.resolve(import.meta.dirname, "..");
+const root = path.resolve(import.meta.dirname, "../..");
 const { values: flags } = parseArgs({
   options: {
     smoke: { type: "boolean", default: false },
@@ -163,7 +163,7 @@ async function main() {
 
   log(`database: ${process.env.DATABASE_URL ? "PostgreSQL from DATABASE_URL" : "embedded (PGlite)"}; migrating`);
   migrateAndBuild({ root, env, build: !flags["no-build"], log });
-  start("development OpenID provider", ["scripts/dev-oidc-provider.mjs"], { ...env, DEV_OIDC_PORT: String(OIDC_PORT), DEV_OIDC_APP_URLS: appUrl });
+  start("development OpenID provider", ["scripts/dev/oidc-provider.mjs"], { ...env, DEV_OIDC_PORT: String(OIDC_PORT), DEV_OIDC_APP_URLS: appUrl });
   const server = start("next start", ["node_modules/next/dist/bin/next", "start", "--port", String(APP_PORT)], env, { cpu: 1 });
   log(PINNING ? "the server runs on CPU 1, the load generator on CPU 0 (taskset)" : "not pinned to CPUs (taskset or a second core is missing)");
   await waitFor("the app", async () => (await fetch(`${appUrl}/api/health`)).ok, 60_000);

@@ -8,10 +8,10 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { DEV_DEFAULTS, devIssuer, embeddedDatabaseUrl } from "../lib/config/dev-defaults.mjs";
-import { portOpen, waitFor } from "./wait-for.mjs";
+import { DEV_DEFAULTS, devIssuer, embeddedDatabaseUrl } from "../../lib/config/dev-defaults.mjs";
+import { portOpen, waitFor } from "../wait-for.mjs";
 
-const root = path.resolve(import.meta.dirname, "..");
+const root = path.resolve(import.meta.dirname, "../..");
 const dataDir = path.join(root, ".data");
 const children = [];
 // Telemetry would try the network, which this kind of machine does not have.
@@ -98,7 +98,7 @@ async function ensureIdentityProvider() {
   }
   const oidcPort = Number(env.DEV_OIDC_PORT || DEV_DEFAULTS.oidcPort);
   if (await portOpen(oidcPort)) throw new Error(`port ${oidcPort} for the development OpenID provider is taken: set DEV_OIDC_PORT to a free port`);
-  startChild("development OpenID provider", process.execPath, [path.join(root, "scripts/dev-oidc-provider.mjs")], {
+  startChild("development OpenID provider", process.execPath, [path.join(root, "scripts/dev/oidc-provider.mjs")], {
     ...env,
     DEV_OIDC_PORT: String(oidcPort),
     DEV_OIDC_APP_URLS: appUrl,

@@ -1,9 +1,9 @@
 // npm run db:prune: deletes now what the app's hourly pruning would (ended sessions and API
 // tokens past DATA_RETENTION_DAYS, expired refresh and logout tokens, old rate-limit
 // counters, audit events past AUDIT_RETENTION_DAYS), whenever it last ran. It takes the same lock, so it never runs beside it.
-import { createDatabase, describeDatabase } from "../lib/db";
-import { ConfigurationError, loadDatabaseEnv } from "../lib/config/env";
-import { formatPruneCounts, pruneExpiredData } from "../lib/maintenance/prune";
+import { createDatabase, describeDatabase } from "../../lib/db";
+import { ConfigurationError, loadDatabaseEnv } from "../../lib/config/env";
+import { formatPruneCounts, pruneExpiredData } from "../../lib/maintenance/prune";
 
 async function main(): Promise<number> {
   let env;

@@ -1,7 +1,7 @@
 import type { APIRequestContext, APIResponse } from "@playwright/test";
-import { E2E } from "../e2e-settings";
+import { E2E } from "./e2e-settings";
 
-/** What a test may bend at the hostile provider (tests/e2e/support/hostile-oidc-provider.mjs). */
+/** What a test may bend at the hostile provider (tests/support/hostile-oidc-provider.mjs). */
 export type Scenario = {
   authorize?: { error?: string; errorDescription?: string; state?: "tampered" | "missing"; iss?: string; sub?: string; code?: string; extraParams?: Record<string, string> };
   token?: { status?: number; body?: unknown; hangMs?: number };

@@ -15,7 +15,7 @@ import http from "node:http";
 import { pathToFileURL } from "node:url";
 import { exportJWK, generateKeyPair } from "jose";
 import Provider from "oidc-provider";
-import { DEV_DEFAULTS, devIssuer } from "../lib/config/dev-defaults.mjs";
+import { DEV_DEFAULTS, devIssuer } from "../../lib/config/dev-defaults.mjs";
 
 // The app is reached as "localhost" (see TOOLCHAIN: Next rewrites 127.0.0.1), and `next
 // start` listens on IPv4 here; Node 20 would otherwise try ::1 first for back-channel calls.

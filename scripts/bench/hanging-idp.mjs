@@ -1,8 +1,8 @@
 // Part of `npm run bench`: how long a person waits when the identity provider hangs. A second
 // `next start` of the same build signs in against the hostile test provider
-// (tests/e2e/support/hostile-oidc-provider.mjs) whose token endpoint holds its answer for 30 s;
+// (tests/support/hostile-oidc-provider.mjs) whose token endpoint holds its answer for 30 s;
 // the callback should give up after OIDC_HTTP_TIMEOUT_MS and send the person to the error page.
-import { portOpen, waitFor } from "./wait-for.mjs";
+import { portOpen, waitFor } from "../wait-for.mjs";
 
 const HANG_MS = 30_000;
 
@@ -24,7 +24,7 @@ export async function measureHangingIdp({ start, env, appPort, oidcPort, runs })
   const appUrl = `http://localhost:${appPort}`;
   const issuer = `http://127.0.0.1:${oidcPort}`;
   const client = { id: "bench-hanging-idp", secret: "bench-hanging-idp-secret-0123456789" };
-  start("hostile OpenID provider", ["tests/e2e/support/hostile-oidc-provider.mjs"], {
+  start("hostile OpenID provider", ["tests/support/hostile-oidc-provider.mjs"], {
     ...env,
     HOSTILE_OIDC_PORT: String(oidcPort),
     HOSTILE_OIDC_CLIENT_ID: client.id,

@@ -1,4 +1,4 @@
-import { E2E } from "../e2e-settings";
+import { E2E } from "./e2e-settings";
 
 /** A small seeded generator (mulberry32): the same seed replays the same inputs. */
 function random(seed: number) {

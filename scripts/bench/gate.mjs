@@ -4,7 +4,7 @@
 // distinct tokens.
 import { randomUUID } from "node:crypto";
 import { SignJWT, decodeJwt, importJWK } from "jose";
-import { expectOnly, median, runLoad, serverMetrics } from "./bench-load.mjs";
+import { expectOnly, median, runLoad, serverMetrics } from "./load.mjs";
 import { treeRss } from "./process-tree-rss.mjs";
 
 /**

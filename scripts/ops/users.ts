@@ -5,11 +5,11 @@
 // (last admin, roles managed by the IdP: OIDC_ROLE_CLAIM and OIDC_ROLE_MAP are read too), the
 // same revocations, an audit event with actor "cli".
 // Run with `tsx --conditions=react-server` (package.json), so `server-only` imports resolve.
-import { describeDatabase, createDatabase } from "../lib/db";
-import { embeddedDatabaseUrl } from "../lib/config/dev-defaults.mjs";
-import { ConfigurationError, loadDatabaseEnv, loadRoleEnv } from "../lib/config/env";
-import { runUsersCommand } from "../lib/admin/run-users-command";
-import { USERS_CLI_USAGE, parseUsersCliArguments } from "../lib/admin/users-cli-arguments";
+import { describeDatabase, createDatabase } from "../../lib/db";
+import { embeddedDatabaseUrl } from "../../lib/config/dev-defaults.mjs";
+import { ConfigurationError, loadDatabaseEnv, loadRoleEnv } from "../../lib/config/env";
+import { runUsersCommand } from "../../lib/admin/run-users-command";
+import { USERS_CLI_USAGE, parseUsersCliArguments } from "../../lib/admin/users-cli-arguments";
 
 const output = { out: (line: string) => console.log(line), err: (line: string) => console.error(line) };
 

@@ -6,10 +6,10 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { serverMetrics } from "./bench-load.mjs";
-import { portOpen, waitFor } from "./wait-for.mjs";
+import { serverMetrics } from "./load.mjs";
+import { portOpen, waitFor } from "../wait-for.mjs";
 
-const root = path.resolve(import.meta.dirname, "..");
+const root = path.resolve(import.meta.dirname, "../..");
 const ANCHOR_DIR = "bench/anchor";
 
 function cookieJar() {
@@ -94,7 +94,7 @@ export async function measureSignIns({ start, env, ports, runs, build }) {
     anchor: { url: `http://localhost:${ports.anchor}`, idp: `http://127.0.0.1:${ports.anchorIdp}`, client: "bench-anchor-sign-in" },
   };
   for (const [name, app] of Object.entries(apps)) {
-    start(`hostile OpenID provider (${name})`, ["tests/e2e/support/hostile-oidc-provider.mjs"], {
+    start(`hostile OpenID provider (${name})`, ["tests/support/hostile-oidc-provider.mjs"], {
       ...env,
       HOSTILE_OIDC_PORT: new URL(app.idp).port,
       HOSTILE_OIDC_CLIENT_ID: app.client,

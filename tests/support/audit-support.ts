@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import type { Db } from "@/lib/db";
-import { captureLogs } from "../support/captured-logs";
+import { captureLogs } from "./captured-logs";
 
 /** The user agent that makes the test trigger below refuse an audit event. */
 export const AUDIT_TRAIL_DOWN_USER_AGENT = "audit-trail-down-test";
