@@ -48,7 +48,7 @@ const roleMap = z
     if (value === undefined) return undefined;
     const parsed = parseRoleMap(value);
     if (!parsed.ok) {
-      context.addIssue({ code: "custom", message: parsed.problem });
+      context.addIssue({ code: "custom", message: parsed.message });
       return z.NEVER;
     }
     return parsed.roleMap;

@@ -2,6 +2,10 @@
  * Every error code the API answers with, its HTTP status and its default message: one table,
  * used by the Edge middleware, the guard, the handlers, the rate and body limits and the
  * 404/503 answers alike, and by the tests. `apiError` is the one way to answer with one.
+ *
+ * Functions' results follow one shape per layer: `{ ok: true, … } | { ok: false, code }` with a
+ * machine-readable `code`, and `message` where a person reads the failure (request parsing,
+ * configuration); at the HTTP layer, `{ ok: false, response }` carries the answer to send.
  */
 export const API_ERRORS = {
   // 401: who is it? (RFC 6750: each with its WWW-Authenticate challenge)

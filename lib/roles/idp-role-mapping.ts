@@ -20,22 +20,22 @@ export function isRoleClaimPath(text: string): boolean {
 }
 
 /** OIDC_ROLE_MAP's JSON, read into a map, or what is wrong with it (for the configuration error). */
-export function parseRoleMap(json: string): { ok: true; roleMap: ReadonlyMap<string, Role> } | { ok: false; problem: string } {
+export function parseRoleMap(json: string): { ok: true; roleMap: ReadonlyMap<string, Role> } | { ok: false; message: string } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
   } catch {
-    return { ok: false, problem: "is not valid JSON" };
+    return { ok: false, message: "is not valid JSON" };
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    return { ok: false, problem: "must be a JSON object from the identity provider's values to roles" };
+    return { ok: false, message: "must be a JSON object from the identity provider's values to roles" };
   }
   const entries = Object.entries(parsed);
-  if (entries.length === 0) return { ok: false, problem: "maps no value to a role" };
+  if (entries.length === 0) return { ok: false, message: "maps no value to a role" };
   const roleMap = new Map<string, Role>();
   for (const [value, role] of entries) {
-    if (value === "") return { ok: false, problem: "maps an empty value" };
-    if (!isRole(role)) return { ok: false, problem: `maps ${JSON.stringify(value)} to ${JSON.stringify(role)}, which is not a role (${ROLES.join(", ")})` };
+    if (value === "") return { ok: false, message: "maps an empty value" };
+    if (!isRole(role)) return { ok: false, message: `maps ${JSON.stringify(value)} to ${JSON.stringify(role)}, which is not a role (${ROLES.join(", ")})` };
     roleMap.set(value, role);
   }
   return { ok: true, roleMap };

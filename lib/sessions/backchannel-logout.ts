@@ -11,7 +11,7 @@ import { revokeAndListFamilies } from "./revocation";
 
 const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 
-export type LogoutTokenVerification = { ok: true; sub?: string; sid?: string; jti: string; expiresAt: Date } | { ok: false; reason: string };
+export type LogoutTokenVerification = { ok: true; sub?: string; sid?: string; jti: string; expiresAt: Date } | { ok: false; message: string };
 
 /** Messages for the IdP's operator (the response body): what was wrong, never the token. */
 function reasonOf(error: unknown): string {
@@ -42,22 +42,22 @@ export async function verifyLogoutToken(
       clockTolerance: ID_TOKEN_CLOCK_SKEW_SECONDS,
     });
   } catch (error) {
-    return { ok: false, reason: reasonOf(error) };
+    return { ok: false, message: reasonOf(error) };
   }
   const { payload, protectedHeader } = verified;
   const typ = protectedHeader.typ?.toLowerCase();
-  if (typ !== undefined && typ !== "logout+jwt" && typ !== "application/logout+jwt") return { ok: false, reason: "the logout token's typ is not logout+jwt" };
+  if (typ !== undefined && typ !== "logout+jwt" && typ !== "application/logout+jwt") return { ok: false, message: "the logout token's typ is not logout+jwt" };
   const events = payload.events as Record<string, unknown> | undefined;
   const event = events?.[BACKCHANNEL_LOGOUT_EVENT];
-  if (typeof event !== "object" || event === null) return { ok: false, reason: "the back-channel logout event is missing" };
-  if ("nonce" in payload) return { ok: false, reason: "a logout token must not contain a nonce" };
+  if (typeof event !== "object" || event === null) return { ok: false, message: "the back-channel logout event is missing" };
+  if ("nonce" in payload) return { ok: false, message: "a logout token must not contain a nonce" };
   const sub = typeof payload.sub === "string" ? payload.sub : undefined;
   const sid = typeof payload.sid === "string" ? payload.sid : undefined;
-  if (!sub && !sid) return { ok: false, reason: "the logout token names neither sub nor sid" };
+  if (!sub && !sid) return { ok: false, message: "the logout token names neither sub nor sid" };
   return { ok: true, sub, sid, jti: String(payload.jti), expiresAt: new Date(payload.exp! * 1000) };
 }
 
-export type BackchannelLogoutOutcome = { ok: true; revoked: number } | { ok: false; reason: string };
+export type BackchannelLogoutOutcome = { ok: true; revoked: number } | { ok: false; message: string };
 
 export type VerifiedLogoutToken = Extract<LogoutTokenVerification, { ok: true }>;
 
@@ -105,7 +105,7 @@ export async function acceptLogoutToken(db: Db, env: Env, token: string, request
   try {
     await db.backchannelLogoutToken.create({ data: { jti: verified.jti, expiresAt: verified.expiresAt } });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return { ok: false, reason: "the logout token was already used" };
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return { ok: false, message: "the logout token was already used" };
     throw error;
   }
   let revoked;

@@ -20,7 +20,7 @@ export async function checkFamily(db: Db, env: Env, familyId: string, options: {
   if (options.userId !== undefined && state.userId !== options.userId) return { active: false, reason: "wrong_user" };
   if (state.status === "renewal_due") {
     const renewal = await renewIdpSession(db, env, state.renewFamilyId, state);
-    if (!renewal.ok) return { active: false, reason: renewal.reason };
+    if (!renewal.ok) return { active: false, reason: renewal.code };
     // The IdP's mapping may just have changed the role: this request already gets the new one.
     if (renewal.role) return { active: true, role: renewal.role };
   }

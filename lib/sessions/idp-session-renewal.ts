@@ -35,7 +35,7 @@ export const IDP_RENEWAL_REJECTED_GRACE_MS = 5 * 60 * 1000;
 /** Why a renewal ended a sign-in (lib/sessions/revocation.ts). */
 export type RenewalEnd = "idp_refresh_failed" | "idp_refresh_rejected";
 /** `role`: the user's role after the renewal applied the IdP's mapping, when it did. */
-export type RenewalResult = { ok: true; role?: Role } | { ok: false; reason: RenewalEnd };
+export type RenewalResult = { ok: true; role?: Role } | { ok: false; code: RenewalEnd };
 
 /**
  * How a renewal failed:
@@ -250,5 +250,5 @@ async function renewalFailed(db: Db, familyId: string, failure: RenewalFailure, 
     failingSince: failure.kind === "rejected" ? new Date(since).toISOString() : null,
     ended,
   });
-  return ended ? { ok: false, reason: ended } : { ok: true };
+  return ended ? { ok: false, code: ended } : { ok: true };
 }

@@ -83,7 +83,7 @@ describe("a renewal the IdP rejects", () => {
     expect(await renewAt(t0 + GRACE - 1)).toEqual({ ok: true });
     expect(await row()).toMatchObject({ revokedAt: null, idpRenewalFailingSince: new Date(t0) });
 
-    expect(await renewAt(t0 + GRACE)).toEqual({ ok: false, reason: "idp_refresh_rejected" });
+    expect(await renewAt(t0 + GRACE)).toEqual({ ok: false, code: "idp_refresh_rejected" });
     expect(await row()).toMatchObject({ revokedReason: "idp_refresh_rejected", revokedAt: expect.any(Date) });
     expect(await db.tokenFamily.findUniqueOrThrow({ where: { id: apiToken.id } })).toMatchObject({ revokedReason: "idp_refresh_rejected" });
     expect(idp.tokenRequests).toHaveLength(3);
@@ -98,7 +98,7 @@ describe("a renewal the IdP rejects", () => {
     const { idp, apiToken, row, renewAt } = await setup();
     idp.answerTokenRequests(json({ error: "invalid_grant", error_description: "grant request is invalid" }, 400));
     const before = await counted("refused", "invalid_grant");
-    expect(await renewAt(Date.now())).toEqual({ ok: false, reason: "idp_refresh_failed" });
+    expect(await renewAt(Date.now())).toEqual({ ok: false, code: "idp_refresh_failed" });
     expect(await row()).toMatchObject({ revokedReason: "idp_refresh_failed" });
     expect(await db.tokenFamily.findUniqueOrThrow({ where: { id: apiToken.id } })).toMatchObject({ revokedReason: "idp_refresh_failed" });
     expect(await counted("refused", "invalid_grant")).toBe(before + 1);
@@ -212,7 +212,7 @@ describe("the ID token of a renewal", () => {
     expect(await roleEvents(user.id)).toHaveLength(0);
     expect(failureLines()).toEqual([expect.objectContaining({ outcome: "rejected", reason, ended: null })]);
 
-    expect(await renewAt(t0 + GRACE)).toEqual({ ok: false, reason: "idp_refresh_rejected" });
+    expect(await renewAt(t0 + GRACE)).toEqual({ ok: false, code: "idp_refresh_rejected" });
     expect((await row()).revokedReason).toBe("idp_refresh_rejected");
     expect(await roleEvents(user.id)).toHaveLength(0);
   });

@@ -51,7 +51,7 @@ describe("verifyLogoutToken's header rules", () => {
 
   it("accepts typ logout+jwt or no typ, and refuses another typ", async () => {
     expect((await verify(await signWith({ alg: "RS256", kid: "idp" }))).ok).toBe(true);
-    expect(await verify(await signWith({ alg: "RS256", kid: "idp", typ: "JWT" }))).toEqual({ ok: false, reason: "the logout token's typ is not logout+jwt" });
+    expect(await verify(await signWith({ alg: "RS256", kid: "idp", typ: "JWT" }))).toEqual({ ok: false, message: "the logout token's typ is not logout+jwt" });
   });
 
   it("applies the sign-in's kid rule: without kid, only when exactly one published key fits", async () => {
@@ -59,7 +59,7 @@ describe("verifyLogoutToken's header rules", () => {
     expect((await verify(noKid)).ok).toBe(true);
     const second = await generateKeyPair("RS256", { extractable: true });
     const twoKeys = createLocalJWKSet({ keys: [{ ...(await exportJWK(idp.publicKey)), kid: "idp", alg: "RS256" }, { ...(await exportJWK(second.publicKey)), kid: "other", alg: "RS256" }] });
-    expect(await verify(noKid, twoKeys)).toEqual({ ok: false, reason: "the logout token names no kid and several published keys fit" });
+    expect(await verify(noKid, twoKeys)).toEqual({ ok: false, message: "the logout token names no kid and several published keys fit" });
   });
 
   it("refuses HMAC and unsigned tokens", async () => {

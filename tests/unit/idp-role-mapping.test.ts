@@ -3,7 +3,7 @@ import { idpManagedRoleMessage, idpRoleValues, isRoleClaimPath, parseRoleMap, ro
 
 function mapping(claim: string, map: Record<string, string>): IdpRoleMapping {
   const parsed = parseRoleMap(JSON.stringify(map));
-  if (!parsed.ok) throw new Error(parsed.problem);
+  if (!parsed.ok) throw new Error(parsed.message);
   return { claim, roleMap: parsed.roleMap };
 }
 
@@ -127,7 +127,7 @@ describe("parseRoleMap", () => {
   ])("refuses %s", (json, problem) => {
     const parsed = parseRoleMap(json);
     expect(parsed.ok).toBe(false);
-    expect(!parsed.ok && parsed.problem).toContain(problem);
+    expect(!parsed.ok && parsed.message).toContain(problem);
   });
 });
 

@@ -24,6 +24,6 @@ export const POST = apiRoute(async (request: Request) => {
     return logoutTokenRefused("logout_token is missing");
   }
   const outcome = await acceptLogoutToken(getDb(), env, logoutToken, auditRequestOf(request, env));
-  if (!outcome.ok) return logoutTokenRefused(outcome.reason);
+  if (!outcome.ok) return logoutTokenRefused(outcome.message);
   return new Response(null, { status: 200, headers: NO_STORE });
 });
