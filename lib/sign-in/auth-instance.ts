@@ -1,22 +1,17 @@
 import "server-only";
-import type { AdapterUser } from "@auth/core/adapters";
-import { PrismaAdapter } from "@auth/prisma-adapter";
 import NextAuth, { type NextAuthConfig } from "next-auth";
 import { auditRequestOf } from "../audit/audit-request";
 import { getDb } from "../db";
 import { getEnv, type Env } from "../config/env";
-import { findUserByAccount, upsertUserFromOidcProfile } from "../users/upsert-user-from-oidc-profile";
+import { upsertUserFromOidcProfile } from "../users/upsert-user-from-oidc-profile";
 import { buildAuthJsConfig } from "./auth-config";
+import { signInAdapter } from "./sign-in-adapter";
 import { signInRoleRules } from "../users/sign-in-role-rules";
 import { endSignIn } from "../sessions/logout";
 import { revokeFamilies } from "../sessions/revocation";
 import { createBrowserFamily } from "../sessions/token-families";
 import type { SignInState } from "./sign-in-audit";
 import { verifiedEmail } from "../oidc/verified-email";
-
-async function refuseAdapterWrite(): Promise<never> {
-  throw new Error("Auth.js tried to create a user or link an account itself: only the signIn callback's rules may (lib/users/upsert-user-from-oidc-profile.ts).");
-}
 
 /**
  * The full Auth.js configuration (Node.js runtime): the Edge-safe config plus the database.
@@ -28,21 +23,9 @@ export function buildAuthJsConfigWithDatabase(env: Env = getEnv(), state: SignIn
   const edge = buildAuthJsConfig(env);
   const db = getDb();
   const absoluteLifetimeSeconds = env.sessionAbsoluteLifetimeHours * 3600;
-  const adapter = PrismaAdapter(db);
   return {
     ...edge,
-    adapter: {
-      ...adapter,
-      // Users and accounts are created by the sign-in's rules alone (the signIn callback:
-      // race-safe, and it applies the email-conflict, disabled and role rules). Auth.js's own
-      // create path is none of those: should it ever be reached, the sign-in fails closed.
-      createUser: refuseAdapterWrite,
-      linkAccount: refuseAdapterWrite,
-      // The same answer as the stock adapter's, in one statement instead of two: Auth.js asks
-      // it twice per sign-in, before and after the signIn callback.
-      // (Its type says every user has an email; ours need not, as with the stock adapter.)
-      getUserByAccount: (account) => findUserByAccount(db, account) as Promise<AdapterUser | null>,
-    },
+    adapter: signInAdapter(db),
     events: {
       // Auth.js's own POST /api/auth/signout must end the sign-in too, not only the cookie.
       async signOut(message) {

@@ -3,6 +3,7 @@ import { exportJWK, generateKeyPair } from "jose";
 import { NextRequest } from "next/server";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { recordSignInRefused, recordSignInSucceeded } from "@/lib/sign-in/sign-in-audit";
+import { signInAdapter } from "@/lib/sign-in/sign-in-adapter";
 import { createDb } from "@/lib/db";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
 import { auditRequest, auditTrailDownRequest, eventsOf, whileTheAuditTrailIsDown } from "../support/audit-support";
@@ -36,6 +37,19 @@ async function sealedCheckCookie(secret: string, secureCookies: boolean): Promis
   const name = secureCookies ? "__Host-authjs.state" : "authjs.state";
   return `${name}=${await encode({ secret, salt: name, maxAge: 900, token: { value: "a-state", provider: "oidc" } })}`;
 }
+
+describe("the Auth.js adapter the sign-in runs with", () => {
+  it("never creates a user or links an account itself (only the sign-in's rules do), and finds a user by account as the database has it", async () => {
+    const adapter = signInAdapter(db);
+    const before = await db.user.count();
+    await expect(adapter.createUser!({ id: randomUUID(), email: `${randomUUID()}@example.test`, emailVerified: null })).rejects.toThrow(/only the signIn callback's rules may/);
+    await expect(adapter.linkAccount!({ userId: randomUUID(), type: "oidc", provider: "oidc", providerAccountId: `sub-${randomUUID()}` })).rejects.toThrow(/only the signIn callback's rules may/);
+    expect(await db.user.count()).toBe(before);
+    const { user, subject } = await existingUser();
+    expect(await adapter.getUserByAccount!({ provider: "oidc", providerAccountId: subject })).toMatchObject({ id: user.id, role: "viewer" });
+    expect(await adapter.getUserByAccount!({ provider: "oidc", providerAccountId: `sub-${randomUUID()}` })).toBeNull();
+  });
+});
 
 describe("sign-in events", () => {
   it("sign-in succeeded: about the user, with the sign-in's family and whether it created the user", async () => {
