@@ -1,6 +1,7 @@
 import { apiError } from "../errors/api-errors";
 import { isRole, roleSatisfies, type Role } from "../roles/roles";
 import type { SessionIdentity } from "../credentials/session-cookie";
+import { NO_STORE } from "../http/no-store";
 
 /**
  * X-Auth-Email is the email exactly as it is, or empty: never encoded, so an upstream can never
@@ -31,7 +32,7 @@ export function forwardAuthResponse(identity: SessionIdentity, requiredRoles: st
       "X-Auth-User-Id": identity.userId,
       "X-Auth-Email": emailHeader(identity.email),
       "X-Auth-Role": identity.role,
-      "Cache-Control": "no-store",
+      ...NO_STORE,
     },
   });
 }

@@ -1,5 +1,6 @@
 import { redirect } from "next/navigation";
 import { safeCallbackPath } from "./callback-url";
+import { NO_STORE } from "./no-store";
 
 /**
  * What a page shows when the database is down: a 503, not Next's 500. The App Router cannot
@@ -63,7 +64,7 @@ export function serviceUnavailablePage({ nonce, from, appUrl }: { nonce: string 
     status: 503,
     headers: {
       "Content-Type": "text/html; charset=utf-8",
-      "Cache-Control": "no-store",
+      ...NO_STORE,
       "Retry-After": String(RETRY_AFTER_SECONDS),
     },
   });

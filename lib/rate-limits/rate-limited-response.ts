@@ -1,5 +1,6 @@
 import { isBrowserNavigation } from "../http/browser-navigation";
 import { apiError } from "../errors/api-errors";
+import { NO_STORE } from "../http/no-store";
 
 /**
  * The refusal of a request over its limit: 429 JSON `rate_limited` with Retry-After for
@@ -7,7 +8,7 @@ import { apiError } from "../errors/api-errors";
  */
 export function rateLimitedResponse(request: Request, retryAfterSeconds: number, appUrl: string): Response {
   if (isBrowserNavigation(request)) {
-    return new Response(null, { status: 303, headers: { Location: `${appUrl}/signin/error?error=rate_limited`, "Cache-Control": "no-store" } });
+    return new Response(null, { status: 303, headers: { Location: `${appUrl}/signin/error?error=rate_limited`, ...NO_STORE } });
   }
   return apiError("rate_limited", { message: `Too many requests: try again in ${retryAfterSeconds} seconds.`, headers: { "Retry-After": String(retryAfterSeconds) } });
 }

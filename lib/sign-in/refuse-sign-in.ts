@@ -4,6 +4,7 @@ import { metrics } from "../observability/metrics";
 import { ID_TOKEN_REASONS, type SignInFailure } from "../errors/sign-in-failures";
 import { getLogger } from "../observability/logger";
 import { signInCheckCookieNames } from "./sign-in-cookies";
+import { NO_STORE } from "../http/no-store";
 
 // The IdP's error codes RFC 6749 and OpenID Connect define, and our own reasons: anything else
 // an IdP sends is counted as "other", so a hostile IdP cannot blow up the metric's label set.
@@ -53,6 +54,6 @@ export function refuseSignIn(
   for (const name of signInCheckCookieNames(context.secureCookies)) {
     if (context.cookies.get(name)) response.cookies.set(name, "", { maxAge: 0, path: "/", httpOnly: true, sameSite: "lax", secure: context.secureCookies });
   }
-  response.headers.set("Cache-Control", "no-store");
+  response.headers.set("Cache-Control", NO_STORE["Cache-Control"]);
   return response;
 }

@@ -2,6 +2,7 @@ import { Auth, raw, skipCSRFCheck, type AuthConfig } from "@auth/core";
 import { NextResponse } from "next/server";
 import type { ResponseInternal } from "@auth/core/types";
 import { authLogger } from "./auth-logger";
+import { NO_STORE } from "../http/no-store";
 
 export type AuthActionOutcome = { ok: true; result: ResponseInternal } | { ok: false; error: unknown };
 
@@ -28,6 +29,6 @@ export async function runAuthAction(request: Request, config: AuthConfig, option
 export function relayAuthRedirect(result: ResponseInternal, redirect: string): NextResponse {
   const response = NextResponse.redirect(redirect, 302);
   for (const cookie of result.cookies ?? []) response.cookies.set(cookie.name, cookie.value, cookie.options);
-  response.headers.set("Cache-Control", "no-store");
+  response.headers.set("Cache-Control", NO_STORE["Cache-Control"]);
   return response;
 }
