@@ -1,4 +1,6 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, findCycle, importClosure, importsOf } from "../support/module-graph";
 
@@ -58,5 +60,13 @@ describe("folders by job", () => {
     const touching = libFiles.filter((file) => file !== "lib/db.ts" && importsOf(file).files.includes("lib/db.ts"));
     expect(touching.length).toBeGreaterThan(20);
     expect(touching.filter((file) => !importsOf(file).packages.includes("server-only"))).toEqual([]);
+  });
+
+  it("only lib/sessions/ writes token families and refresh tokens (the check can fail: it finds one in a sample)", () => {
+    const WRITES = /\b(tokenFamily|refreshToken)\.(create|createMany|update|updateMany|upsert|delete|deleteMany)\b|(INSERT INTO|UPDATE|DELETE FROM) "(TokenFamily|RefreshToken)"/;
+    expect(WRITES.test('await tx.tokenFamily.updateMany({ where: { userId } })')).toBe(true);
+    const appFiles = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "app"], { cwd: ROOT, encoding: "utf8" }).split("\n").filter((file) => /\.tsx?$/.test(file));
+    const writers = [...libFiles, ...appFiles].filter((file) => !file.startsWith("lib/sessions/") && WRITES.test(readFileSync(path.join(ROOT, file), "utf8")));
+    expect(writers).toEqual([]);
   });
 });
