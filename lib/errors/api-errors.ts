@@ -67,7 +67,9 @@ export type ApiErrorCode = keyof typeof API_ERRORS;
 /** The 401 codes: why the caller is not known. */
 export type AuthErrorCode = { [Code in ApiErrorCode]: (typeof API_ERRORS)[Code]["status"] extends 401 ? Code : never }[ApiErrorCode];
 
-export const AUTH_ERROR_CODES = (Object.keys(API_ERRORS) as ApiErrorCode[]).filter((code): code is AuthErrorCode => API_ERRORS[code].status === 401);
+const isAuthErrorCode = (code: ApiErrorCode): code is AuthErrorCode => API_ERRORS[code].status === 401;
+
+export const AUTH_ERROR_CODES = (Object.keys(API_ERRORS) as ApiErrorCode[]).filter(isAuthErrorCode);
 
 /**
  * The response header that tells the request observer (lib/observability/request-observer.ts)
@@ -84,8 +86,6 @@ function wwwAuthenticate(code: AuthErrorCode): string {
   const error = code === "invalid_authorization_header" ? "invalid_request" : "invalid_token";
   return `Bearer realm="${REALM}", error="${error}", error_description="${code}"`;
 }
-
-const isAuthErrorCode = (code: ApiErrorCode): code is AuthErrorCode => API_ERRORS[code].status === 401;
 
 /**
  * The API's one shape of a refusal: JSON `{ error, message }` (plus `fields`, where a

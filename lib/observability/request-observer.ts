@@ -41,6 +41,7 @@ export function installRequestObserver(options: { trustProxyRequestId: boolean; 
   const processGlobals = globalThis as Record<symbol, unknown>;
   if (processGlobals[INSTALLED]) return;
   processGlobals[INSTALLED] = true;
+  const runtimeHeaders = Object.entries(options.runtimeHeaders ?? {});
   const emit = http.Server.prototype.emit;
   http.Server.prototype.emit = function emitWithRequestContext(this: http.Server, event: string | symbol, ...args: unknown[]) {
     if (event !== "request") return Reflect.apply(emit, this, [event, ...args]) as boolean;
@@ -50,7 +51,7 @@ export function installRequestObserver(options: { trustProxyRequestId: boolean; 
     const requestId = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     request.headers["x-request-id"] = requestId;
     response.setHeader("X-Request-Id", requestId);
-    for (const [name, value] of Object.entries(options.runtimeHeaders ?? {})) response.setHeader(name, value);
+    for (const [name, value] of runtimeHeaders) response.setHeader(name, value);
     const context: RequestContext = { requestId };
     const path = (request.url ?? "/").split("?")[0]!;
     if (path === "/api" || path.startsWith("/api/")) {

@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma } from "@prisma/client";
 import { ID_TOKEN_CLOCK_SKEW_SECONDS } from "../oidc/verify-id-token";
+import { utcTimestamp } from "../sql-timestamp";
 
 /**
  * The sessions' part of the pruning (lib/maintenance/prune.ts, which says what is kept and
@@ -14,8 +15,7 @@ export async function pruneEndedSessions(tx: Prisma.TransactionClient, { cutoff,
       OR: [{ spentAt: null }, { family: { OR: [{ revokedAt: { not: null } }, { expiresAt: { lte: now } }] } }],
     },
   });
-  // Timestamps are stored as UTC without a zone; the cutoff goes in as epoch milliseconds.
-  const cutoffTimestamp = Prisma.sql`(to_timestamp(${cutoff.getTime()}::double precision / 1000) AT TIME ZONE 'UTC')`;
+  const cutoffTimestamp = utcTimestamp(cutoff);
   const endedBeforeCutoff = Prisma.sql`(("revokedAt" IS NOT NULL AND "revokedAt" < ${cutoffTimestamp}) OR "expiresAt" < ${cutoffTimestamp})`;
   const tokenFamilies = await tx.$executeRaw`
     WITH RECURSIVE kept(id) AS (

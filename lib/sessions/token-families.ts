@@ -1,9 +1,9 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { Prisma } from "@prisma/client";
 import type { Db } from "../db";
 import { ExpiringCache } from "../expiring-cache";
 import { getLogger } from "../observability/logger";
+import { utcTimestamp } from "../sql-timestamp";
 import type { Role } from "../roles/roles";
 
 /**
@@ -162,9 +162,6 @@ export async function isFamilyActive(db: Db, familyId: string, now = Date.now())
   return status === "active" || status === "renewal_due";
 }
 
-/** A timestamp as the columns hold it: UTC without a zone (Prisma's own convention), whatever the server's time zone. */
-const utcOrNull = (date: Date | null | undefined) => (date ? Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')` : Prisma.sql`NULL::timestamp`);
-
 /**
  * A browser sign-in: the family of its cookie session and of the API tokens created from it.
  * One plain INSERT (a quarter of what Prisma's create costs: it is on every sign-in's path),
@@ -189,7 +186,7 @@ export async function createBrowserFamily(
   const [family] = await db.$queryRaw<{ id: string }[]>`
     INSERT INTO "TokenFamily" (id, kind, "userId", "idpSubject", "idpSessionId", "idToken", "idpRefreshToken", "idpAccessTokenExpiresAt", "expiresAt", "ipAddress", "userAgent", "createdAt")
     VALUES (${randomUUID()}, 'browser', ${data.userId}, ${data.idpSubject}, ${data.idpSessionId}::text, ${data.idToken}::text, ${data.idpRefreshToken ?? null}::text,
-      ${utcOrNull(data.idpAccessTokenExpiresAt)}, ${utcOrNull(data.expiresAt)}, ${data.ipAddress ?? null}::text, ${data.userAgent ?? null}::text, ${utcOrNull(new Date())})
+      ${utcTimestamp(data.idpAccessTokenExpiresAt)}, ${utcTimestamp(data.expiresAt)}, ${data.ipAddress ?? null}::text, ${data.userAgent ?? null}::text, ${utcTimestamp(new Date())})
     RETURNING id`;
   return family!;
 }

@@ -3,6 +3,7 @@ import { Prisma, type User } from "@prisma/client";
 import { recordAuditEvent, type AuditEventInput } from "../audit/audit-events";
 import { DEFAULT_ROLE, type Role } from "../roles/roles";
 import type { Db } from "../db";
+import { utcTimestamp } from "../sql-timestamp";
 
 export type OidcSignIn = {
   /** The Auth.js provider id; the account key is (provider, subject). */
@@ -115,9 +116,6 @@ function tokenColumns(tokens: OidcSignIn["tokens"]) {
   };
 }
 
-/** A timestamp as the columns hold it: UTC without a zone (Prisma's own convention), whatever the server's time zone. */
-const utc = (date: Date) => Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
-
 /** The user's columns as Prisma reads them (the role as text, as Prisma maps the enum). */
 const USER_COLUMNS = Prisma.sql`u.id, u.name, u.email, u."emailVerified", u.image, u.role::text AS role, u."createdAt", u."updatedAt", u."lastLoginAt", u."disabledAt", u.version`;
 
@@ -140,12 +138,12 @@ async function refreshClaims(tx: Transaction, signIn: OidcSignIn, now: Date): Pr
         token_type = CASE WHEN ${keep} THEN token_type ELSE ${tokens.token_type ?? null}::text END,
         scope = CASE WHEN ${keep} THEN scope ELSE ${tokens.scope ?? null}::text END,
         session_state = CASE WHEN ${keep} THEN session_state ELSE ${tokens.session_state ?? null}::text END,
-        "updatedAt" = ${utc(now)}
+        "updatedAt" = ${utcTimestamp(now)}
       WHERE provider = ${signIn.provider} AND "providerAccountId" = ${signIn.subject}
       RETURNING "userId"
     )
     UPDATE "User" u SET email = CASE WHEN ${taken} THEN u.email ELSE ${signIn.email}::text END,
-      name = ${signIn.name}::text, "lastLoginAt" = ${utc(now)}, "updatedAt" = ${utc(now)}
+      name = ${signIn.name}::text, "lastLoginAt" = ${utcTimestamp(now)}, "updatedAt" = ${utcTimestamp(now)}
     FROM account WHERE u.id = account."userId"
     RETURNING ${USER_COLUMNS}, ${taken} AS "emailTaken"`;
   if (!row) return null;
