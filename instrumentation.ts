@@ -1,7 +1,7 @@
 // Node.js only, once when the server starts: validates the configuration (a bad value stops
 // the app with a message naming the variable instead of failing on the first request), makes
 // X-Forwarded-For trustworthy for the rate limits, gives every request an id, a log line and
-// metrics, schedules the pruning of old rows, and drains requests and closes the database pool
+// metrics, starts the forward-auth listener (FORWARD_AUTH_PORT), schedules the pruning of old rows, and drains requests and closes the database pool
 // on SIGTERM.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
@@ -23,6 +23,11 @@ export async function register() {
     const { runtimeHeaders } = await import("./lib/http/runtime-headers");
     installRequestObserver({ trustProxyRequestId: getEnv().trustedProxyCount > 0, logger: getLogger(), runtimeHeaders: runtimeHeaders(getEnv()) });
     startMetricCollectors(currentPgPool);
+    const forwardAuthListen = getEnv().forwardAuthListen;
+    if (forwardAuthListen) {
+      const { startForwardAuthListener } = await import("./lib/access/forward-auth-listener");
+      await startForwardAuthListener(forwardAuthListen);
+    }
     const { startPruneSchedule } = await import("./lib/maintenance/prune-schedule");
     startPruneSchedule();
     // The development server keeps its own signal handling (it also closes its hot-reload sockets).

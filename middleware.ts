@@ -3,8 +3,7 @@ import { authenticateRequest } from "./lib/credentials/authenticate-request";
 import { authenticationOptions } from "./lib/credentials/authentication-options";
 import { apiError } from "./lib/errors/api-errors";
 import { isPublicRequest } from "./lib/access/route-policies";
-import { sessionCookieName } from "./lib/credentials/session-cookie";
-import { renewSessionCookie, sessionNeedsRenewal } from "./lib/credentials/sliding-session";
+import { RENEWED_SESSION_CACHE_CONTROL, renewedSessionCookie, sessionNeedsRenewal, slidingSessionOptions } from "./lib/credentials/sliding-session";
 import { getEnv, type Env } from "./lib/config/env";
 import { NONCE_REQUEST_HEADER, createNonce, pageContentSecurityPolicy } from "./lib/http/security-headers.mjs";
 
@@ -41,14 +40,10 @@ export async function middleware(request: NextRequest) {
   if (isApi && !result.ok) return apiError(result.code);
 
   const response = isApi ? NextResponse.next() : nextWithPagePolicy(request, env);
-  const lifetimes = { maxAgeSeconds: env.sessionIdleMinutes * 60, absoluteLifetimeSeconds: env.sessionAbsoluteLifetimeHours * 3600 };
-  if (result.ok && result.sessionClaims && sessionNeedsRenewal(result.sessionClaims, lifetimes)) {
-    await renewSessionCookie(response, result.sessionClaims, {
-      ...lifetimes,
-      secret: env.authSecret,
-      cookieName: sessionCookieName(env.secureCookies),
-      secure: env.secureCookies,
-    });
+  if (result.ok && result.sessionClaims && sessionNeedsRenewal(result.sessionClaims, slidingSessionOptions(env))) {
+    response.cookies.set(await renewedSessionCookie(result.sessionClaims, slidingSessionOptions(env)));
+    // Next keeps a Cache-Control a handler or the middleware already set.
+    response.headers.set("Cache-Control", RENEWED_SESSION_CACHE_CONTROL);
   }
   return response;
 }
@@ -59,6 +54,9 @@ export const config = {
   // cookie must never ride on it, so the middleware does not see it at all). Nor the sign-in
   // callback: it is public, so the middleware would do nothing there, and running it cost each
   // sign-in about 5 ms (npm run bench -- --only sign-in: 22.6 ms without, 29.4 ms with).
-  // The runtime headers come from the request observer for every response alike.
-  matcher: ["/api/((?!auth/callback/oidc).*)", "/((?!_next/|api/|\\.well-known/|favicon.ico$).*)"],
+  // Nor forward auth (/api/auth/verify): its decision (lib/access/forward-auth-decision.ts) is
+  // the guard's full check and renews a due cookie itself, the same answer the forward-auth
+  // listener gives outside Next. The runtime headers come from the request observer for every
+  // response alike.
+  matcher: ["/api/((?!auth/callback/oidc|auth/verify$).*)", "/((?!_next/|api/|\\.well-known/|favicon.ico$).*)"],
 };

@@ -1,4 +1,5 @@
-import { apiError } from "../errors/api-errors";
+import { apiErrorAnswer } from "../errors/api-errors";
+import type { Answer } from "../answer";
 import { isRole, roleSatisfies, type Role } from "../roles/roles";
 import type { SessionIdentity } from "../credentials/session-cookie";
 import { NO_STORE } from "../http/no-store";
@@ -18,15 +19,15 @@ function emailHeader(email: string | null): string {
  * is, for the proxy to pass upstream; 403 when `?role=` (one role, or several separated by
  * commas: any of them) asks for more than the caller has.
  */
-export function forwardAuthResponse(identity: SessionIdentity, requiredRoles: string | null): Response {
+export function forwardAuthAnswer(identity: SessionIdentity, requiredRoles: string | null): Answer {
   if (requiredRoles) {
     const required = requiredRoles.split(",").map((role) => role.trim());
-    if (!required.every(isRole)) return apiError("invalid_request", { message: "role must be admin, campaign_manager or viewer (comma-separated for any of several)." });
+    if (!required.every(isRole)) return apiErrorAnswer("invalid_request", { message: "role must be admin, campaign_manager or viewer (comma-separated for any of several)." });
     if (!(required as Role[]).some((role) => roleSatisfies(identity.role, role))) {
-      return apiError("forbidden", { message: `This needs the role ${required.join(" or ")}; you have ${identity.role}.` });
+      return apiErrorAnswer("forbidden", { message: `This needs the role ${required.join(" or ")}; you have ${identity.role}.` });
     }
   }
-  return new Response(null, {
+  return {
     status: 204,
     headers: {
       "X-Auth-User-Id": identity.userId,
@@ -34,5 +35,6 @@ export function forwardAuthResponse(identity: SessionIdentity, requiredRoles: st
       "X-Auth-Role": identity.role,
       ...NO_STORE,
     },
-  });
+    body: null,
+  };
 }

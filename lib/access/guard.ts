@@ -1,23 +1,28 @@
 import "server-only";
-import type { NextRequest } from "next/server";
 import { getDb } from "../db";
 import { getEnv } from "../config/env";
 import { authenticateRequest } from "../credentials/authenticate-request";
 import { authenticationOptions } from "../credentials/authentication-options";
-import { apiError } from "../errors/api-errors";
+import { API_ERRORS, apiError, type ApiErrorCode } from "../errors/api-errors";
 import type { RoutePolicy } from "./route-policies";
 import { roleSatisfies } from "../roles/roles";
-import type { SessionIdentity } from "../credentials/session-cookie";
+import type { CookieReader, SessionIdentity } from "../credentials/session-cookie";
 import { checkFamily } from "../sessions/family-check";
 import { metrics } from "../observability/metrics";
 import { noteUser } from "../observability/request-context";
 import { isSameOriginRequest } from "./same-origin";
 
+/** What the guard reads of a request: a NextRequest, or the forward-auth listener's own (node:http). */
+export type GuardedRequest = { headers: Pick<Headers, "get">; cookies: CookieReader };
+
 export type SignedInPolicy = Extract<RoutePolicy, { access: "signed-in" }>;
 
 export type Guarded =
-  /** `familyActive` is false only for a policy with `ended: "allow"` and a revoked or expired sign-in. */
-  | { ok: true; identity: SessionIdentity; familyActive: boolean }
+  /**
+   * `familyActive` is false only for a policy with `ended: "allow"` and a revoked or expired
+   * sign-in. `sessionClaims`: the decoded cookie of a cookie session (for its renewal).
+   */
+  | { ok: true; identity: SessionIdentity; familyActive: boolean; sessionClaims?: Record<string, unknown> }
   | { ok: false; response: Response };
 
 /**
@@ -28,34 +33,43 @@ export type Guarded =
  * role — the database's, not the token's — is at least the policy's (403). Every protected
  * handler calls it itself: the middleware is a first gate, not the only one (CVE-2025-29927).
  */
-export async function requireUser(request: Pick<NextRequest, "headers" | "cookies">, policy: SignedInPolicy): Promise<Guarded> {
-  const startedAt = performance.now();
-  const guarded = await decide(request, policy);
-  metrics.gateDecisionSeconds.observe({ outcome: guarded.ok ? "allowed" : String(guarded.response.status) }, (performance.now() - startedAt) / 1000);
-  if (guarded.ok) noteUser(guarded.identity.userId);
-  return guarded;
+export async function requireUser(request: GuardedRequest, policy: SignedInPolicy): Promise<Guarded> {
+  const access = await checkAccess(request, policy);
+  return access.ok ? access : { ok: false, response: apiError(access.code, { message: access.message }) };
 }
 
-async function decide(request: Pick<NextRequest, "headers" | "cookies">, policy: SignedInPolicy): Promise<Guarded> {
+/** The guard's decision as data, before it is an HTTP answer (forward auth renders it as it needs). */
+export type Access = Extract<Guarded, { ok: true }> | { ok: false; code: ApiErrorCode; message?: string };
+
+/** requireUser's decision, with its metric and the caller noted on the request's log line. */
+export async function checkAccess(request: GuardedRequest, policy: SignedInPolicy): Promise<Access> {
+  const startedAt = performance.now();
+  const access = await decide(request, policy);
+  metrics.gateDecisionSeconds.observe({ outcome: access.ok ? "allowed" : String(API_ERRORS[access.code].status) }, (performance.now() - startedAt) / 1000);
+  if (access.ok) noteUser(access.identity.userId);
+  return access;
+}
+
+async function decide(request: GuardedRequest, policy: SignedInPolicy): Promise<Access> {
   const env = getEnv();
   const result = await authenticateRequest(request, await authenticationOptions(env));
-  if (!result.ok) return { ok: false, response: apiError(result.code) };
-  const { identity } = result;
+  if (!result.ok) return { ok: false, code: result.code };
+  const { identity, sessionClaims } = result;
   if (policy.session === "cookie" && identity.via !== "cookie") {
-    return { ok: false, response: apiError("forbidden", { message: "This is done from a signed-in browser session, not with an API token." }) };
+    return { ok: false, code: "forbidden", message: "This is done from a signed-in browser session, not with an API token." };
   }
   if (policy.sameOrigin && identity.via === "cookie" && !isSameOriginRequest(request, env.authUrl)) {
-    return { ok: false, response: apiError("forbidden", { message: "Cross-origin request refused: use the console itself." }) };
+    return { ok: false, code: "forbidden", message: "Cross-origin request refused: use the console itself." };
   }
   const family = await checkFamily(getDb(), env, identity.familyId, { userId: identity.userId });
   if (!family.active) {
-    if (policy.ended === "allow") return { ok: true, identity, familyActive: false };
-    return { ok: false, response: apiError(family.reason === "expired" ? "token_expired" : "token_revoked") };
+    if (policy.ended === "allow") return { ok: true, identity, familyActive: false, sessionClaims };
+    return { ok: false, code: family.reason === "expired" ? "token_expired" : "token_revoked" };
   }
   // The role in a cookie or token is what it was when issued; the database's is current.
   const current = { ...identity, role: family.role };
   if (!roleSatisfies(current.role, policy.role)) {
-    return { ok: false, response: apiError("forbidden", { message: `This needs the role ${policy.role} or higher; you have ${current.role}.` }) };
+    return { ok: false, code: "forbidden", message: `This needs the role ${policy.role} or higher; you have ${current.role}.` };
   }
-  return { ok: true, identity: current, familyActive: true };
+  return { ok: true, identity: current, familyActive: true, sessionClaims };
 }

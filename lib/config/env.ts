@@ -109,6 +109,8 @@ export function loadEnv(source: Record<string, string | undefined>) {
   return {
     nodeEnv: raw.NODE_ENV,
     port: raw.PORT,
+    /** Where the forward-auth listener serves GET /api/auth/verify outside Next (lib/access/forward-auth-listener.ts); unset: not started. */
+    forwardAuthListen: raw.FORWARD_AUTH_PORT,
     authUrl,
     authSecret: raw.AUTH_SECRET!,
     oidcIssuer: raw.OIDC_ISSUER ?? devIssuer(),

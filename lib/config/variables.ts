@@ -54,6 +54,21 @@ const roleMap = z
     return parsed.roleMap;
   });
 
+/** "3001" → all interfaces, port 3001; "127.0.0.1:3001" → that address only. */
+const listenAddress = z
+  .string()
+  .optional()
+  .transform((value, context): { host: string | undefined; port: number } | undefined => {
+    if (value === undefined || value === "") return undefined;
+    const match = /^(?:\[?([^\]]+?)\]?:)?(\d{1,5})$/.exec(value.trim());
+    const port = Number(match?.[2]);
+    if (!match || port < 1 || port > 65535) {
+      context.addIssue({ code: "custom", message: 'must be a TCP port ("3001") or an address and a port ("127.0.0.1:3001")' });
+      return z.NEVER;
+    }
+    return { host: match[1], port };
+  });
+
 // The app's origin is joined with paths, so it loses a trailing slash; an issuer is an
 // identifier that must match the IdP's discovery document exactly, so it keeps its own.
 const appUrl = httpUrl.transform((value) => value.replace(/\/+$/, ""));
@@ -72,6 +87,10 @@ export const VARIABLES = {
   PORT: {
     schema: z.coerce.number().int().min(1).max(65535).default(DEV_DEFAULTS.appPort),
     fix: "set it to a TCP port number, e.g. PORT=3000",
+  },
+  FORWARD_AUTH_PORT: {
+    schema: listenAddress,
+    fix: "set it to the port of the forward-auth listener (nginx auth_request targets it), e.g. FORWARD_AUTH_PORT=3001 or FORWARD_AUTH_PORT=127.0.0.1:3001, or leave it unset (forward auth is then only served by the app's own port, about 20 times slower)",
   },
   AUTH_URL: {
     schema: appUrl.optional(),

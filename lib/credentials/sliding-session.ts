@@ -1,5 +1,7 @@
 import { encode } from "@auth/core/jwt";
-import type { NextResponse } from "next/server";
+import { stringifyCookie, type ResponseCookie } from "next/dist/compiled/@edge-runtime/cookies";
+import type { Env } from "../config/env";
+import { sessionCookieName } from "./session-cookie";
 
 /** A session cookie older than this is re-issued with a fresh expiry: at most once per window. */
 export const SESSION_RENEWAL_INTERVAL_SECONDS = 5 * 60;
@@ -12,6 +14,17 @@ export type SlidingSessionOptions = {
   absoluteLifetimeSeconds: number;
   secure: boolean;
 };
+
+/** The deployment's sliding session: JWT_EXPIRATION_MINUTES idle, SESSION_ABSOLUTE_LIFETIME_HOURS at most. */
+export function slidingSessionOptions(env: Env): SlidingSessionOptions {
+  return {
+    secret: env.authSecret,
+    cookieName: sessionCookieName(env.secureCookies),
+    maxAgeSeconds: env.sessionIdleMinutes * 60,
+    absoluteLifetimeSeconds: env.sessionAbsoluteLifetimeHours * 3600,
+    secure: env.secureCookies,
+  };
+}
 
 /** Seconds the renewed cookie may live: its usual lifetime, cut at the absolute limit. */
 function renewedLifetime(claims: Record<string, unknown>, options: Pick<SlidingSessionOptions, "maxAgeSeconds" | "absoluteLifetimeSeconds">, now: number): number {
@@ -44,8 +57,9 @@ const renewals = new WeakMap<object, { value: string; expiresAt: number; created
 /**
  * Sliding session: re-encrypts the same claims with a new iat/exp, so an active user stays
  * signed in while an idle session still ends JWT_EXPIRATION_MINUTES after its last use.
+ * The cookie, for `response.cookies.set` (the middleware) or `renewedCookieHeader`.
  */
-export async function renewSessionCookie(response: NextResponse, claims: Record<string, unknown>, options: SlidingSessionOptions): Promise<void> {
+export async function renewedSessionCookie(claims: Record<string, unknown>, options: SlidingSessionOptions): Promise<ResponseCookie> {
   const now = Math.floor(Date.now() / 1000);
   let renewal = renewals.get(claims);
   if (!renewal || now - renewal.createdAt >= SESSION_RENEWAL_INTERVAL_SECONDS) {
@@ -54,14 +68,23 @@ export async function renewSessionCookie(response: NextResponse, claims: Record<
     renewal = { value: await encode({ token, secret: options.secret, salt: options.cookieName, maxAge }), expiresAt: now + maxAge, createdAt: now };
     renewals.set(claims, renewal);
   }
-  response.cookies.set(options.cookieName, renewal.value, {
+  const maxAge = Math.max(0, renewal.expiresAt - now);
+  return {
+    name: options.cookieName,
+    value: renewal.value,
     httpOnly: true,
     sameSite: "lax",
     path: "/",
     secure: options.secure,
-    maxAge: Math.max(0, renewal.expiresAt - now),
-  });
-  // A session cookie must never be stored by a shared cache and handed to someone else. Next
-  // keeps a Cache-Control a handler or the middleware already set.
-  response.headers.set("Cache-Control", "private, no-store");
+    maxAge,
+    expires: new Date((now + maxAge) * 1000),
+  };
 }
+
+/** The renewed cookie as a Set-Cookie value, written exactly as Next's `response.cookies.set` writes it. */
+export function renewedCookieHeader(cookie: ResponseCookie): string {
+  return stringifyCookie(cookie);
+}
+
+/** A session cookie must never be stored by a shared cache and handed to someone else. */
+export const RENEWED_SESSION_CACHE_CONTROL = "private, no-store";

@@ -1,3 +1,5 @@
+import { toResponse, type Answer } from "../answer";
+
 /**
  * Every error code the API answers with, its HTTP status and its default message: one table,
  * used by the Edge middleware, the guard, the handlers, the rate and body limits and the
@@ -92,8 +94,15 @@ function wwwAuthenticate(code: AuthErrorCode): string {
  * protocol asks for more) with the code's status, never cached, never a redirect; a 401
  * carries its WWW-Authenticate challenge.
  */
-export function apiError(code: ApiErrorCode, options: { message?: string; headers?: Record<string, string>; fields?: Record<string, unknown> } = {}): Response {
-  const headers: Record<string, string> = { "Cache-Control": "no-store", [ERROR_CODE_HEADER]: code, ...options.headers };
+export function apiError(code: ApiErrorCode, options: ApiErrorOptions = {}): Response {
+  return toResponse(apiErrorAnswer(code, options));
+}
+
+type ApiErrorOptions = { message?: string; headers?: Record<string, string>; fields?: Record<string, unknown> };
+
+/** The same refusal as plain data (lib/answer.ts), for the forward-auth listener. */
+export function apiErrorAnswer(code: ApiErrorCode, options: ApiErrorOptions = {}): Answer {
+  const headers: Record<string, string> = { "Content-Type": "application/json", "Cache-Control": "no-store", [ERROR_CODE_HEADER]: code, ...options.headers };
   if (isAuthErrorCode(code)) headers["WWW-Authenticate"] = wwwAuthenticate(code);
-  return Response.json({ error: code, message: options.message ?? API_ERRORS[code].message, ...options.fields }, { status: API_ERRORS[code].status, headers });
+  return { status: API_ERRORS[code].status, headers, body: JSON.stringify({ error: code, message: options.message ?? API_ERRORS[code].message, ...options.fields }) };
 }

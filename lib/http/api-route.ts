@@ -1,5 +1,6 @@
 import { getLogger } from "../observability/logger";
-import { apiError } from "../errors/api-errors";
+import { apiErrorAnswer } from "../errors/api-errors";
+import { toResponse, type Answer } from "../answer";
 
 /**
  * Wraps an /api route handler so that an unexpected failure (the database or the IdP down)
@@ -22,5 +23,9 @@ export const RETRY_AFTER_SECONDS = 5;
 
 /** 503 JSON: a service the console depends on (database or identity provider) is down. */
 export function serviceUnavailableResponse(): Response {
-  return apiError("service_unavailable", { headers: { "Retry-After": String(RETRY_AFTER_SECONDS) } });
+  return toResponse(serviceUnavailableAnswer());
+}
+
+export function serviceUnavailableAnswer(): Answer {
+  return apiErrorAnswer("service_unavailable", { headers: { "Retry-After": String(RETRY_AFTER_SECONDS) } });
 }

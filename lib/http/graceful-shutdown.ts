@@ -25,6 +25,11 @@ export function finishBeforeShutdown(work: Promise<unknown>): void {
   void work.finally(() => state.background.delete(work));
 }
 
+/** A server of the app's own besides Next's (the forward-auth listener): it stops accepting and drains with Next's. */
+export function drainOnShutdown(server: http.Server): void {
+  state.servers.add(server);
+}
+
 /** Work to finish before the process exits, after the last request (e.g. closing the database pool). */
 export function onShutdown(closer: () => Promise<void>): void {
   state.closers.push(closer);

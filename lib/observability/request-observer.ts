@@ -54,10 +54,11 @@ export function installRequestObserver(options: { trustProxyRequestId: boolean; 
     for (const [name, value] of runtimeHeaders) response.setHeader(name, value);
     const context: RequestContext = { requestId };
     const path = (request.url ?? "/").split("?")[0]!;
+    // Off every answer, not only /api's (the forward-auth listener's 404 for another path).
+    let errorCode: string | undefined;
+    takeErrorCode(response, (code) => (errorCode = code));
     if (path === "/api" || path.startsWith("/api/")) {
       const startedAt = process.hrtime.bigint();
-      let errorCode: string | undefined;
-      takeErrorCode(response, (code) => (errorCode = code));
       response.once("close", () => {
         const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
         const status = response.statusCode;

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { SignJWT, decodeJwt, importJWK } from "jose";
 import { expectOnly, median, runLoad, serverMetrics } from "./load.mjs";
-import { treeRss } from "./process-tree-rss.mjs";
+import { treeRss } from "./process-tree.mjs";
 
 /**
  * Runs `measure(target)` for every target, `rounds` times, in alternating order;

@@ -1,12 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { forwardAuthResponse } from "@/lib/access/forward-auth";
+import { forwardAuthAnswer } from "@/lib/access/forward-auth";
+import { toResponse } from "@/lib/answer";
 import type { SessionIdentity } from "@/lib/credentials/session-cookie";
+
+// As both entry points send it: the Next route as a Response, the listener from the same data.
+const forwardAuthResponse = (...args: Parameters<typeof forwardAuthAnswer>) => toResponse(forwardAuthAnswer(...args));
 
 const caller = (role: SessionIdentity["role"]): SessionIdentity => ({
   userId: "user-1", role, familyId: "f", via: "bearer", email: "a@example.com", name: null, expiresAt: 0,
 });
 
-describe("forwardAuthResponse", () => {
+describe("forwardAuthAnswer", () => {
   it("answers 204 with who the caller is", () => {
     const response = forwardAuthResponse(caller("viewer"), null);
     expect(response.status).toBe(204);

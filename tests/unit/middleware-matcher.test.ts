@@ -12,14 +12,14 @@ const runsFor = (path: string) => matchers.some((matcher) => matcher.test(path))
 const samplePath = (route: string) => route.replace(/\[\.\.\.[a-z]+\]/g, "some/thing").replace(/\[[a-z]+\]/g, "c123");
 
 describe("where the middleware runs", () => {
-  const apiRoutes = Object.keys(ROUTE_POLICIES).filter((route) => route.startsWith("/api/") && route !== "/api/auth/callback/oidc");
+  const apiRoutes = Object.keys(ROUTE_POLICIES).filter((route) => route.startsWith("/api/") && route !== "/api/auth/callback/oidc" && route !== "/api/auth/verify");
 
   it.each(apiRoutes)("runs for %s", (route) => {
     expect(runsFor(samplePath(route))).toBe(true);
   });
 
   it("runs for pages and for /api paths no route serves, near-misses of the callback included", () => {
-    for (const path of ["/", "/profile", "/admin", "/admin/users/c123", "/signin", "/api", "/api/unknown", "/api/auth/callback/other", "/api/auth/callbacks"]) {
+    for (const path of ["/", "/profile", "/admin", "/admin/users/c123", "/signin", "/api", "/api/unknown", "/api/auth/callback/other", "/api/auth/callbacks", "/api/auth/verify/x", "/api/auth/verifyx"]) {
       expect(runsFor(path), path).toBe(true);
     }
   });
@@ -28,6 +28,10 @@ describe("where the middleware runs", () => {
     for (const path of ["/admin/users/c123.js", "/profile.css", "/signin/error.png", "/x.svg", "/favicon.ico.js"]) {
       expect(runsFor(path), path).toBe(true);
     }
+  });
+
+  it("does not run for forward auth: its decision is the guard's and renews a due cookie itself (a second renewal would be a second Set-Cookie)", () => {
+    expect(runsFor("/api/auth/verify")).toBe(false);
   });
 
   it("does not run for the public sign-in callback, the JWKS or static assets (their runtime headers come from the request observer)", () => {
