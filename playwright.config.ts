@@ -28,7 +28,7 @@ export default defineConfig({
     {
       command: `node scripts/prisma.mjs migrate deploy && node node_modules/next/dist/bin/next build && node node_modules/next/dist/bin/next start --port ${E2E.appPort}`,
       url: `${E2E.appUrl}/api/health`,
-      env: { ...E2E.appEnv, DATABASE_URL: databaseUrl },
+      env: { ...E2E.appEnv, DATABASE_URL: databaseUrl, FORWARD_AUTH_PORT: `127.0.0.1:${E2E.forwardAuthPort}` },
       reuseExistingServer: false,
       timeout: 240_000,
       stdout: "pipe",

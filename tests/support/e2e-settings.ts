@@ -6,12 +6,18 @@ const appPort = Number(process.env.E2E_APP_PORT ?? 3100);
 const oidcPort = Number(process.env.E2E_OIDC_PORT ?? 9410);
 // The hostile-provider suite: a second instance of the same build, against a misbehaving IdP.
 const hostileAppPort = Number(process.env.E2E_HOSTILE_APP_PORT ?? 3110);
+// The main instance's forward-auth listener (FORWARD_AUTH_PORT), in the main instance's env only:
+// every other instance of the suite would contend for it.
+const forwardAuthPort = Number(process.env.E2E_FORWARD_AUTH_PORT ?? appPort + 9);
 const hostileOidcPort = Number(process.env.E2E_HOSTILE_OIDC_PORT ?? 9430);
 
 export const E2E = {
   appPort,
   oidcPort,
   appUrl: `http://localhost:${appPort}`,
+  forwardAuthPort,
+  /** The forward-auth listener of the main instance: /api/auth/verify outside Next's pipeline. */
+  forwardAuthUrl: `http://127.0.0.1:${forwardAuthPort}`,
   /** A second instance of the build that takes roles from the bundled provider's groups (roles-from-idp.spec.ts). */
   roleMappingAppUrl: `http://localhost:${appPort + 3}`,
   /** A third, signing in as a client the bundled provider gives no refresh token (api-tokens-without-idp-refresh.spec.ts). */
