@@ -32,7 +32,7 @@ export default defineConfig({
   webServer: [
     ...(DEPLOY.bundledProvider ? [bundledProvider] : []),
     {
-      command: `node tests/support/start-nginx.mjs ${DEPLOY.nginxPort} ${DEPLOY.instancePorts.a} ${DEPLOY.instancePorts.b} ${DEPLOY.reportsPort} ${DEPLOY.nginxPrefix}`,
+      command: `node tests/support/start-nginx.mjs ${DEPLOY.nginxPort} ${DEPLOY.instancePorts.a} ${DEPLOY.instancePorts.b} ${DEPLOY.reportsPort} ${DEPLOY.forwardAuthPorts.a} ${DEPLOY.forwardAuthPorts.b} ${DEPLOY.nginxPrefix}`,
       port: DEPLOY.nginxPort,
       env: { DATABASE_URL: databaseUrl },
       reuseExistingServer: false,

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { expect, test, type Page } from "@playwright/test";
 import { startAppInstance, type AppInstance } from "../support/app-instance";
 import { E2E } from "../support/e2e-settings";
@@ -125,6 +126,57 @@ test("the reports app behind forward auth: the user's headers when signed in, 40
   expect(withToken.status()).toBe(200);
   expect(await withToken.json()).toMatchObject({ "X-Auth-Email": DEPLOY.user.email, Authorization: "" });
   await api.dispose();
+});
+
+/** `npm run users -- …` as an operator runs it against the suite's database. */
+function usersCli(...args: string[]) {
+  const run = spawnSync("npm", ["run", "--silent", "users", "--", ...args], { env: process.env, encoding: "utf8", timeout: 60_000 });
+  expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
+}
+
+/** Both instances' forward-auth listeners, asked directly (nginx picks one per request). */
+const listenerUrl = (name: "a" | "b", query = "") => `http://127.0.0.1:${DEPLOY.forwardAuthPorts[name]}/api/auth/verify${query}`;
+
+test("forward auth goes to the instances' listeners; a role change and a disabled user reach both within 2 s, through nginx too", async ({ page }) => {
+  await signIn(page);
+  const cookie = { cookie: await cookieHeader(page) };
+  const { access_token: accessToken } = await mintApiToken(page);
+  const bearer = { authorization: `Bearer ${accessToken}` };
+  for (const name of ["a", "b"] as const) {
+    for (const headers of [cookie, bearer]) {
+      const allowed = await fetch(listenerUrl(name), { headers });
+      expect(allowed.status).toBe(204);
+      expect(allowed.headers.get("x-auth-role")).toBe("viewer");
+      expect((await fetch(listenerUrl(name, "?role=campaign_manager"), { headers })).status).toBe(403);
+    }
+  }
+  const whoami = async () => (await fetch(`${DEPLOY.url}/reports/whoami`, { headers: { ...bearer, accept: "application/json" } }));
+  expect(await (await whoami()).json()).toMatchObject({ "X-Auth-Role": "viewer" });
+
+  try {
+    usersCli("set-role", DEPLOY.user.email, "campaign_manager");
+    const promotedAt = performance.now();
+    for (const name of ["a", "b"] as const) {
+      for (const headers of [cookie, bearer]) {
+        await requestsUntil(() => fetch(listenerUrl(name, "?role=campaign_manager"), { headers }), async (response) => response.status === 204, 2_000);
+      }
+    }
+    await requestsUntil(whoami, async (response) => (await response.json())["X-Auth-Role"] === "campaign_manager", 2_000);
+    test.info().annotations.push({ type: "role change seen by both listeners and through nginx after (ms)", description: (performance.now() - promotedAt).toFixed(0) });
+
+    usersCli("disable", DEPLOY.user.email);
+    const disabledAt = performance.now();
+    for (const name of ["a", "b"] as const) {
+      for (const headers of [cookie, bearer]) {
+        await requestsUntil(() => fetch(listenerUrl(name), { headers }), async (response) => response.status === 401 && (await response.json()).error === "token_revoked", 2_000);
+      }
+    }
+    await requestsUntil(whoami, async (response) => response.status === 401, 2_000);
+    test.info().annotations.push({ type: "disabled user refused by both listeners and through nginx after (ms)", description: (performance.now() - disabledAt).toFixed(0) });
+  } finally {
+    usersCli("enable", DEPLOY.user.email);
+    usersCli("set-role", DEPLOY.user.email, "viewer");
+  }
 });
 
 test("the upstream never sees the console's cookies or token, nor a client's own forwarding headers; a 401 there is JSON", async ({ page, playwright }) => {

@@ -1,6 +1,6 @@
 import { E2E } from "./e2e-settings";
 
-// Ports apart from the other suites'; DEPLOY_BASE_PORT moves them all (base … base+3, and the IdP's).
+// Ports apart from the other suites'; DEPLOY_BASE_PORT moves them all (base … base+5, and the IdP's).
 const base = Number(process.env.DEPLOY_BASE_PORT ?? 3190);
 const oidcPort = Number(process.env.DEPLOY_OIDC_PORT ?? 9490);
 
@@ -42,6 +42,8 @@ export const DEPLOY = {
   nginxPort: base,
   instancePorts: { a: base + 1, b: base + 2 },
   reportsPort: base + 3,
+  /** Each instance's forward-auth listener (FORWARD_AUTH_PORT): nginx's auth_request goes there. */
+  forwardAuthPorts: { a: base + 4, b: base + 5 },
   oidcPort,
   /** What browsers and API clients use: nginx. */
   url: `http://localhost:${base}`,
@@ -65,6 +67,7 @@ export function instanceEnv(name: "a" | "b"): Record<string, string> {
     OIDC_CLIENT_SECRET: DEPLOY.clientSecret,
     TRUSTED_PROXY_COUNT: "1",
     INSTANCE_ID: name,
+    FORWARD_AUTH_PORT: `127.0.0.1:${DEPLOY.forwardAuthPorts[name]}`,
     RATE_LIMIT_REFRESH: "off",
   };
 }

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "../..");
-const [nginxPort, portA, portB, reportsPort, prefixDir] = process.argv.slice(2);
+const [nginxPort, portA, portB, reportsPort, forwardAuthPortA, forwardAuthPortB, prefixDir] = process.argv.slice(2);
 const prefix = path.resolve(root, prefixDir);
 mkdirSync(path.join(prefix, "temp"), { recursive: true });
 
@@ -19,6 +19,8 @@ let conf = readFileSync(path.join(root, "deploy/nginx-console.conf"), "utf8");
 for (const [example, actual] of [
   ["server 127.0.0.1:3000 ", `server 127.0.0.1:${portA} `],
   ["server 127.0.0.1:3001 ", `server 127.0.0.1:${portB} `],
+  ["server 127.0.0.1:3010 ", `server 127.0.0.1:${forwardAuthPortA} `],
+  ["server 127.0.0.1:3011 ", `server 127.0.0.1:${forwardAuthPortB} `],
   ["server 127.0.0.1:8000;", `server 127.0.0.1:${reportsPort};`],
   ["listen 8080;", `listen 127.0.0.1:${nginxPort};`],
 ]) {
