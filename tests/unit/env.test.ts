@@ -37,6 +37,19 @@ describe("loadEnv", () => {
     expect(env.authUrl).toBe("https://console.example");
   });
 
+  it("reads FORWARD_AUTH_PORT as a port or an address and a port; unset, no listener; anything else names the variable and the fix", () => {
+    const listen = (value?: string) => loadEnv({ AUTH_SECRET: SECRET, API_TOKEN_SIGNING_KEY: KEY, FORWARD_AUTH_PORT: value }).forwardAuthListen;
+    expect(listen()).toBeUndefined();
+    expect(listen("3001")).toEqual({ host: undefined, port: 3001 });
+    expect(listen("127.0.0.1:3001")).toEqual({ host: "127.0.0.1", port: 3001 });
+    expect(listen("[::1]:3001")).toEqual({ host: "::1", port: 3001 });
+    for (const bad of ["0", "70000", "port", "127.0.0.1:", "3001/tcp"]) {
+      const message = problemsOf({ AUTH_SECRET: SECRET, API_TOKEN_SIGNING_KEY: KEY, FORWARD_AUTH_PORT: bad });
+      expect(message, bad).toContain("FORWARD_AUTH_PORT is invalid");
+      expect(message, bad).toContain("FORWARD_AUTH_PORT=127.0.0.1:3001");
+    }
+  });
+
   it("names a missing AUTH_SECRET and how to make one", () => {
     const message = problemsOf({ API_TOKEN_SIGNING_KEY: KEY });
     expect(message).toContain("AUTH_SECRET is missing");
