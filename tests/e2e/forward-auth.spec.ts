@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { startAppInstance } from "../support/app-instance";
 import { E2E } from "../support/e2e-settings";
 import { forgeSessionCookie, sessionClaims } from "../support/forged-session-cookie";
 import { consent, signInThroughProvider } from "../support/sign-in-flow";
@@ -131,6 +132,13 @@ test.describe("the forward-auth listener", () => {
     expect(posted.headers.get("allow")).toBe("GET, HEAD");
     const head = await fetch(`${E2E.forwardAuthUrl}/api/auth/verify`, { method: "HEAD" });
     expect(head.status).toBe(401);
+  });
+
+  test("a port it cannot listen on stops the app at startup, naming FORWARD_AUTH_PORT and the fix", async () => {
+    test.setTimeout(90_000);
+    const taken = `127.0.0.1:${E2E.forwardAuthPort}`;
+    const started = startAppInstance(E2E.appPort + 1, { DATABASE_URL: process.env.DATABASE_URL!, FORWARD_AUTH_PORT: taken });
+    await expect(started).rejects.toThrow(`FORWARD_AUTH_PORT: ${taken} is in use. Set FORWARD_AUTH_PORT to a free port (not PORT), or leave it unset.`);
   });
 
   test("its answers are counted in the app's metrics like the Next route's", async () => {
