@@ -9,7 +9,7 @@ export async function register() {
     await exitOnInvalidConfiguration();
     const { getEnv } = await import("./lib/config/env");
     const { installPeerAddressHook } = await import("./lib/http/peer-address-hook");
-    const { getLogger } = await import("./lib/observability/logger");
+    const { getLogger, getRequestLineLogger } = await import("./lib/observability/logger");
     installPeerAddressHook(getEnv().trustedProxyCount, () =>
       getLogger().warn({
         event: "proxy_not_trusted",
@@ -21,7 +21,7 @@ export async function register() {
     const { startMetricCollectors } = await import("./lib/observability/metrics");
     const { currentPgPool } = await import("./lib/db");
     const { runtimeHeaders } = await import("./lib/http/runtime-headers");
-    installRequestObserver({ trustProxyRequestId: getEnv().trustedProxyCount > 0, logger: getLogger(), runtimeHeaders: runtimeHeaders(getEnv()) });
+    installRequestObserver({ trustProxyRequestId: getEnv().trustedProxyCount > 0, logger: getRequestLineLogger(), runtimeHeaders: runtimeHeaders(getEnv()) });
     startMetricCollectors(currentPgPool);
     const forwardAuthListen = getEnv().forwardAuthListen;
     if (forwardAuthListen) {

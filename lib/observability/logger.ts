@@ -20,13 +20,13 @@ const REDACTED_PATHS = [
  * The app's logger: JSON lines on stdout (time, level as a word, msg, event and fields), pretty
  * and synchronous in development. Node.js only. Tests create their own with a destination.
  */
-export function createLogger(options: { level: string; pretty: boolean; destination?: NodeJS.WritableStream }): Logger {
+export function createLogger(options: { level: string; pretty: boolean; destination?: NodeJS.WritableStream; redact?: boolean }): Logger {
   const settings = {
     level: options.level,
     base: undefined,
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
-    redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    ...(options.redact === false ? {} : { redact: { paths: REDACTED_PATHS, censor: "[redacted]" } }),
   };
   if (options.destination) return pino(settings, options.destination);
   return options.pretty ? pino(settings, pretty({ colorize: true, sync: true, translateTime: "SYS:HH:MM:ss.l" })) : pino(settings);
@@ -44,6 +44,24 @@ export function getLogger(): Logger {
     const level = process.env.LOG_LEVEL?.trim() || "info";
     logger = createLogger({ level: pino.levels.values[level] === undefined && level !== "silent" ? "info" : level, pretty: process.env.NODE_ENV === "development" });
     processGlobals[LOGGER_KEY] = logger;
+  }
+  return logger;
+}
+
+const REQUEST_LOGGER_KEY = Symbol.for("voicesurveyagent.requestLineLogger");
+
+/**
+ * The logger of the request observer's one line per request, the same output as getLogger's
+ * without the redaction pass (about 10 µs a line, a tenth of a forward-auth answer): that
+ * line's fields are fixed and typed (method, path without the query, status, duration, ids,
+ * refusal code), and none of them can hold a credential.
+ */
+export function getRequestLineLogger(): Logger {
+  let logger = processGlobals[REQUEST_LOGGER_KEY];
+  if (!logger) {
+    const level = process.env.LOG_LEVEL?.trim() || "info";
+    logger = createLogger({ level: pino.levels.values[level] === undefined && level !== "silent" ? "info" : level, pretty: process.env.NODE_ENV === "development", redact: false });
+    processGlobals[REQUEST_LOGGER_KEY] = logger;
   }
   return logger;
 }
