@@ -52,6 +52,15 @@ async function verifyOnce(
 }
 
 /**
+ * Every token this app issues or accepts is compact JOSE whose header is JSON written without
+ * leading whitespace (jose writes `{"alg":…`), so it starts with "eyJ". The signature (or the
+ * AEAD tag of a cookie) covers the header exactly as encoded: a string starting otherwise can
+ * never verify, and is refused as malformed without the cryptography library's parse, throw
+ * and stack (most of a garbage token's cost).
+ */
+const JOSE_HEADER_START = "eyJ";
+
+/**
  * Who is calling? The one decision shared by the Edge middleware and the route-handler
  * guard: an Authorization header wins over the cookie; no credentials at all is
  * `missing_token`. Never throws.
@@ -65,11 +74,13 @@ export async function authenticateRequest(
     const match = BEARER.exec(authorization.trim());
     if (!match) return { ok: false, code: "invalid_authorization_header" };
     const token = match[1]!;
+    if (!token.startsWith(JOSE_HEADER_START)) return { ok: false, code: "invalid_token" };
     return verifyOnce("bearer", token, options, () => verifyBearer(token, options));
   }
   const cookieName = sessionCookieName(options.secureCookies);
   const token = readSessionCookie(request.cookies, cookieName);
   if (!token) return { ok: false, code: "missing_token" };
+  if (!token.startsWith(JOSE_HEADER_START)) return { ok: false, code: "invalid_token" };
   return verifyOnce("cookie", token, options, () =>
     verifySessionCookie(token, { secret: options.secret, cookieName, absoluteLifetimeSeconds: options.sessionAbsoluteLifetimeSeconds }),
   );

@@ -34,6 +34,18 @@ describe("authenticateRequest", () => {
     expect(await codeOf({ cookie: `${COOKIE}=${await sessionCookie({}, { maxAge: -3600 })}` })).toBe("token_expired");
   });
 
+  it("refuses a token whose header is encoded otherwise than jose writes it (whitespace first) as invalid_token: its signature cannot match", async () => {
+    const valid = await sessionCookie();
+    expect(valid.startsWith("eyJ")).toBe(true);
+    // The same header with a leading space, re-encoded: a token no one can have sealed.
+    const [header, ...rest] = valid.split(".");
+    const spaced = Buffer.from(` ${Buffer.from(header!, "base64url").toString()}`).toString("base64url");
+    expect(spaced.startsWith("eyJ")).toBe(false);
+    expect(await codeOf({ cookie: `${COOKIE}=${[spaced, ...rest].join(".")}` })).toBe("invalid_token");
+    expect(await codeOf({ authorization: `Bearer ${[spaced, ...rest].join(".")}` })).toBe("invalid_token");
+    expect(await codeOf({ authorization: "Bearer garbage.token.value" })).toBe("invalid_token");
+  });
+
   it("is invalid_token for a tampered session", async () => {
     const token = await sessionCookie();
     const parts = token.split(".");
