@@ -14,17 +14,22 @@
 // bench-results/.
 //
 // Flags: --smoke (short: CI keeps it working), --rounds N, --duration SECONDS,
-// --connections N, --memory-requests N, --console-users N, --no-build, and
-// --only PART[,PART] to run some of: throughput, latency, memory, console, hanging, sign-in.
+// --connections N, --memory-requests N, --console-users N, --no-build, --cpu-prof (the
+// server's CPU profile into bench-results/cpu-profile/), and
+// --only PART[,PART] to run some of: throughput, latency, forward-auth, memory, console,
+// hanging, sign-in. forward-auth: behind a real nginx (auth_request), the same static file
+// unprotected, through the forward-auth listener and through the Next route, with the
+// server's CPU per request (scripts/bench/forward-auth.mjs).
 import { spawn, spawnSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
 import { devIssuer } from "../../lib/config/dev-defaults.mjs";
 import { measureAdminConsole } from "./admin-console.mjs";
+import { measureForwardAuth } from "./forward-auth.mjs";
 import { measureFixedRateLatency, measureMemory, measureThroughput } from "./gate.mjs";
 import { measureHangingIdp } from "./hanging-idp.mjs";
 import { runLoad } from "./load.mjs";
@@ -44,9 +49,10 @@ const { values: flags } = parseArgs({
     "console-users": { type: "string" },
     "no-build": { type: "boolean", default: false },
     only: { type: "string" },
+    "cpu-prof": { type: "boolean", default: false },
   },
 });
-const PARTS = ["throughput", "latency", "memory", "console", "hanging", "sign-in"];
+const PARTS = ["throughput", "latency", "forward-auth", "memory", "console", "hanging", "sign-in"];
 const only = flags.only?.split(",").map((part) => part.trim()) ?? PARTS;
 for (const part of only) if (!PARTS.includes(part)) throw new Error(`--only: unknown part "${part}"; the parts are ${PARTS.join(", ")}`);
 const runs = (part) => only.includes(part);
@@ -60,8 +66,12 @@ const settings = {
   consoleUsers: Number(flags["console-users"] ?? (smoke ? 2000 : 100_000)),
   consoleSamples: smoke ? 5 : 30,
   fixedRate: 200,
+  forwardAuthRate: 5000,
 };
 const APP_PORT = 3200;
+// The app's forward-auth listener (FORWARD_AUTH_PORT), and the nginx in front of it.
+const LISTENER_PORT = APP_PORT + 10;
+const NGINX_PORT = APP_PORT + 11;
 const OIDC_PORT = 9420;
 const appUrl = `http://localhost:${APP_PORT}`;
 const children = [];
@@ -75,20 +85,36 @@ function log(message) {
 const PINNING = os.cpus().length >= 2 && spawnSync("taskset", ["-V"], { stdio: "ignore" }).status === 0;
 if (PINNING) spawnSync("taskset", ["-cp", "0", String(process.pid)], { stdio: "ignore" });
 
+// The children write their output to files, not to pipes this process reads: this process is
+// also the load generator, and while it is busy a full pipe made the server wait on its log
+// writes (at a fixed 5,000 requests/s: a p99 of 90 ms, pauses up to 400 ms; log lines piling up in its heap).
+const outputDir = mkdtempSync(path.join(os.tmpdir(), "vsa-bench-output-"));
+process.on("exit", () => rmSync(outputDir, { recursive: true, force: true }));
+
+function lastBytes(file, count) {
+  const descriptor = openSync(file, "r");
+  try {
+    const length = Math.min(count, fstatSync(descriptor).size);
+    const buffer = Buffer.alloc(length);
+    readSync(descriptor, buffer, 0, length, fstatSync(descriptor).size - length);
+    return buffer.toString("utf8");
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
 function start(name, args, env, { cpu } = {}) {
+  const outputFile = path.join(outputDir, `${children.length}.log`);
+  const output = openSync(outputFile, "w");
+  const stdio = ["ignore", output, output];
   const child =
     PINNING && cpu !== undefined
-      ? spawn("taskset", ["-c", String(cpu), process.execPath, ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] })
-      : spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const keep = (chunk) => {
-    output = (output + chunk).slice(-20_000);
-  };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
+      ? spawn("taskset", ["-c", String(cpu), process.execPath, ...args], { cwd: root, env, stdio })
+      : spawn(process.execPath, args, { cwd: root, env, stdio });
+  closeSync(output);
   child.on("exit", (code) => {
     if (!stopping) {
-      console.error(`[bench] ${name} exited (${code}):\n${output}`);
+      console.error(`[bench] ${name} exited (${code}):\n${lastBytes(outputFile, 20_000)}`);
       stop(1);
     }
   });
@@ -136,7 +162,7 @@ async function signIn() {
 }
 
 async function main() {
-  for (const port of [APP_PORT, OIDC_PORT]) if (await portOpen(port)) throw new Error(`port ${port} is taken; stop what uses it`);
+  for (const port of [APP_PORT, LISTENER_PORT, NGINX_PORT, OIDC_PORT]) if (await portOpen(port)) throw new Error(`port ${port} is taken; stop what uses it`);
   const database = process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, poolMax: process.env.DATABASE_POOL_MAX ?? "10" } : await startEmbeddedDatabase();
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const signingJwk = { ...privateKey.export({ format: "jwk" }), kid: "bench", alg: "ES256" };
@@ -147,6 +173,7 @@ async function main() {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     PORT: String(APP_PORT),
+    FORWARD_AUTH_PORT: `127.0.0.1:${LISTENER_PORT}`,
     AUTH_URL: appUrl,
     AUTH_SECRET: randomBytes(32).toString("base64url"),
     API_TOKEN_SIGNING_KEY: JSON.stringify(signingJwk),
@@ -164,7 +191,9 @@ async function main() {
   log(`database: ${process.env.DATABASE_URL ? "PostgreSQL from DATABASE_URL" : "embedded (PGlite)"}; migrating`);
   migrateAndBuild({ root, env, build: !flags["no-build"], log });
   start("development OpenID provider", ["scripts/dev/oidc-provider.mjs"], { ...env, DEV_OIDC_PORT: String(OIDC_PORT), DEV_OIDC_APP_URLS: appUrl });
-  const server = start("next start", ["node_modules/next/dist/bin/next", "start", "--port", String(APP_PORT)], env, { cpu: 1 });
+  // --cpu-prof: the server's V8 CPU profile, written when it exits (open it in Chrome's DevTools).
+  const profile = flags["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.join(root, "bench-results/cpu-profile")}`] : [];
+  const server = start("next start", [...profile, "node_modules/next/dist/bin/next", "start", "--port", String(APP_PORT)], env, { cpu: 1 });
   log(PINNING ? "the server runs on CPU 1, the load generator on CPU 0 (taskset)" : "not pinned to CPUs (taskset or a second core is missing)");
   await waitFor("the app", async () => (await fetch(`${appUrl}/api/health`)).ok, 60_000);
   await waitFor("the OpenID provider", async () => (await fetch(`${devIssuer(OIDC_PORT)}/.well-known/openid-configuration`)).ok, 30_000);
@@ -228,6 +257,26 @@ async function main() {
   if (runs("latency")) {
     log(`latency at a fixed ${settings.fixedRate} requests/s (4 connections), ${settings.rounds} alternating rounds of ${settings.durationSeconds} s`);
     report.fixedRate = await measureFixedRateLatency({ ...gate, targets: targets.slice(0, 3), rate: settings.fixedRate });
+  }
+  if (runs("forward-auth")) {
+    log(`forward auth behind nginx: ${settings.rounds} alternating rounds of ${settings.durationSeconds} s, ${settings.connections} connections, then a fixed ${settings.forwardAuthRate} requests/s`);
+    report.forwardAuth = await measureForwardAuth({
+      appPort: APP_PORT,
+      listenerPort: LISTENER_PORT,
+      nginxPort: NGINX_PORT,
+      serverPid: server.pid,
+      pin: PINNING,
+      cookie: sessionCookie,
+      accessToken,
+      rounds: settings.rounds,
+      durationSeconds: settings.durationSeconds,
+      warmupSeconds: settings.warmupSeconds,
+      connections: settings.connections,
+      fixedRate: settings.forwardAuthRate,
+      beforeRound: adoptRenewedCookie,
+    });
+    log(`forward auth: RSS with ${settings.memoryRequests} distinct valid tokens through the listener`);
+    report.forwardAuth.memory = await measureMemory({ appUrl, serverPid: server.pid, accessToken, signingJwk, requests: settings.memoryRequests, connections: settings.connections, url: `http://127.0.0.1:${LISTENER_PORT}/api/auth/verify` });
   }
   if (runs("memory")) {
     log(`memory: ${settings.memoryRequests} gated requests with distinct valid tokens, then with garbage tokens`);

@@ -11,7 +11,7 @@ import { treeRss } from "./process-tree.mjs";
  * Runs `measure(target)` for every target, `rounds` times, in alternating order;
  * `beforeRound` runs before each round. Returns the results by target name.
  */
-async function alternatingRounds(targets, rounds, beforeRound, measure) {
+export async function alternatingRounds(targets, rounds, beforeRound, measure) {
   const samples = new Map(targets.map((target) => [target.name, []]));
   for (let round = 0; round < rounds; round++) {
     await beforeRound();
@@ -118,9 +118,10 @@ async function heapSpaces(appUrl) {
  * "Before" is the steady state under the same load: a tenth as many other distinct tokens
  * first, so V8 has sized its young generation for verifying tokens (a repeated token, served
  * from the cache, allocates far less) and the growth is what more distinct tokens add. The
- * verified-token caches are full (4,096 entries each) from that warm-up on.
+ * verified-token caches are full (4,096 entries each) from that warm-up on. `url`: the Next
+ * route by default, or the forward-auth listener's.
  */
-export async function measureMemory({ appUrl, serverPid, accessToken, signingJwk, requests, connections }) {
+export async function measureMemory({ appUrl, serverPid, accessToken, signingJwk, requests, connections, url = `${appUrl}/api/auth/verify` }) {
   const { familyId, email, sub: userId } = decodeJwt(accessToken);
   const key = await importJWK(signingJwk, "ES256");
   const now = Math.floor(Date.now() / 1000);
@@ -147,7 +148,7 @@ export async function measureMemory({ appUrl, serverPid, accessToken, signingJwk
   const sendEach = async (tokens, status) =>
     expectOnly(
       await runLoad({
-        url: `${appUrl}/api/auth/verify`,
+        url,
         connections,
         amount: tokens.length,
         requests: [
