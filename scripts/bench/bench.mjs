@@ -173,7 +173,6 @@ async function main() {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     PORT: String(APP_PORT),
-    FORWARD_AUTH_PORT: `127.0.0.1:${LISTENER_PORT}`,
     AUTH_URL: appUrl,
     AUTH_SECRET: randomBytes(32).toString("base64url"),
     API_TOKEN_SIGNING_KEY: JSON.stringify(signingJwk),
@@ -193,7 +192,9 @@ async function main() {
   start("development OpenID provider", ["scripts/dev/oidc-provider.mjs"], { ...env, DEV_OIDC_PORT: String(OIDC_PORT), DEV_OIDC_APP_URLS: appUrl });
   // --cpu-prof: the server's V8 CPU profile, written when it exits (open it in Chrome's DevTools).
   const profile = flags["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${path.join(root, "bench-results/cpu-profile")}`] : [];
-  const server = start("next start", [...profile, "node_modules/next/dist/bin/next", "start", "--port", String(APP_PORT)], env, { cpu: 1 });
+  // The forward-auth listener in this instance's environment only: the other parts start
+  // instances of their own from `env`, which would contend for its port.
+  const server = start("next start", [...profile, "node_modules/next/dist/bin/next", "start", "--port", String(APP_PORT)], { ...env, FORWARD_AUTH_PORT: `127.0.0.1:${LISTENER_PORT}` }, { cpu: 1 });
   log(PINNING ? "the server runs on CPU 1, the load generator on CPU 0 (taskset)" : "not pinned to CPUs (taskset or a second core is missing)");
   await waitFor("the app", async () => (await fetch(`${appUrl}/api/health`)).ok, 60_000);
   await waitFor("the OpenID provider", async () => (await fetch(`${devIssuer(OIDC_PORT)}/.well-known/openid-configuration`)).ok, 30_000);
