@@ -20,7 +20,7 @@ export async function startTestDnsServer(): Promise<{ address: string; records: 
       const values = records.get(name);
       if (!values) response.header.rcode = Packet.RCODE.NXDOMAIN;
       else if (question!.type === Packet.TYPE.TXT) {
-        for (const value of values) response.answers.push({ name: question!.name, type: Packet.TYPE.TXT, class: Packet.CLASS.IN, ttl: 0, data: value });
+        for (const value of values) response.answers.push(Packet.createResourceFromQuestion(question!, { ttl: 0, data: value }));
       }
       void send(response);
     },
