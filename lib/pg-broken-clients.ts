@@ -2,7 +2,7 @@ import type pg from "pg";
 
 /**
  * Gives the pool back the slot of a checked-out connection that died (PostgreSQL restarted,
- * failed over, or ended it). Prisma's interactive transactions over @prisma/adapter-pg keep
+ * failed over, or ended it). Prisma's interactive transactions over its PostgreSQL driver adapter (the adapter-pg package) keep
  * such a connection checked out for ever when it dies between two statements: the ROLLBACK
  * that would release it fails first. Measured here: with the database restarted 20 times under
  * refreshes, every connection of the pool was held by dead transactions within a minute and

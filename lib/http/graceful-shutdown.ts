@@ -37,7 +37,7 @@ export function onShutdown(closer: () => Promise<void>): void {
 
 /**
  * Replaces `next start`'s own signal handling, which exits with 143 and gives in-flight
- * requests no bound (next/dist/server/lib/start-server.js registers it before instrumentation
+ * requests no bound (Next's start-server module, in the next package, registers it before instrumentation
  * runs, so it is removed here rather than switched off with NEXT_MANUAL_SIG_HANDLE, which an
  * operator could forget). On SIGTERM (or SIGINT):
  * readiness turns 503, the HTTP server stops accepting connections and closes idle keep-alive
