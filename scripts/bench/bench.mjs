@@ -94,9 +94,10 @@ process.on("exit", () => rmSync(outputDir, { recursive: true, force: true }));
 function lastBytes(file, count) {
   const descriptor = openSync(file, "r");
   try {
-    const length = Math.min(count, fstatSync(descriptor).size);
+    const { size } = fstatSync(descriptor);
+    const length = Math.min(count, size);
     const buffer = Buffer.alloc(length);
-    readSync(descriptor, buffer, 0, length, fstatSync(descriptor).size - length);
+    readSync(descriptor, buffer, 0, length, size - length);
     return buffer.toString("utf8");
   } finally {
     closeSync(descriptor);

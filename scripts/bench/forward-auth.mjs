@@ -3,13 +3,14 @@
 // (FORWARD_AUTH_PORT) and through the Next route, with each server's CPU per request read
 // from /proc.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { alternatingRounds } from "./gate.mjs";
-import { expectOnly, median, runLoad } from "./load.mjs";
+import { expectOnly, medianOf, runLoad } from "./load.mjs";
 import { runPacedLoad } from "./paced-load.mjs";
 import { treeCpuSeconds } from "./process-tree.mjs";
+import { nginxBinary, nginxMainConf } from "../nginx-conf.mjs";
 import { portOpen, waitFor } from "../wait-for.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -38,19 +39,11 @@ function nginxConf({ prefix, port, appPort, listenerPort }) {
             add_header Set-Cookie $auth_cookie;
             alias ${prefix}/html/;
         }`;
-  return `daemon off;
-${process.getuid?.() === 0 ? "user root;\n" : ""}worker_processes 1;
-pid ${prefix}/nginx.pid;
-error_log ${prefix}/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path ${prefix}/temp/client_body;
-    proxy_temp_path ${prefix}/temp/proxy;
-    fastcgi_temp_path ${prefix}/temp/fastcgi;
-    uwsgi_temp_path ${prefix}/temp/uwsgi;
-    scgi_temp_path ${prefix}/temp/scgi;
-    # The load generator keeps its connections for the whole run.
+  return nginxMainConf({
+    prefix,
+    workerConnections: 1024,
+    accessLog: "off",
+    http: `    # The load generator keeps its connections for the whole run.
     keepalive_requests 1000000;
     # Shorter than Node's 5 s keep-alive, as in deploy/nginx-console.conf: nginx never reuses a
     # connection the app is closing at that moment.
@@ -83,13 +76,13 @@ http {
             proxy_ignore_headers Cache-Control Set-Cookie;`,
         )}
     }
-}
-`;
+`,
+  });
 }
 
 /** Starts Debian's nginx in the foreground with the bench's configuration, pinned to CPU 0 with `pin`. */
 async function startNginx({ port, appPort, listenerPort, pin }) {
-  const binary = ["/usr/sbin/nginx", "/usr/local/sbin/nginx"].find((candidate) => existsSync(candidate));
+  const binary = nginxBinary();
   if (!binary) throw new Error("nginx is not installed (the forward-auth part measures behind it): apt-get install nginx, or leave the part out with --only");
   const prefix = mkdtempSync(path.join(os.tmpdir(), "vsa-bench-nginx-"));
   mkdirSync(path.join(prefix, "temp"));
@@ -121,7 +114,6 @@ async function startNginx({ port, appPort, listenerPort, pin }) {
   return { pid: child.pid, stop };
 }
 
-const medianOf = (runs, key) => median(runs.map((run) => run[key]));
 const micros = (seconds, requests) => (seconds / requests) * 1e6;
 
 /**

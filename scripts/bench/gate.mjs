@@ -4,7 +4,7 @@
 // distinct tokens.
 import { randomUUID } from "node:crypto";
 import { SignJWT, decodeJwt, importJWK } from "jose";
-import { expectOnly, median, runLoad, serverMetrics } from "./load.mjs";
+import { expectOnly, medianOf, runLoad, serverMetrics } from "./load.mjs";
 import { treeRss } from "./process-tree.mjs";
 
 /**
@@ -38,7 +38,6 @@ async function oldGenerationGcs(appUrl) {
   return value('vsa_nodejs_gc_duration_seconds_count{kind="major"}') + value('vsa_nodejs_gc_duration_seconds_count{kind="incremental"}');
 }
 
-const medianOf = (runs, key) => median(runs.map((run) => run[key]));
 /** How far the row's `key` is above the floor's (the first target's), in ms. */
 const aboveFloor = (rows, row, key) => Number((row[key] - rows[0][key]).toFixed(2));
 

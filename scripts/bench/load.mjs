@@ -14,6 +14,9 @@ export function median(values) {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/** The median of one field over runs (the rounds of one target). */
+export const medianOf = (runs, key) => median(runs.map((run) => run[key]));
+
 /** Fails a run that got any answer other than the expected status, or any socket error. */
 export function expectOnly(result, status, what) {
   const unexpected = Object.keys(result.statusCodeStats ?? {}).filter((code) => Number(code) !== status);

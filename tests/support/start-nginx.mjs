@@ -7,8 +7,9 @@
 // the project's code): it answers with the identity headers it received, so the suite sees what
 // the upstream would.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { nginxBinary, nginxMainConf } from "../../scripts/nginx-conf.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const [nginxPort, portA, portB, reportsPort, forwardAuthPortA, forwardAuthPortB, prefixDir] = process.argv.slice(2);
@@ -31,33 +32,23 @@ for (const [example, actual] of [
 writeFileSync(path.join(prefix, "console.conf"), conf);
 // Its include, beside it as the config's own comment asks (nginx resolves it from nginx.conf's directory).
 writeFileSync(path.join(prefix, "nginx-console-proxy-headers.conf"), readFileSync(path.join(root, "deploy/nginx-console-proxy-headers.conf"), "utf8"));
-const temp = (name) => path.join(prefix, "temp", name);
 writeFileSync(
   path.join(prefix, "nginx.conf"),
-  `daemon off;
-${process.getuid?.() === 0 ? "user root; # workers write the suite's temp files\n" : ""}worker_processes 1;
-pid ${path.join(prefix, "nginx.pid")};
-error_log ${path.join(prefix, "error.log")} warn;
-events { worker_connections 512; }
-http {
-    access_log ${path.join(prefix, "access.log")};
-    client_body_temp_path ${temp("client_body")};
-    proxy_temp_path ${temp("proxy")};
-    fastcgi_temp_path ${temp("fastcgi")};
-    uwsgi_temp_path ${temp("uwsgi")};
-    scgi_temp_path ${temp("scgi")};
-    include ${path.join(prefix, "console.conf")};
+  nginxMainConf({
+    prefix,
+    workerConnections: 512,
+    accessLog: path.join(prefix, "access.log"),
+    http: `    include ${path.join(prefix, "console.conf")};
 
     server {
         listen 127.0.0.1:${reportsPort};
         default_type application/json;
         location /admin/ { return 200 '{"page":"admin","X-Auth-Email":"$http_x_auth_email","X-Auth-Role":"$http_x_auth_role"}'; }
         location / { return 200 '{"page":"$uri","X-Auth-User-Id":"$http_x_auth_user_id","X-Auth-Email":"$http_x_auth_email","X-Auth-Role":"$http_x_auth_role","Cookie":"$http_cookie","Authorization":"$http_authorization","X-Forwarded-For":"$http_x_forwarded_for","X-Request-Id":"$http_x_request_id"}'; }
-    }
-}
-`,
+    }`,
+  }),
 );
-const nginx = ["/usr/sbin/nginx", "/usr/local/sbin/nginx"].find((candidate) => existsSync(candidate)) ?? "nginx";
+const nginx = nginxBinary() ?? "nginx";
 const child = spawn(nginx, ["-p", prefix, "-c", path.join(prefix, "nginx.conf")], { stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill("SIGQUIT"));
 child.on("exit", (code) => process.exit(code ?? 0));
