@@ -48,7 +48,12 @@ const WHAT_CHANGED = {
 async function change(db: Db, command: Exclude<UsersCommand, { kind: "list" | "help" }>, roles: Pick<Env, "idpRoleMapping">, output: CommandOutput): Promise<number> {
   // Sign-in stores emails in lower case.
   const email = command.email.toLowerCase();
-  const row = await db.user.findUnique({ where: { email }, select: { id: true } });
+  const rows = await db.user.findMany({ where: { email }, select: { id: true, organisation: { select: { slug: true } } }, take: 10 });
+  if (rows.length > 1) {
+    output.err(`users: ${rows.length} users have the email ${email}, in the organisations ${rows.map((row) => row.organisation.slug).join(", ")}: change them in the console, where each organisation's users are listed apart.`);
+    return 1;
+  }
+  const row = rows[0];
   const before = row && (await findAdminUser(db, row.id));
   if (!row || !before) {
     output.err(`users: no user has the email ${email} (a user exists from their first sign-in on).`);

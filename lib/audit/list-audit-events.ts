@@ -25,8 +25,9 @@ export type AuditEventPage = { events: AuditEventView[]; nextCursor: string | nu
 /** The user ids (or actors: "system", "cli") a `user` filter stands for: an email is looked up, anything else is an id. */
 async function userKeysOf(db: Db, user: string): Promise<string[]> {
   if (!user.includes("@")) return [user];
-  const found = await db.user.findUnique({ where: { email: user }, select: { id: true } });
-  return found ? [found.id] : [];
+  // One email may be a user in each of several organisations.
+  const found = await db.user.findMany({ where: { email: user.toLowerCase() }, select: { id: true } });
+  return found.map(({ id }) => id);
 }
 
 /**

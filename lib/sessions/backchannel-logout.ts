@@ -8,6 +8,7 @@ import type { Env } from "../config/env";
 import { getIdentityProvider } from "../oidc/identity-provider";
 import { ID_TOKEN_CLOCK_SKEW_SECONDS } from "../oidc/verify-id-token";
 import { revokeAndListFamilies } from "./revocation";
+import { ENVIRONMENT_CONNECTION_ID } from "../organisations/operator-organisation";
 
 const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 
@@ -73,7 +74,7 @@ export async function recordBackchannelLogout(db: Db, verified: VerifiedLogoutTo
   for (const family of revoked) familiesByUser.set(family.userId, [...(familiesByUser.get(family.userId) ?? []), family.id]);
   if (familiesByUser.size === 0) {
     const named = [...(verified.sid ? [{ idpSessionId: verified.sid }] : []), ...(verified.sub ? [{ idpSubject: verified.sub }] : [])];
-    const known = await db.tokenFamily.findFirst({ where: { OR: named }, orderBy: { createdAt: "desc" }, select: { userId: true } }).catch(() => null);
+    const known = await db.tokenFamily.findFirst({ where: { connectionId: ENVIRONMENT_CONNECTION_ID, OR: named }, orderBy: { createdAt: "desc" }, select: { userId: true } }).catch(() => null);
     familiesByUser.set(known?.userId ?? null, []);
   }
   for (const [userId, familyIds] of familiesByUser) {
@@ -110,7 +111,7 @@ export async function acceptLogoutToken(db: Db, env: Env, token: string, request
   }
   let revoked;
   try {
-    revoked = await revokeAndListFamilies(db, { idpSessionId: verified.sid, idpSubject: verified.sub }, "backchannel_logout");
+    revoked = await revokeAndListFamilies(db, { connectionId: ENVIRONMENT_CONNECTION_ID, idpSessionId: verified.sid, idpSubject: verified.sub }, "backchannel_logout");
   } catch (error) {
     await db.backchannelLogoutToken.delete({ where: { jti: verified.jti } }).catch(() => undefined);
     throw error;

@@ -18,7 +18,11 @@ export type RevocationReason =
   /** An administrator ended this session or token, or all of the user's. */
   | "admin_revoked";
 
-export type RevocationMatch = { ids?: string[]; userId?: string; idpSessionId?: string; idpSubject?: string };
+/** `idpSessionId` and `idpSubject` are the IdP's, so they match only within `connectionId`'s sign-ins. */
+export type RevocationMatch = { ids?: string[]; userId?: string } & (
+  | { connectionId?: never; idpSessionId?: never; idpSubject?: never }
+  | { connectionId: string; idpSessionId?: string; idpSubject?: string }
+);
 
 /**
  * The one revocation rule: a family ends with every family created from it (an API token
@@ -39,11 +43,12 @@ export async function revokeAndListFamilies(db: Pick<Db, "tokenFamily">, where: 
   // Back-channel logout: a sid names one IdP session (of that sub, when both are given); a
   // sign-in recorded without a sid can only be matched by its sub.
   const idpMatches: Prisma.TokenFamilyWhereInput[] = [];
+  const connectionId = where.connectionId;
   if (where.idpSessionId) {
-    idpMatches.push({ idpSessionId: where.idpSessionId, ...(where.idpSubject ? { idpSubject: where.idpSubject } : {}) });
-    if (where.idpSubject) idpMatches.push({ idpSessionId: null, idpSubject: where.idpSubject });
+    idpMatches.push({ connectionId, idpSessionId: where.idpSessionId, ...(where.idpSubject ? { idpSubject: where.idpSubject } : {}) });
+    if (where.idpSubject) idpMatches.push({ connectionId, idpSessionId: null, idpSubject: where.idpSubject });
   } else if (where.idpSubject) {
-    idpMatches.push({ idpSubject: where.idpSubject });
+    idpMatches.push({ connectionId, idpSubject: where.idpSubject });
   }
   for (const match of idpMatches) filters.push(match, { parent: match });
   if (filters.length === 0) return [];

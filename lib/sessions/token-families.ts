@@ -171,6 +171,8 @@ export async function createBrowserFamily(
   db: Pick<Db, "$queryRaw">,
   data: {
     userId: string;
+    /** The connection signed in through: the IdP's subject and session id are its. */
+    connectionId: string;
     idpSubject: string;
     idpSessionId: string | null;
     idToken: string | null;
@@ -184,8 +186,8 @@ export async function createBrowserFamily(
   },
 ): Promise<{ id: string }> {
   const [family] = await db.$queryRaw<{ id: string }[]>`
-    INSERT INTO "TokenFamily" (id, kind, "userId", "idpSubject", "idpSessionId", "idToken", "idpRefreshToken", "idpAccessTokenExpiresAt", "expiresAt", "ipAddress", "userAgent", "createdAt")
-    VALUES (${randomUUID()}, 'browser', ${data.userId}, ${data.idpSubject}, ${data.idpSessionId}::text, ${data.idToken}::text, ${data.idpRefreshToken ?? null}::text,
+    INSERT INTO "TokenFamily" (id, kind, "userId", "connectionId", "idpSubject", "idpSessionId", "idToken", "idpRefreshToken", "idpAccessTokenExpiresAt", "expiresAt", "ipAddress", "userAgent", "createdAt")
+    VALUES (${randomUUID()}, 'browser', ${data.userId}, ${data.connectionId}, ${data.idpSubject}, ${data.idpSessionId}::text, ${data.idToken}::text, ${data.idpRefreshToken ?? null}::text,
       ${utcTimestamp(data.idpAccessTokenExpiresAt)}, ${utcTimestamp(data.expiresAt)}, ${data.ipAddress ?? null}::text, ${data.userAgent ?? null}::text, ${utcTimestamp(new Date())})
     RETURNING id`;
   return family!;

@@ -12,6 +12,7 @@ import { revokeFamilies } from "../sessions/revocation";
 import { createBrowserFamily } from "../sessions/token-families";
 import type { SignInState } from "./sign-in-audit";
 import { verifiedEmail } from "../oidc/verified-email";
+import { ENVIRONMENT_CONNECTION_ID, OPERATOR_ORGANISATION_ID } from "../organisations/operator-organisation";
 
 /**
  * The full Auth.js configuration (Node.js runtime): the Edge-safe config plus the database.
@@ -59,6 +60,7 @@ export function buildAuthJsConfigWithDatabase(env: Env = getEnv(), state: SignIn
         if (!account || account.type !== "oidc") return false;
         const oidcSignIn = {
           provider: account.provider,
+          organisationId: OPERATOR_ORGANISATION_ID,
           subject: account.providerAccountId,
           email: verifiedEmail(profile),
           // Granting admin by email (INITIAL_ADMIN_EMAILS) asks more: the IdP must say it verified it.
@@ -66,10 +68,11 @@ export function buildAuthJsConfigWithDatabase(env: Env = getEnv(), state: SignIn
           name: typeof profile?.name === "string" ? profile.name : null,
           tokens: account,
         };
-        state.attempt.claimed = { provider: oidcSignIn.provider, subject: oidcSignIn.subject, email: oidcSignIn.email };
+        state.attempt.claimed = { provider: oidcSignIn.provider, organisationId: oidcSignIn.organisationId, subject: oidcSignIn.subject, email: oidcSignIn.email };
         // One transaction: the user and account, and the sign-in's token family.
         const { user, created, also: family } = await upsertUserFromOidcProfile(db, oidcSignIn, signInRoleRules(env, profile ?? {}, state.request), (tx, user) => createBrowserFamily(tx, {
           userId: user.id,
+          connectionId: ENVIRONMENT_CONNECTION_ID,
           idpSubject: account.providerAccountId,
           idpSessionId: typeof profile?.sid === "string" ? profile.sid : null,
           idToken: account.id_token ?? null,

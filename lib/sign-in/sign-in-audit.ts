@@ -10,7 +10,7 @@ import type { SignInFailure } from "../errors/sign-in-failures";
  */
 export type SignInAttempt = {
   /** The identity the IdP asserted (signIn callback), to name the user a refusal is about. */
-  claimed?: { provider: string; subject: string; email: string | null };
+  claimed?: { provider: string; organisationId: string; subject: string; email: string | null };
   /** The user signed in, and whether this sign-in created them (signIn callback). */
   userId?: string;
   created?: boolean;
@@ -63,7 +63,7 @@ async function refusedUserOf(db: Db, failure: SignInFailure, { claimed }: SignIn
     return account?.userId ?? null;
   }
   if (failure.code === "account_conflict" && claimed.email) {
-    return (await db.user.findUnique({ where: { email: claimed.email }, select: { id: true } }))?.id ?? null;
+    return (await db.user.findUnique({ where: { organisationId_email: { organisationId: claimed.organisationId, email: claimed.email } }, select: { id: true } }))?.id ?? null;
   }
   return null;
 }

@@ -6,8 +6,10 @@ import type { Db } from "../db";
 import { utcTimestamp } from "../sql-timestamp";
 
 export type OidcSignIn = {
-  /** The Auth.js provider id; the account key is (provider, subject). */
+  /** The connection's account key ("oidc" for the environment's, else its id); the account key is (provider, subject). */
   provider: string;
+  /** The connection's organisation: a new user joins it; emails are unique within it. */
+  organisationId: string;
   subject: string;
   email: string | null;
   /** Only an email the IdP asserts `email_verified: true` for can make its user an initial admin. */
@@ -117,7 +119,7 @@ function tokenColumns(tokens: OidcSignIn["tokens"]) {
 }
 
 /** The user's columns as Prisma reads them (the role as text, as Prisma maps the enum). */
-const USER_COLUMNS = Prisma.sql`u.id, u.name, u.email, u."emailVerified", u.image, u.role::text AS role, u."createdAt", u."updatedAt", u."lastLoginAt", u."disabledAt", u.version`;
+const USER_COLUMNS = Prisma.sql`u.id, u."organisationId", u.name, u.email, u."emailVerified", u.image, u.role::text AS role, u."createdAt", u."updatedAt", u."lastLoginAt", u."disabledAt", u.version`;
 
 /**
  * A returning user's claims (email, name, lastLoginAt) and their account's record of the
@@ -129,7 +131,7 @@ const USER_COLUMNS = Prisma.sql`u.id, u.name, u.email, u."emailVerified", u.imag
 async function refreshClaims(tx: Transaction, signIn: OidcSignIn, now: Date): Promise<{ user: User; emailTaken: boolean } | null> {
   const tokens = tokenColumns(signIn.tokens);
   const keep = signIn.tokens === undefined;
-  const taken = Prisma.sql`EXISTS (SELECT 1 FROM "User" other WHERE other.email = ${signIn.email}::text AND other.id <> u.id)`;
+  const taken = Prisma.sql`EXISTS (SELECT 1 FROM "User" other WHERE other."organisationId" = u."organisationId" AND other.email = ${signIn.email}::text AND other.id <> u.id)`;
   const [row] = await tx.$queryRaw<(User & { emailTaken: boolean })[]>`
     WITH account AS (
       UPDATE "Account" SET
@@ -174,11 +176,12 @@ async function applySignInRules(tx: Transaction, signIn: OidcSignIn, rules: Sign
   // together: this read misses both or sees the email taken, and at worst the create below
   // meets a unique violation, which retries and then finds the account.
   const key = { provider: signIn.provider, providerAccountId: signIn.subject };
-  const owner = signIn.email ? await tx.user.findUnique({ where: { email: signIn.email }, select: { id: true } }) : null;
+  const owner = signIn.email ? await tx.user.findUnique({ where: { organisationId_email: { organisationId: signIn.organisationId, email: signIn.email } }, select: { id: true } }) : null;
   if (owner) throw new AccountConflictError();
   const assigned = roleOfNewUser(signIn, rules);
   const user = await tx.user.create({
     data: {
+      organisationId: signIn.organisationId,
       email: signIn.email,
       name: signIn.name,
       lastLoginAt: now,

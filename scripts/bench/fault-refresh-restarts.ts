@@ -183,8 +183,8 @@ async function main() {
   const tokens: string[] = [];
   for (let index = 0; index < settings.families; index++) {
     const subject = `fault-${randomUUID()}`;
-    const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: `${subject}@example.test`, name: "Fault client" });
-    const family = await createBrowserFamily(db, { userId: user.id, idpSubject: subject, idpSessionId: null, idToken: null, expiresAt: new Date(Date.now() + 12 * 3_600_000) });
+    const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject, email: `${subject}@example.test`, name: "Fault client" });
+    const family = await createBrowserFamily(db, { userId: user.id, connectionId: "oidc", idpSubject: subject, idpSessionId: null, idToken: null, expiresAt: new Date(Date.now() + 12 * 3_600_000) });
     const caller = { userId: user.id, role: user.role, familyId: family.id, via: "cookie" as const, email: user.email, name: user.name, expiresAt: 0 };
     tokens.push((await createApiTokens(db, appEnv, caller)).refresh_token);
   }

@@ -16,8 +16,8 @@ const env = await envWithApiTokenKey(databaseUrl, "faults");
 
 async function signedInUser(): Promise<SessionIdentity> {
   const subject = `sub-${randomUUID()}`;
-  const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: `${randomUUID()}@example.test`, name: "Fault User" });
-  const family = await createBrowserFamily(db, { userId: user.id, idpSubject: subject, idpSessionId: `idp-${randomUUID()}`, idToken: "id-token", expiresAt: inHours(12) });
+  const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject, email: `${randomUUID()}@example.test`, name: "Fault User" });
+  const family = await createBrowserFamily(db, { userId: user.id, connectionId: "oidc", idpSubject: subject, idpSessionId: `idp-${randomUUID()}`, idToken: "id-token", expiresAt: inHours(12) });
   return { userId: user.id, role: user.role, familyId: family.id, via: "cookie", email: user.email, name: user.name, expiresAt: 0 };
 }
 

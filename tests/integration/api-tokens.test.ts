@@ -26,9 +26,9 @@ const keys = await getApiTokenKeys(env);
  */
 async function signedInUser({ idpRefreshToken = true } = {}): Promise<SessionIdentity> {
   const subject = `sub-${randomUUID()}`;
-  const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: `${randomUUID()}@example.test`, name: "Token User" });
+  const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject, email: `${randomUUID()}@example.test`, name: "Token User" });
   const grant = idpRefreshToken ? { idpRefreshToken: `idp-rt-${randomUUID()}`, idpAccessTokenExpiresAt: inHours(11) } : {};
-  const family = await createBrowserFamily(db, { userId: user.id, idpSubject: subject, idpSessionId: `idp-${randomUUID()}`, idToken: "id-token", expiresAt: inHours(12), ...grant });
+  const family = await createBrowserFamily(db, { userId: user.id, connectionId: "oidc", idpSubject: subject, idpSessionId: `idp-${randomUUID()}`, idToken: "id-token", expiresAt: inHours(12), ...grant });
   return { userId: user.id, role: user.role, familyId: family.id, via: "cookie", email: user.email, name: user.name, expiresAt: 0 };
 }
 
@@ -233,7 +233,7 @@ describe("revocation", () => {
 
   it("signing out everywhere revokes every family of the user and no one else's", async () => {
     const caller = await signedInUser();
-    const otherDevice = await createBrowserFamily(db, { userId: caller.userId, idpSubject: "s", idpSessionId: null, idToken: null, expiresAt: inHours(12) });
+    const otherDevice = await createBrowserFamily(db, { userId: caller.userId, connectionId: "oidc", idpSubject: "s", idpSessionId: null, idToken: null, expiresAt: inHours(12) });
     const bystander = await signedInUser();
     await revokeFamilies(db, { userId: caller.userId }, "logout_everywhere");
     expect(await isFamilyActive(db, caller.familyId)).toBe(false);
@@ -246,24 +246,34 @@ describe("revocation", () => {
     const family = await db.tokenFamily.findUniqueOrThrow({ where: { id: caller.familyId } });
     const tokens = await createApiTokens(db, env, caller);
     const apiFamily = (await verify(tokens.access_token)) as { ok: true; claims: { familyId: string } };
-    const sameSubjectOtherSession = await createBrowserFamily(db, { userId: caller.userId, idpSubject: family.idpSubject!, idpSessionId: "other", idToken: null, expiresAt: inHours(12) });
+    const sameSubjectOtherSession = await createBrowserFamily(db, { userId: caller.userId, connectionId: "oidc", idpSubject: family.idpSubject!, idpSessionId: "other", idToken: null, expiresAt: inHours(12) });
 
-    await revokeFamilies(db, { idpSessionId: family.idpSessionId!, idpSubject: family.idpSubject! }, "backchannel_logout");
+    await revokeFamilies(db, { connectionId: "oidc", idpSessionId: family.idpSessionId!, idpSubject: family.idpSubject! }, "backchannel_logout");
     expect(await isFamilyActive(db, caller.familyId)).toBe(false);
     expect(await isFamilyActive(db, apiFamily.claims.familyId)).toBe(false);
     expect(await isFamilyActive(db, sameSubjectOtherSession.id)).toBe(true);
 
-    await revokeFamilies(db, { idpSubject: family.idpSubject! }, "backchannel_logout");
+    await revokeFamilies(db, { connectionId: "oidc", idpSubject: family.idpSubject! }, "backchannel_logout");
     expect(await isFamilyActive(db, sameSubjectOtherSession.id)).toBe(false);
   });
 
   it("back-channel logout with sid and sub also ends a sign-in recorded without a sid (matched by sub)", async () => {
     const caller = await signedInUser();
     const family = await db.tokenFamily.findUniqueOrThrow({ where: { id: caller.familyId } });
-    const withoutSid = await createBrowserFamily(db, { userId: caller.userId, idpSubject: family.idpSubject!, idpSessionId: null, idToken: null, expiresAt: inHours(12) });
-    const revoked = await revokeFamilies(db, { idpSessionId: "some-other-sid", idpSubject: family.idpSubject! }, "backchannel_logout");
+    const withoutSid = await createBrowserFamily(db, { userId: caller.userId, connectionId: "oidc", idpSubject: family.idpSubject!, idpSessionId: null, idToken: null, expiresAt: inHours(12) });
+    const revoked = await revokeFamilies(db, { connectionId: "oidc", idpSessionId: "some-other-sid", idpSubject: family.idpSubject! }, "backchannel_logout");
     expect(revoked).toBe(1);
     expect(await isFamilyActive(db, withoutSid.id)).toBe(false);
+    expect(await isFamilyActive(db, caller.familyId)).toBe(true);
+  });
+
+  it("back-channel logout from one connection never ends a sign-in of another connection with the same subject and sid", async () => {
+    const caller = await signedInUser();
+    const family = await db.tokenFamily.findUniqueOrThrow({ where: { id: caller.familyId } });
+    // Two IdPs may well both call someone "alice" (and reuse session ids): a subject is unique within one IdP only.
+    const otherIdp = await createBrowserFamily(db, { userId: caller.userId, connectionId: "other-connection", idpSubject: family.idpSubject!, idpSessionId: family.idpSessionId, idToken: null, expiresAt: inHours(12) });
+    expect(await revokeFamilies(db, { connectionId: "other-connection", idpSessionId: family.idpSessionId!, idpSubject: family.idpSubject! }, "backchannel_logout")).toBe(1);
+    expect(await isFamilyActive(db, otherIdp.id)).toBe(false);
     expect(await isFamilyActive(db, caller.familyId)).toBe(true);
   });
 

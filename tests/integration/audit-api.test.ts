@@ -22,9 +22,9 @@ async function tokenFor(role: "admin" | "viewer") {
   const { createApiTokens } = await import("@/lib/sessions/api-tokens");
   const { createBrowserFamily } = await import("@/lib/sessions/token-families");
   const { getEnv } = await import("@/lib/config/env");
-  const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject: `sub-${randomUUID()}`, email: `${randomUUID()}@example.test`, name: null });
+  const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject: `sub-${randomUUID()}`, email: `${randomUUID()}@example.test`, name: null });
   await db.user.update({ where: { id: user.id }, data: { role } });
-  const family = await createBrowserFamily(db, { userId: user.id, idpSubject: "s", idpSessionId: null, idToken: null, expiresAt: new Date(Date.now() + 3_600_000) });
+  const family = await createBrowserFamily(db, { userId: user.id, connectionId: "oidc", idpSubject: "s", idpSessionId: null, idToken: null, expiresAt: new Date(Date.now() + 3_600_000) });
   const tokens = await createApiTokens(db, getEnv(), { userId: user.id, role, familyId: family.id, via: "cookie", email: user.email, name: null, expiresAt: 0 });
   return { userId: user.id, token: tokens.access_token };
 }

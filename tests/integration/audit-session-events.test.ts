@@ -28,8 +28,8 @@ const keys = await getApiTokenKeys(env);
 async function signedInUser(via: SessionIdentity["via"] = "bearer"): Promise<SessionIdentity & { idpSubject: string; idpSessionId: string }> {
   const idpSubject = `sub-${randomUUID()}`;
   const idpSessionId = `idp-${randomUUID()}`;
-  const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject: idpSubject, email: `${randomUUID()}@example.test`, name: "Audit User" });
-  const family = await createBrowserFamily(db, { userId: user.id, idpSubject, idpSessionId, idToken: "id-token", expiresAt: inHours(12) });
+  const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject: idpSubject, email: `${randomUUID()}@example.test`, name: "Audit User" });
+  const family = await createBrowserFamily(db, { userId: user.id, connectionId: "oidc", idpSubject, idpSessionId, idToken: "id-token", expiresAt: inHours(12) });
   return { userId: user.id, role: user.role, familyId: family.id, via, email: user.email, name: user.name, expiresAt: 0, idpSubject, idpSessionId };
 }
 
@@ -59,7 +59,7 @@ describe("the sessions paths put their events on the audit trail", () => {
 
   it("sign out everywhere: one event counting every family that ended", async () => {
     const caller = await signedInUser();
-    await createBrowserFamily(db, { userId: caller.userId, idpSubject: caller.idpSubject, idpSessionId: null, idToken: null, expiresAt: inHours(12) });
+    await createBrowserFamily(db, { userId: caller.userId, connectionId: "oidc", idpSubject: caller.idpSubject, idpSessionId: null, idToken: null, expiresAt: inHours(12) });
     await createApiTokens(db, env, caller);
     const request = auditRequest();
     await logOut(db, env, { identity: caller, familyActive: true }, true, request);
@@ -125,7 +125,7 @@ describe("the sessions paths put their events on the audit trail", () => {
     const apiFamily = await apiFamilyOf(tokens.access_token);
     const verified = { ok: true as const, sid: caller.idpSessionId, sub: caller.idpSubject, jti: randomUUID(), expiresAt: inHours(1) };
     const idpCall = auditRequest({ userAgent: "oidc-provider" });
-    const revoked = await revokeAndListFamilies(db, { idpSessionId: verified.sid, idpSubject: verified.sub }, "backchannel_logout");
+    const revoked = await revokeAndListFamilies(db, { connectionId: "oidc", idpSessionId: verified.sid, idpSubject: verified.sub }, "backchannel_logout");
     await recordBackchannelLogout(db, verified, revoked, idpCall);
     const [event, ...more] = await eventsOf(db, idpCall.requestId);
     expect(more).toEqual([]);
@@ -136,7 +136,7 @@ describe("the sessions paths put their events on the audit trail", () => {
     // The IdP says it again (another jti), with only the sid: nothing is left to end.
     const again = auditRequest({ userAgent: "oidc-provider" });
     const sidOnly = { ...verified, sub: undefined, jti: randomUUID() };
-    await recordBackchannelLogout(db, sidOnly, await revokeAndListFamilies(db, { idpSessionId: sidOnly.sid }, "backchannel_logout"), again);
+    await recordBackchannelLogout(db, sidOnly, await revokeAndListFamilies(db, { connectionId: "oidc", idpSessionId: sidOnly.sid }, "backchannel_logout"), again);
     expect(await eventsOf(db, again.requestId)).toEqual([
       expect.objectContaining({ targetUserId: caller.userId, detail: { idpSessionId: caller.idpSessionId, idpSubject: null, familyIds: [], revokedFamilies: 0 } }),
     ]);
@@ -181,7 +181,7 @@ describe("when an event cannot be written", () => {
 
   it("a back-channel logout still ends the IdP's session here", async () => {
     const caller = await signedInUser();
-    const revoked = await revokeAndListFamilies(db, { idpSessionId: caller.idpSessionId }, "backchannel_logout");
+    const revoked = await revokeAndListFamilies(db, { connectionId: "oidc", idpSessionId: caller.idpSessionId }, "backchannel_logout");
     await recordBackchannelLogout(db, { ok: true, sid: caller.idpSessionId, jti: randomUUID(), expiresAt: inHours(1) }, revoked, down());
     expect(await isFamilyActive(db, caller.familyId)).toBe(false);
     expect(lostEvents()).toEqual([expect.objectContaining({ action: "backchannel_logout", targetUserId: caller.userId })]);

@@ -27,7 +27,7 @@ afterAll(async () => {
 async function existingUser() {
   const subject = `sub-${randomUUID()}`;
   const email = `${randomUUID()}@example.test`;
-  const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email, name: "Existing" });
+  const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject, email, name: "Existing" });
   return { user, subject, email };
 }
 
@@ -72,7 +72,7 @@ describe("sign-in events", () => {
     const { user, subject, email } = await existingUser();
     const request = auditRequest();
     // Recorded though no sign-in cookie came with it: it names a user.
-    await recordSignInRefused(db, { code: "account_disabled" }, { claimed: { provider: "oidc", subject, email } }, request, false);
+    await recordSignInRefused(db, { code: "account_disabled" }, { claimed: { provider: "oidc", organisationId: "operator", subject, email } }, request, false);
     expect(await eventsOf(db, request.requestId)).toEqual([
       expect.objectContaining({ actor: "system", action: "sign_in_refused", targetUserId: user.id, detail: { code: "account_disabled" } }),
     ]);
@@ -81,7 +81,7 @@ describe("sign-in events", () => {
   it("an email conflict is about the user who owns the email, and names the other IdP subject", async () => {
     const owner = await existingUser();
     const request = auditRequest();
-    await recordSignInRefused(db, { code: "account_conflict" }, { claimed: { provider: "oidc", subject: "someone-else", email: owner.email } }, request, false);
+    await recordSignInRefused(db, { code: "account_conflict" }, { claimed: { provider: "oidc", organisationId: "operator", subject: "someone-else", email: owner.email } }, request, false);
     expect(await eventsOf(db, request.requestId)).toEqual([
       expect.objectContaining({ targetUserId: owner.user.id, detail: { code: "account_conflict", idpSubject: "someone-else" } }),
     ]);

@@ -21,8 +21,8 @@ beforeAll(async () => {
   const { createApiTokens } = await import("@/lib/sessions/api-tokens");
   const { createBrowserFamily } = await import("@/lib/sessions/token-families");
   const { getEnv } = await import("@/lib/config/env");
-  const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject: `sub-${randomUUID()}`, email: `${randomUUID()}@example.test`, name: null });
-  const family = await createBrowserFamily(db, { userId: user.id, idpSubject: "s", idpSessionId: null, idToken: null, expiresAt: inHours(12) });
+  const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject: `sub-${randomUUID()}`, email: `${randomUUID()}@example.test`, name: null });
+  const family = await createBrowserFamily(db, { userId: user.id, connectionId: "oidc", idpSubject: "s", idpSessionId: null, idToken: null, expiresAt: inHours(12) });
   familyId = family.id;
   userId = user.id;
   const tokens = await createApiTokens(db, getEnv(), { userId: user.id, role: user.role, familyId: family.id, via: "cookie", email: null, name: null, expiresAt: 0 });
@@ -42,7 +42,7 @@ describe("requireUser, the guard every protected handler calls itself", () => {
     const { accessTokenSettings } = await import("@/lib/credentials/authentication-options");
     const { getEnv } = await import("@/lib/config/env");
     const env = getEnv();
-    const { user: other } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject: `sub-${randomUUID()}`, email: `${randomUUID()}@example.test`, name: null });
+    const { user: other } = await upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject: `sub-${randomUUID()}`, email: `${randomUUID()}@example.test`, name: null });
     const bearer = async (who: string) => {
       const { token } = await mintAccessToken({ userId: who, role: "viewer", email: null, familyId }, await getApiTokenKeys(env), { ...accessTokenSettings(env), ttlSeconds: 60 });
       return new NextRequest("http://localhost:3000/api/auth/me", { headers: { authorization: `Bearer ${token}` } });

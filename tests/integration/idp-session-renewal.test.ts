@@ -35,9 +35,10 @@ async function setup(extra: Record<string, string> = {}, signInIdToken?: (idp: F
   });
   const provider = new IdentityProvider(idp.issuer, { timeoutMs: 1000, transport: idp.transport, clientCredentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } });
   const subject = `sub-${randomUUID()}`;
-  const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: `${randomUUID()}@example.test`, name: "Renewal" });
+  const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject, email: `${randomUUID()}@example.test`, name: "Renewal" });
   const { id: familyId } = await createBrowserFamily(db, {
     userId: user.id,
+    connectionId: "oidc",
     idpSubject: subject,
     idpSessionId: null,
     idToken: signInIdToken ? await signInIdToken(idp, subject) : null,

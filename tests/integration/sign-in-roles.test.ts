@@ -13,7 +13,7 @@ const REQUEST = { ipAddress: "192.0.2.10", userAgent: "integration-test", reques
 
 /** A person at the IdP: the same subject and email at each sign-in. */
 function person(email = `${randomUUID()}@example.test`, emailVerified = true): OidcSignIn {
-  return { provider: "oidc", subject: `sub-${randomUUID()}`, email, emailVerified, name: "Role Tester" };
+  return { provider: "oidc", organisationId: "operator", subject: `sub-${randomUUID()}`, email, emailVerified, name: "Role Tester" };
 }
 
 /** INITIAL_ADMIN_EMAILS lists LISTED; `idpRole` is what the IdP's mapping made of the claims (null: off). */

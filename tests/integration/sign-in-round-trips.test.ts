@@ -10,11 +10,11 @@ afterAll(() => database.close());
 
 const tokens = (suffix: string) => ({ access_token: `at-${suffix}`, refresh_token: `rt-${suffix}`, id_token: `id-${suffix}`, expires_at: 2_000_000_000, token_type: "bearer", scope: `openid ${suffix}` });
 const family = () => ({ idpSubject: "s", idpSessionId: "idp-sid", idToken: null, expiresAt: new Date(Date.now() + 3_600_000), ipAddress: "203.0.113.7", userAgent: "RoundTrip/1.0" });
-const openFamily: Parameters<typeof upsertUserFromOidcProfile<{ id: string }>>[3] = (tx, user) => createBrowserFamily(tx, { userId: user.id, ...family() });
+const openFamily: Parameters<typeof upsertUserFromOidcProfile<{ id: string }>>[3] = (tx, user) => createBrowserFamily(tx, { userId: user.id, connectionId: "oidc", ...family() });
 const verbs = (statements: string[]) => statements.map((statement) => statement.trim().split(/\s+/)[0]!.toUpperCase());
 
 function signInOf(overrides: Partial<OidcSignIn> = {}): OidcSignIn {
-  return { provider: "oidc", subject: `sub-${randomUUID()}`, email: `${randomUUID()}@example.test`, name: "Round Trip", tokens: tokens("first"), ...overrides };
+  return { provider: "oidc", organisationId: "operator", subject: `sub-${randomUUID()}`, email: `${randomUUID()}@example.test`, name: "Round Trip", tokens: tokens("first"), ...overrides };
 }
 
 describe("a sign-in's cost in the database", () => {

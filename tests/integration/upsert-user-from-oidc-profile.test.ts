@@ -16,6 +16,7 @@ describe("upsertUserFromOidcProfile", () => {
     const email = uniqueEmail();
     const { user, created } = await upsertUserFromOidcProfile(db, {
       provider: "oidc",
+      organisationId: "operator",
       subject,
       email,
       name: "First Person",
@@ -33,19 +34,19 @@ describe("upsertUserFromOidcProfile", () => {
   it("never keeps the IdP's tokens on the account, and forgets ones stored before, at a returning user's sign-in", async () => {
     const subject = uniqueSubject();
     const email = uniqueEmail();
-    await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email, name: null });
+    await upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject, email, name: null });
     const where = { provider_providerAccountId: { provider: "oidc", providerAccountId: subject } };
     await db.account.update({ where, data: { access_token: "old-access", refresh_token: "old-refresh", id_token: "old-id" } });
-    await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email, name: null, tokens: { id_token: "id-2", access_token: "access-2", refresh_token: "refresh-2", expires_at: 2_000_000_100 } });
+    await upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject, email, name: null, tokens: { id_token: "id-2", access_token: "access-2", refresh_token: "refresh-2", expires_at: 2_000_000_100 } });
     expect(await db.account.findUniqueOrThrow({ where })).toMatchObject({ access_token: null, refresh_token: null, id_token: null, expires_at: 2_000_000_100 });
   });
 
   it("updates email, name and lastLoginAt on a later sign-in, keeping the same user", async () => {
     const subject = uniqueSubject();
-    const first = await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: uniqueEmail(), name: "Old Name" });
+    const first = await upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject, email: uniqueEmail(), name: "Old Name" });
     await new Promise((resolve) => setTimeout(resolve, 20));
     const newEmail = uniqueEmail();
-    const second = await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: newEmail, name: "New Name" });
+    const second = await upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject, email: newEmail, name: "New Name" });
 
     expect(second.created).toBe(false);
     expect(second.user.id).toBe(first.user.id);
@@ -57,9 +58,9 @@ describe("upsertUserFromOidcProfile", () => {
 
   it("keeps an assigned role on later sign-ins", async () => {
     const subject = uniqueSubject();
-    const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: uniqueEmail(), name: null });
+    const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject, email: uniqueEmail(), name: null });
     await db.user.update({ where: { id: user.id }, data: { role: "campaign_manager" } });
-    const again = await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: user.email, name: null });
+    const again = await upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject, email: user.email, name: null });
     expect(again.user.role).toBe("campaign_manager");
   });
 
@@ -70,7 +71,7 @@ describe("upsertUserFromOidcProfile", () => {
     const subject = uniqueSubject();
     const email = makeEmail();
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => upsertUserFromOidcProfile(db, { provider: "oidc", subject, email, name: "Racer" })),
+      Array.from({ length: 20 }, () => upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject, email, name: "Racer" })),
     );
     const accounts = await db.account.findMany({ where: { provider: "oidc", providerAccountId: subject } });
     expect(accounts).toHaveLength(1);
@@ -83,9 +84,9 @@ describe("upsertUserFromOidcProfile", () => {
 
   it("refuses a different subject that claims an existing user's email, and creates nothing", async () => {
     const email = uniqueEmail();
-    await upsertUserFromOidcProfile(db, { provider: "oidc", subject: uniqueSubject(), email, name: "Owner" });
+    await upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject: uniqueSubject(), email, name: "Owner" });
     const intruder = uniqueSubject();
-    await expect(upsertUserFromOidcProfile(db, { provider: "oidc", subject: intruder, email, name: "Intruder" })).rejects.toBeInstanceOf(
+    await expect(upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject: intruder, email, name: "Intruder" })).rejects.toBeInstanceOf(
       AccountConflictError,
     );
     expect(await db.account.count({ where: { providerAccountId: intruder } })).toBe(0);
@@ -94,26 +95,26 @@ describe("upsertUserFromOidcProfile", () => {
 
   it("refuses a disabled user's sign-in and updates nothing of theirs", async () => {
     const subject = uniqueSubject();
-    const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: uniqueEmail(), name: "Before" });
+    const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject, email: uniqueEmail(), name: "Before" });
     await db.user.update({ where: { id: user.id }, data: { disabledAt: new Date() } });
-    await expect(upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: uniqueEmail(), name: "After" })).rejects.toBeInstanceOf(AccountDisabledError);
+    await expect(upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject, email: uniqueEmail(), name: "After" })).rejects.toBeInstanceOf(AccountDisabledError);
     const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(after).toMatchObject({ name: "Before", email: user.email, lastLoginAt: user.lastLoginAt });
     // An enabled user is not refused: the check can fail.
     await db.user.update({ where: { id: user.id }, data: { disabledAt: null } });
-    await expect(upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: user.email, name: "After" })).resolves.toMatchObject({ created: false });
+    await expect(upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject, email: user.email, name: "After" })).resolves.toMatchObject({ created: false });
   });
 
   it("leaves rows that Auth.js's Prisma adapter finds by account, with the role", async () => {
     const subject = uniqueSubject();
-    const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: uniqueEmail(), name: "Adapter" });
+    const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject, email: uniqueEmail(), name: "Adapter" });
     const found = await PrismaAdapter(db).getUserByAccount!({ provider: "oidc", providerAccountId: subject });
     expect(found).toMatchObject({ id: user.id, role: "viewer" });
   });
 
   it("answers Auth.js's account lookup exactly as the stock Prisma adapter does, in one statement; null for an unknown account", async () => {
     const subject = uniqueSubject();
-    await upsertUserFromOidcProfile(db, { provider: "oidc", subject, email: uniqueEmail(), name: "Lookup" });
+    await upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject, email: uniqueEmail(), name: "Lookup" });
     const key = { provider: "oidc", providerAccountId: subject };
     expect(await findUserByAccount(db, key)).toEqual(await PrismaAdapter(db).getUserByAccount!(key));
     expect(await findUserByAccount(db, { provider: "oidc", providerAccountId: uniqueSubject() })).toBeNull();

@@ -12,13 +12,13 @@ export const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_00
 
 /** A user as the first sign-in makes them, then given `role`; returns the current row. */
 export async function signedUpUser(db: Db, label: string, role: Role = "viewer") {
-  const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", subject: `sub-${randomUUID()}`, email: `${label}-${RUN}@example.test`, name: `Test ${label}` });
+  const { user } = await upsertUserFromOidcProfile(db, { provider: "oidc", organisationId: "operator", subject: `sub-${randomUUID()}`, email: `${label}-${RUN}@example.test`, name: `Test ${label}` });
   return db.user.update({ where: { id: user.id }, data: { role } });
 }
 
 /** A browser sign-in of the user, as the sign-in callback opens it. */
 export function browserSignIn(db: Db, userId: string, expiresAt = inHours(12)) {
-  return createBrowserFamily(db, { userId, idpSubject: `sub-${userId}`, idpSessionId: null, idToken: null, expiresAt, ipAddress: "198.51.100.7", userAgent: "Mozilla/5.0 (integration)" });
+  return createBrowserFamily(db, { userId, connectionId: "oidc", idpSubject: `sub-${userId}`, idpSessionId: null, idToken: null, expiresAt, ipAddress: "198.51.100.7", userAgent: "Mozilla/5.0 (integration)" });
 }
 
 /**
