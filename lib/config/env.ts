@@ -152,6 +152,11 @@ export function loadEnv(source: Record<string, string | undefined>) {
     ...roles.settings,
     /** How long audit events are kept: the prune job's only deletion of the append-only trail. */
     auditRetentionDays: raw.AUDIT_RETENTION_DAYS,
+    /** Seals run-time connections' client secrets (lib/organisations/connection-secrets.ts); unset: none can be saved or opened. */
+    connectionSecretKey: raw.CONNECTION_SECRET_KEY,
+    connectionSecretPreviousKeys: raw.CONNECTION_SECRET_PREVIOUS_KEYS,
+    /** Where domain verification's TXT lookups go; unset: the system's resolvers. */
+    dnsServers: raw.DNS_SERVERS,
     /** True when the app is served over https: cookies get the Secure flag and __Host-/__Secure- names. */
     secureCookies: authUrl.startsWith("https://"),
   };

@@ -69,6 +69,46 @@ const listenAddress = z
     return { host: match[1], port };
   });
 
+/** 32 random bytes in base64 or base64url (44 characters with padding), e.g. from `openssl rand -base64 32`. */
+const isSecretKeyText = (text: string) => {
+  const normalised = text.replace(/-/g, "+").replace(/_/g, "/");
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(normalised)) return false;
+  try {
+    return atob(normalised.padEnd(Math.ceil(normalised.length / 4) * 4, "=")).length === 32;
+  } catch {
+    return false;
+  }
+};
+const secretKey = z.string().refine(isSecretKeyText, "must be 32 random bytes in base64 (44 characters)");
+
+/** "a, b" → ["a", "b"]: each a 32-byte key (secretKey). */
+const secretKeyList = z
+  .string()
+  .optional()
+  .transform((value, context): string[] => {
+    const keys = (value ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+    if (keys.some((key) => !isSecretKeyText(key))) {
+      context.addIssue({ code: "custom", message: "must be comma-separated keys of 32 random bytes in base64 (44 characters each)" });
+      return z.NEVER;
+    }
+    return keys;
+  });
+
+/** "192.0.2.53, 127.0.0.1:5353" → DNS servers as node:dns takes them (IPv4 or [IPv6], optional port). */
+const dnsServers = z
+  .string()
+  .optional()
+  .transform((value, context): string[] | undefined => {
+    if (value === undefined) return undefined;
+    const servers = value.split(",").map((entry) => entry.trim()).filter(Boolean);
+    const valid = (server: string) => /^(\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?|\[[0-9a-fA-F:.]+\](:\d{1,5})?|[0-9a-fA-F]*:[0-9a-fA-F:.]+)$/.test(server);
+    if (servers.length === 0 || !servers.every(valid)) {
+      context.addIssue({ code: "custom", message: 'must be comma-separated IP addresses, each with an optional port ("192.0.2.53", "127.0.0.1:5353", "[2001:db8::53]:53")' });
+      return z.NEVER;
+    }
+    return servers;
+  });
+
 // The app's origin is joined with paths, so it loses a trailing slash; an issuer is an
 // identifier that must match the IdP's discovery document exactly, so it keeps its own.
 const appUrl = httpUrl.transform((value) => value.replace(/\/+$/, ""));
@@ -237,6 +277,18 @@ export const VARIABLES = {
   AUDIT_RETENTION_DAYS: {
     schema: z.coerce.number().int().min(1).max(3650).default(365),
     fix: "set it to the days audit events are kept before the prune job deletes them, 1 to 3650, e.g. 365",
+  },
+  CONNECTION_SECRET_KEY: {
+    schema: secretKey.optional(),
+    fix: "set it to 32 random bytes in base64, e.g. CONNECTION_SECRET_KEY=$(openssl rand -base64 32): it encrypts the client secrets of connections added at run time (unset: connections can only come from OIDC_ISSUER…; `npm run dev` generates one under .data/)",
+  },
+  CONNECTION_SECRET_PREVIOUS_KEYS: {
+    schema: secretKeyList,
+    fix: "set it to the comma-separated keys CONNECTION_SECRET_KEY had before (each 32 bytes in base64): secrets sealed with them still open, and each is sealed with the current key when its connection is next saved",
+  },
+  DNS_SERVERS: {
+    schema: dnsServers,
+    fix: 'set it to comma-separated IP addresses of the DNS resolvers that domain verification asks, each with an optional port, e.g. DNS_SERVERS=192.0.2.53 or DNS_SERVERS=127.0.0.1:5353, or leave it unset to use the system\'s resolvers',
   },
 } satisfies Record<string, { schema: z.ZodType; fix: string }>;
 

@@ -39,6 +39,21 @@ export const SIGN_IN_FAILURES = {
     detail: "Another user of this console already has the email address your identity provider sent. Accounts are never merged automatically.",
     nextStep: "Ask your administrator to resolve it.",
   },
+  domain_not_allowed: {
+    title: "This sign-in service may not sign in this email address",
+    detail: "The identity provider you signed in at vouched for an email address whose domain it was not given: each organisation's sign-in accepts only the email domains that organisation has proven it owns.",
+    nextStep: "Sign in with your work email through your own organisation's sign-in, or ask your administrator to add your domain to this connection.",
+  },
+  email_not_verified: {
+    title: "Your email address was not confirmed",
+    detail: "The identity provider did not say it had verified your email address, and this organisation's sign-in needs a verified one.",
+    nextStep: "Ask your administrator to have the identity provider send email_verified, or to verify your address there.",
+  },
+  connection_unavailable: {
+    title: "This sign-in is not available",
+    detail: "The sign-in you chose does not exist, or has been turned off by its organisation.",
+    nextStep: "Start again from the sign-in page. If you should have access, ask your administrator.",
+  },
   account_disabled: {
     title: "Your account is disabled",
     detail: "An administrator of this console has disabled your account.",

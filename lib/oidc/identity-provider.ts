@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from "jose";
 import type { Env } from "../config/env";
+import { ENVIRONMENT_CONNECTION_ID } from "../organisations/operator-organisation";
 import { metrics } from "../observability/metrics";
 import { clientSecretBasicAuthorization, type ClientCredentials } from "./client-authentication";
 
@@ -276,26 +277,41 @@ export class IdentityProvider {
   }
 }
 
-// One per process and configuration, on globalThis: Next bundles route handlers separately,
-// and each bundle would otherwise keep (and fetch) its own copy.
+// One per process and connection, on globalThis: Next bundles route handlers separately,
+// and each bundle would otherwise keep (and fetch) its own copy. Keyed by the connection's id,
+// so a connection changed at run time replaces its entry instead of adding one.
 const REGISTRY_KEY = Symbol.for("voicesurveyagent.identityProviders");
-const registry = ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] ??= new Map<string, IdentityProvider>()) as Map<string, IdentityProvider>;
+const registry = ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] ??= new Map<string, { settings: string; idp: IdentityProvider }>()) as Map<
+  string,
+  { settings: string; idp: IdentityProvider }
+>;
 
-type IdpSettings = Pick<Env, "oidcIssuer" | "oidcClientId" | "oidcClientSecret" | "oidcHttpTimeoutMs" | "oidcMetadataTtlSeconds" | "oidcJwksRefetchCooldownSeconds">;
+type IdpTiming = Pick<Env, "oidcHttpTimeoutMs" | "oidcMetadataTtlSeconds" | "oidcJwksRefetchCooldownSeconds">;
+type IdpSettings = Pick<Env, "oidcIssuer" | "oidcClientId" | "oidcClientSecret"> & IdpTiming;
 
-/** The configured identity provider (OIDC_ISSUER, the client's credentials and the OIDC_* timing settings). */
-export function getIdentityProvider(env: IdpSettings): IdentityProvider {
-  const key = [env.oidcIssuer, env.oidcClientId, env.oidcClientSecret, env.oidcHttpTimeoutMs, env.oidcMetadataTtlSeconds, env.oidcJwksRefetchCooldownSeconds].join("\u0000");
-  let idp = registry.get(key);
-  if (!idp) {
-    idp = new IdentityProvider(env.oidcIssuer, {
-      timeoutMs: env.oidcHttpTimeoutMs,
-      metadataTtlMs: env.oidcMetadataTtlSeconds * 1000,
-      jwksCooldownMs: env.oidcJwksRefetchCooldownSeconds * 1000,
-      clientCredentials: { clientId: env.oidcClientId, clientSecret: env.oidcClientSecret },
-      observe: (endpoint, outcome, seconds) => metrics.idpRequestSeconds.observe({ endpoint, outcome }, seconds),
-    });
-    registry.set(key, idp);
-  }
+/** What one connection's identity provider is: where, and as which client. */
+export type IdpClient = { id: string; issuer: string; clientId: string; clientSecret: string };
+
+/**
+ * The identity provider of one connection, with its discovery and key caches, shared by every
+ * sign-in, renewal and logout through it. A change of issuer, client or secret starts afresh.
+ */
+export function identityProviderOf(client: IdpClient, timing: IdpTiming): IdentityProvider {
+  const settings = [client.issuer, client.clientId, client.clientSecret, timing.oidcHttpTimeoutMs, timing.oidcMetadataTtlSeconds, timing.oidcJwksRefetchCooldownSeconds].join("\u0000");
+  const entry = registry.get(client.id);
+  if (entry?.settings === settings) return entry.idp;
+  const idp = new IdentityProvider(client.issuer, {
+    timeoutMs: timing.oidcHttpTimeoutMs,
+    metadataTtlMs: timing.oidcMetadataTtlSeconds * 1000,
+    jwksCooldownMs: timing.oidcJwksRefetchCooldownSeconds * 1000,
+    clientCredentials: { clientId: client.clientId, clientSecret: client.clientSecret },
+    observe: (endpoint, outcome, seconds) => metrics.idpRequestSeconds.observe({ endpoint, outcome }, seconds),
+  });
+  registry.set(client.id, { settings, idp });
   return idp;
+}
+
+/** The environment's identity provider (OIDC_ISSUER, the client's credentials and the OIDC_* timing settings). */
+export function getIdentityProvider(env: IdpSettings): IdentityProvider {
+  return identityProviderOf({ id: ENVIRONMENT_CONNECTION_ID, issuer: env.oidcIssuer, clientId: env.oidcClientId, clientSecret: env.oidcClientSecret }, env);
 }

@@ -1,7 +1,8 @@
 import { customFetch } from "@auth/core";
 import type { NextAuthConfig } from "next-auth";
 import type { Env } from "../config/env";
-import { getIdentityProvider, type IdentityProvider } from "../oidc/identity-provider";
+import { identityProviderOf, type IdentityProvider } from "../oidc/identity-provider";
+import { environmentConnection, type Connection } from "../organisations/connection";
 import { isRole } from "../roles/roles";
 import { sessionCookieName } from "../credentials/session-cookie";
 import { authLogger } from "./auth-logger";
@@ -15,8 +16,11 @@ export const OIDC_PROVIDER_ID = "oidc";
 /**
  * The Edge-safe half of the Auth.js configuration: no database, no Node-only module.
  * lib/sign-in/auth-instance.ts adds the adapter and the database callbacks on top of it.
+ * Built per request for the connection the sign-in goes through: Auth.js's provider is
+ * always "oidc" (one redirect URI for every connection), its issuer and client are the
+ * connection's, and the sign-in's connection cookie says which (sign-in-connection-cookie.ts).
  */
-export function buildAuthJsConfig(env: Env, idp: IdentityProvider = getIdentityProvider(env)): NextAuthConfig {
+export function buildAuthJsConfig(env: Env, connection: Connection = environmentConnection(env), idp: IdentityProvider = identityProviderOf(connection, env)): NextAuthConfig {
   return {
     basePath: AUTH_BASE_PATH,
     secret: env.authSecret,
@@ -28,15 +32,15 @@ export function buildAuthJsConfig(env: Env, idp: IdentityProvider = getIdentityP
     providers: [
       {
         id: OIDC_PROVIDER_ID,
-        name: "your organisation's sign-in",
+        name: connection.displayName,
         type: "oidc",
-        issuer: env.oidcIssuer,
-        clientId: env.oidcClientId,
-        clientSecret: env.oidcClientSecret,
+        issuer: connection.issuer,
+        clientId: connection.clientId,
+        clientSecret: connection.clientSecret,
         checks: ["pkce", "state", "nonce"],
-        authorization: { params: { scope: env.oidcScopes } },
+        authorization: { params: { scope: connection.scopes } },
         // The ID token is verified in full (signature included) before Auth.js reads it.
-        token: { conform: (response: Response) => checkTokenResponse(response, idp, env.oidcClientId) },
+        token: { conform: (response: Response) => checkTokenResponse(response, idp, connection.clientId) },
         // Every call Auth.js makes to the IdP is bounded, and discovery comes from the cache.
         [customFetch]: idp.fetch,
       },

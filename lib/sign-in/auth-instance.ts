@@ -12,7 +12,9 @@ import { revokeFamilies } from "../sessions/revocation";
 import { createBrowserFamily } from "../sessions/token-families";
 import type { SignInState } from "./sign-in-audit";
 import { verifiedEmail } from "../oidc/verified-email";
-import { ENVIRONMENT_CONNECTION_ID, OPERATOR_ORGANISATION_ID } from "../organisations/operator-organisation";
+import { environmentConnection, type Connection } from "../organisations/connection";
+import { signInEmailAllowed } from "../organisations/sign-in-email-rule";
+import { SignInRefusal } from "../errors/sign-in-failures";
 
 /**
  * The full Auth.js configuration (Node.js runtime): the Edge-safe config plus the database.
@@ -20,13 +22,17 @@ import { ENVIRONMENT_CONNECTION_ID, OPERATOR_ORGANISATION_ID } from "../organisa
  * the instance below serves Auth.js's other endpoints. Built per request: `state` carries the
  * request (for audit events) and collects what the callbacks did (for the sign-in's event).
  */
-export function buildAuthJsConfigWithDatabase(env: Env = getEnv(), state: SignInState = { request: {}, attempt: {} }): NextAuthConfig {
-  const edge = buildAuthJsConfig(env);
+export function buildAuthJsConfigWithDatabase(
+  env: Env = getEnv(),
+  state: SignInState = { request: {}, attempt: {} },
+  connection: Connection = environmentConnection(env),
+): NextAuthConfig {
+  const edge = buildAuthJsConfig(env, connection);
   const db = getDb();
   const absoluteLifetimeSeconds = env.sessionAbsoluteLifetimeHours * 3600;
   return {
     ...edge,
-    adapter: signInAdapter(db),
+    adapter: signInAdapter(db, connection.id),
     events: {
       // Auth.js's own POST /api/auth/signout must end the sign-in too, not only the cookie.
       async signOut(message) {
@@ -58,21 +64,26 @@ export function buildAuthJsConfigWithDatabase(env: Env = getEnv(), state: SignIn
       // the verified ID token's claims, which the role rules read.
       async signIn({ account, profile }) {
         if (!account || account.type !== "oidc") return false;
+        const email = verifiedEmail(profile);
         const oidcSignIn = {
-          provider: account.provider,
-          organisationId: OPERATOR_ORGANISATION_ID,
+          // Auth.js names every connection's provider "oidc"; the account key is the connection's.
+          provider: connection.id,
+          organisationId: connection.organisationId,
           subject: account.providerAccountId,
-          email: verifiedEmail(profile),
+          email,
           // Granting admin by email (INITIAL_ADMIN_EMAILS) asks more: the IdP must say it verified it.
           emailVerified: profile?.email_verified === true,
           name: typeof profile?.name === "string" ? profile.name : null,
           tokens: account,
         };
         state.attempt.claimed = { provider: oidcSignIn.provider, organisationId: oidcSignIn.organisationId, subject: oidcSignIn.subject, email: oidcSignIn.email };
+        // Before any write: an IdP asserting an email of a domain it was not given creates no one.
+        const domainRule = await signInEmailAllowed(db, connection, email);
+        if (!domainRule.ok) throw new SignInRefusal({ code: domainRule.code });
         // One transaction: the user and account, and the sign-in's token family.
-        const { user, created, also: family } = await upsertUserFromOidcProfile(db, oidcSignIn, signInRoleRules(env, profile ?? {}, state.request), (tx, user) => createBrowserFamily(tx, {
+        const { user, created, also: family } = await upsertUserFromOidcProfile(db, oidcSignIn, signInRoleRules(connection, profile ?? {}, state.request), (tx, user) => createBrowserFamily(tx, {
           userId: user.id,
-          connectionId: ENVIRONMENT_CONNECTION_ID,
+          connectionId: connection.id,
           idpSubject: account.providerAccountId,
           idpSessionId: typeof profile?.sid === "string" ? profile.sid : null,
           idToken: account.id_token ?? null,

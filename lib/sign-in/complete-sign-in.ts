@@ -15,6 +15,7 @@ import { relayAuthRedirect, runAuthAction, type AuthActionOutcome } from "./run-
 import { recordSignInRefused, recordSignInSucceeded, type SignInAttempt, type SignInState } from "./sign-in-audit";
 import type { SignInFailure } from "../errors/sign-in-failures";
 import { hasPendingSignIn } from "./sign-in-cookies";
+import { signInConnectionCookieName } from "./sign-in-connection-cookie";
 
 /** `auditRequest` carries the same request id as the log lines, so an event and its log line match. */
 /** `secret`: AUTH_SECRET, to tell a real pending sign-in's cookies from made-up ones. */
@@ -77,7 +78,9 @@ export async function completeSignIn(
   // Written once the answer is sent: the person does not wait for the audit trail, which
   // never holds a sign-in up anyway (a lost event is logged loudly: sign-in-audit.ts).
   afterResponse(() => recordSignInSucceeded(db, state.attempt, context.auditRequest));
-  return relayAuthRedirect(outcome.result, outcome.result.redirect);
+  const response = relayAuthRedirect(outcome.result, outcome.result.redirect);
+  response.cookies.set(signInConnectionCookieName(context.secureCookies), "", { maxAge: 0, path: "/", httpOnly: true, sameSite: "lax", secure: context.secureCookies });
+  return response;
 }
 
 function exchangeCode(request: NextRequest, body: string | undefined, config: AuthConfig, context: SignInContext): Promise<AuthActionOutcome> {

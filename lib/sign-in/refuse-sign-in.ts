@@ -4,13 +4,14 @@ import { metrics } from "../observability/metrics";
 import { ID_TOKEN_REASONS, type SignInFailure } from "../errors/sign-in-failures";
 import { getLogger } from "../observability/logger";
 import { signInCheckCookieNames } from "./sign-in-cookies";
+import { signInConnectionCookieName } from "./sign-in-connection-cookie";
 import { NO_STORE } from "../http/no-store";
 
 // The IdP's error codes RFC 6749 and OpenID Connect define, and our own reasons: anything else
 // an IdP sends is counted as "other", so a hostile IdP cannot blow up the metric's label set.
 const KNOWN_REASONS = new Set([
   ...Object.keys(ID_TOKEN_REASONS),
-  "timeout", "network", "bad_response", "bad_metadata", "bad_jwks", "state", "missing_check_cookie", "issuer", "missing_code", "malformed", "unsupported_response", "too_large", "no_session", "no_redirect",
+  "timeout", "network", "bad_response", "bad_metadata", "bad_jwks", "state", "missing_check_cookie", "issuer", "missing_code", "malformed", "unsupported_response", "too_large", "no_session", "no_redirect", "no_state", "unknown", "disabled", "connection_secret",
   "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope", "access_denied", "server_error", "temporarily_unavailable",
   "login_required", "consent_required", "interaction_required", "account_selection_required",
 ]);
@@ -51,7 +52,7 @@ export function refuseSignIn(
   if (failure.reason) query.set("reason", failure.reason.slice(0, 64));
   query.set("ref", context.requestId);
   const response = NextResponse.redirect(`${context.appUrl}/signin/error?${query}`, 302);
-  for (const name of signInCheckCookieNames(context.secureCookies)) {
+  for (const name of [...signInCheckCookieNames(context.secureCookies), signInConnectionCookieName(context.secureCookies)]) {
     if (context.cookies.get(name)) response.cookies.set(name, "", { maxAge: 0, path: "/", httpOnly: true, sameSite: "lax", secure: context.secureCookies });
   }
   response.headers.set("Cache-Control", NO_STORE["Cache-Control"]);

@@ -14,7 +14,7 @@ async function refuseAdapterWrite(): Promise<never> {
  * disabled and role rules); Auth.js's own create path is none of those, so should it ever be
  * reached, the sign-in fails closed.
  */
-export function signInAdapter(db: Db): Adapter {
+export function signInAdapter(db: Db, connectionId: string): Adapter {
   return {
     ...PrismaAdapter(db),
     createUser: refuseAdapterWrite,
@@ -22,6 +22,7 @@ export function signInAdapter(db: Db): Adapter {
     // The stock adapter's answer in one statement instead of two: Auth.js asks it twice per
     // sign-in, before and after the signIn callback. (Its type says every user has an email;
     // ours need not, as with the stock adapter.)
-    getUserByAccount: (account) => findUserByAccount(db, account) as Promise<AdapterUser | null>,
+    // Auth.js asks for provider "oidc" whatever the connection: the account key is the connection's id.
+    getUserByAccount: (account) => findUserByAccount(db, { provider: connectionId, providerAccountId: account.providerAccountId }) as Promise<AdapterUser | null>,
   };
 }

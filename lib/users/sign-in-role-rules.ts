@@ -14,7 +14,7 @@ import { getLogger } from "../observability/logger";
  * logged, only its name.
  */
 export function signInRoleRules(
-  env: Pick<Env, "initialAdminEmails" | "idpRoleMapping">,
+  env: { initialAdminEmails: readonly string[]; idpRoleMapping: Env["idpRoleMapping"] },
   claims: Readonly<Record<string, unknown>>,
   request?: SignInRoleRules["request"],
 ): SignInRoleRules {

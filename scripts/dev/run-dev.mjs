@@ -58,6 +58,14 @@ function ensureAuthSecret() {
   log(`AUTH_SECRET is not set: using the development secret kept in ${path.relative(root, file)} (set AUTH_SECRET in production).`);
 }
 
+function ensureConnectionSecretKey() {
+  if (env.CONNECTION_SECRET_KEY) return;
+  const file = path.join(dataDir, "connection-secret-key");
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("base64"), { mode: 0o600 });
+  env.CONNECTION_SECRET_KEY = readFileSync(file, "utf8").trim();
+  log(`CONNECTION_SECRET_KEY is not set: connections' client secrets are sealed with the development key kept in ${path.relative(root, file)}.`);
+}
+
 function ensureApiTokenSigningKey() {
   if (env.API_TOKEN_SIGNING_KEY) return;
   const file = path.join(dataDir, "api-token-signing-key.jwk");
@@ -112,6 +120,7 @@ try {
   mkdirSync(dataDir, { recursive: true });
   ensureAuthSecret();
   ensureApiTokenSigningKey();
+  ensureConnectionSecretKey();
   await ensureDatabase();
   const bundledIdp = await ensureIdentityProvider();
   const next = path.join(root, "node_modules/next/dist/bin/next");

@@ -40,7 +40,7 @@ async function sealedCheckCookie(secret: string, secureCookies: boolean): Promis
 
 describe("the Auth.js adapter the sign-in runs with", () => {
   it("never creates a user or links an account itself (only the sign-in's rules do), and finds a user by account as the database has it", async () => {
-    const adapter = signInAdapter(db);
+    const adapter = signInAdapter(db, "oidc");
     const before = await db.user.count();
     await expect(adapter.createUser!({ id: randomUUID(), email: `${randomUUID()}@example.test`, emailVerified: null })).rejects.toThrow(/only the signIn callback's rules may/);
     await expect(adapter.linkAccount!({ userId: randomUUID(), type: "oidc", provider: "oidc", providerAccountId: `sub-${randomUUID()}` })).rejects.toThrow(/only the signIn callback's rules may/);

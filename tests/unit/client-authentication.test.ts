@@ -2,6 +2,7 @@ import * as oauth from "oauth4webapi";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { buildAuthJsConfig } from "@/lib/sign-in/auth-config";
+import { environmentConnection } from "@/lib/organisations/connection";
 import { clientSecretBasicAuthorization } from "@/lib/oidc/client-authentication";
 import { IdentityProvider } from "@/lib/oidc/identity-provider";
 import { runAuthAction } from "@/lib/sign-in/run-auth-action";
@@ -51,8 +52,8 @@ describe("client_secret_basic", () => {
         transport: idp.transport,
         ...(credentials ? { clientCredentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } } : {}),
       });
-      const config = buildAuthJsConfig(env, provider);
-      const started = await startSignIn(new NextRequest(`${APP}/api/auth/login?callbackUrl=/profile`), config, { appUrl: APP, secureCookies: false, requestId: "req-1" });
+      const config = buildAuthJsConfig(env, environmentConnection(env), provider);
+      const started = await startSignIn(new NextRequest(`${APP}/api/auth/login?callbackUrl=/profile`), config, { appUrl: APP, secureCookies: false, requestId: "req-1", secret: env.authSecret }, { connectionId: "oidc" });
       const authorize = new URL(started.headers.get("location")!);
       nonce = authorize.searchParams.get("nonce")!;
       const cookie = started.cookies.getAll().map((c) => `${c.name}=${c.value}`).join("; ");

@@ -3,8 +3,10 @@ import { setupServer } from "msw/node";
 import { NextRequest } from "next/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildAuthJsConfig } from "@/lib/sign-in/auth-config";
+import { environmentConnection } from "@/lib/organisations/connection";
 import { IdentityProvider } from "@/lib/oidc/identity-provider";
 import { startSignIn } from "@/lib/sign-in/start-sign-in";
+import { signInConnectionCookieName, signInConnectionOf } from "@/lib/sign-in/sign-in-connection-cookie";
 import { loadEnv } from "@/lib/config/env";
 import { captureLogs } from "../support/captured-logs";
 
@@ -25,11 +27,12 @@ afterAll(() => server.close());
 
 // A fresh IdP view per call: its discovery cache would otherwise carry one test's answer into the next.
 const login = (query = "callbackUrl=/profile") =>
-  startSignIn(new NextRequest(`${APP}/api/auth/login?${query}`), buildAuthJsConfig(env, new IdentityProvider(ISSUER, { timeoutMs: 1000 })), {
+  startSignIn(new NextRequest(`${APP}/api/auth/login?${query}`), buildAuthJsConfig(env, environmentConnection(env), new IdentityProvider(ISSUER, { timeoutMs: 1000 })), {
     appUrl: APP,
     secureCookies: false,
     requestId: "req-unit-1",
-  });
+    secret: env.authSecret,
+  }, { connectionId: "oidc" });
 
 describe("startSignIn", () => {
   it("redirects to the IdP's authorization endpoint with PKCE S256, state and nonce", async () => {
@@ -50,6 +53,27 @@ describe("startSignIn", () => {
     expect(response.headers.get("set-cookie")).toMatch(/HttpOnly/i);
   });
 
+  it("binds the connection to this sign-in's state in a cookie, and passes the typed email on as login_hint", async () => {
+    server.use(
+      http.get(discoveryUrl, () =>
+        HttpResponse.json({ issuer: ISSUER, authorization_endpoint: `${ISSUER}/authorize`, token_endpoint: `${ISSUER}/token`, jwks_uri: `${ISSUER}/jwks` }),
+      ),
+    );
+    const response = await startSignIn(
+      new NextRequest(`${APP}/api/auth/login?callbackUrl=/profile`),
+      buildAuthJsConfig(env, environmentConnection(env), new IdentityProvider(ISSUER, { timeoutMs: 1000 })),
+      { appUrl: APP, secureCookies: false, requestId: "req-unit-3", secret: env.authSecret },
+      { connectionId: "conn-42", loginHint: "pat@acme.test" },
+    );
+    const location = new URL(response.headers.get("location")!);
+    expect(location.searchParams.get("login_hint")).toBe("pat@acme.test");
+    const binding = response.cookies.get(signInConnectionCookieName(false));
+    expect(binding?.value).toBeTruthy();
+    const cookies = { get: (name: string) => (name === binding!.name ? { value: binding!.value } : undefined) };
+    expect(await signInConnectionOf(cookies, location.searchParams.get("state"), env.authSecret, false)).toEqual({ ok: true, connectionId: "conn-42" });
+    expect(await signInConnectionOf(cookies, "some-other-state", env.authSecret, false)).toEqual({ ok: false, reason: "state" });
+  });
+
   it("on https names the pending sign-in's cookies __Host- (Secure, path /, no Domain), so a sibling subdomain cannot set them", async () => {
     server.use(
       http.get(discoveryUrl, () =>
@@ -60,8 +84,9 @@ describe("startSignIn", () => {
     expect(secureEnv.secureCookies).toBe(true);
     const response = await startSignIn(
       new NextRequest("https://console.test/api/auth/login?callbackUrl=/profile"),
-      buildAuthJsConfig(secureEnv, new IdentityProvider(ISSUER, { timeoutMs: 1000 })),
-      { appUrl: "https://console.test", secureCookies: true, requestId: "req-unit-2" },
+      buildAuthJsConfig(secureEnv, environmentConnection(secureEnv), new IdentityProvider(ISSUER, { timeoutMs: 1000 })),
+      { appUrl: "https://console.test", secureCookies: true, requestId: "req-unit-2", secret: env.authSecret },
+      { connectionId: "oidc" },
     );
     expect(response.status).toBe(302);
     const setCookies = response.headers.getSetCookie();

@@ -5,6 +5,8 @@ import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/config/env";
 import { readLimitedBody } from "@/lib/http/body-limit";
 import { limitRequest } from "@/lib/rate-limits/limit-request";
+import { connectionForSignIn } from "@/lib/sign-in/sign-in-connection";
+import { signInConnectionOf } from "@/lib/sign-in/sign-in-connection-cookie";
 
 /** The IdP's redirect back (authorization code flow); a form_post answer arrives as POST. */
 async function callback(request: NextRequest) {
@@ -19,7 +21,13 @@ async function callback(request: NextRequest) {
     if (!read.ok) return refuseCallback(getDb(), request, { code: "invalid_callback", reason: "too_large" }, context);
     body = new TextDecoder().decode(read.bytes);
   }
-  return completeSignIn(getDb(), request, body, (state) => buildAuthJsConfigWithDatabase(env, state), context);
+  // The connection this sign-in was started with, bound to its state: no other may complete it.
+  const state = (body !== undefined ? new URLSearchParams(body) : request.nextUrl.searchParams).get("state");
+  const binding = await signInConnectionOf(request.cookies, state, env.authSecret, env.secureCookies);
+  if (!binding.ok) return refuseCallback(getDb(), request, { code: "state_mismatch", reason: binding.reason }, context);
+  const chosen = await connectionForSignIn(getDb(), env, binding.connectionId, context.requestId);
+  if (!chosen.ok) return refuseCallback(getDb(), request, chosen.failure, context);
+  return completeSignIn(getDb(), request, body, (state) => buildAuthJsConfigWithDatabase(env, state, chosen.connection), context);
 }
 
 export const GET = callback;
