@@ -13,6 +13,13 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   user_disabled: "User disabled",
   user_enabled: "User enabled",
   sessions_revoked: "Sessions revoked",
+  organisation_created: "Organisation created",
+  domain_added: "Domain added",
+  domain_verified: "Domain verified",
+  domain_check_failed: "Domain check failed",
+  connection_added: "Connection added",
+  connection_disabled: "Connection disabled",
+  connection_enabled: "Connection enabled",
 };
 
 /** The label of a recorded action; an action written by a later version shows as it is stored. */

@@ -16,6 +16,13 @@ export const AUDIT_ACTIONS = [
   "user_disabled",
   "user_enabled",
   "sessions_revoked",
+  "organisation_created",
+  "domain_added",
+  "domain_verified",
+  "domain_check_failed",
+  "connection_added",
+  "connection_disabled",
+  "connection_enabled",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

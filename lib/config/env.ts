@@ -183,6 +183,21 @@ export function loadRoleEnv(source: Record<string, string | undefined>) {
   return settings;
 }
 
+/** What `npm run orgs` reads besides the database: the connection secret keys, the DNS resolvers, the IdP timeout. */
+export function loadOrganisationsEnv(source: Record<string, string | undefined>) {
+  const raw = parseVariables(
+    schema.pick({ NODE_ENV: true, CONNECTION_SECRET_KEY: true, CONNECTION_SECRET_PREVIOUS_KEYS: true, DNS_SERVERS: true, OIDC_HTTP_TIMEOUT_MS: true }),
+    source,
+  );
+  return {
+    nodeEnv: raw.NODE_ENV,
+    connectionSecretKey: raw.CONNECTION_SECRET_KEY,
+    connectionSecretPreviousKeys: raw.CONNECTION_SECRET_PREVIOUS_KEYS,
+    dnsServers: raw.DNS_SERVERS,
+    oidcHttpTimeoutMs: raw.OIDC_HTTP_TIMEOUT_MS,
+  };
+}
+
 let cached: Env | undefined;
 
 /** The process's configuration, validated once. Throws ConfigurationError when invalid. */

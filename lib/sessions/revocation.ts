@@ -19,7 +19,8 @@ export type RevocationReason =
   | "admin_revoked";
 
 /** `idpSessionId` and `idpSubject` are the IdP's, so they match only within `connectionId`'s sign-ins. */
-export type RevocationMatch = { ids?: string[]; userId?: string } & (
+/** `ofConnection`: every sign-in through that connection (an admin disabling it ends them). */
+export type RevocationMatch = { ids?: string[]; userId?: string; ofConnection?: string } & (
   | { connectionId?: never; idpSessionId?: never; idpSubject?: never }
   | { connectionId: string; idpSessionId?: string; idpSubject?: string }
 );
@@ -40,6 +41,7 @@ export async function revokeAndListFamilies(db: Pick<Db, "tokenFamily">, where: 
   const filters: Prisma.TokenFamilyWhereInput[] = [];
   if (where.ids) filters.push({ id: { in: where.ids } }, { parentId: { in: where.ids } });
   if (where.userId) filters.push({ userId: where.userId });
+  if (where.ofConnection) filters.push({ connectionId: where.ofConnection }, { parent: { connectionId: where.ofConnection } });
   // Back-channel logout: a sid names one IdP session (of that sub, when both are given); a
   // sign-in recorded without a sid can only be matched by its sub.
   const idpMatches: Prisma.TokenFamilyWhereInput[] = [];

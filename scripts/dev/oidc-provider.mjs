@@ -4,7 +4,8 @@
 // login and consent pages, and a few fixed accounts. `npm run dev` and the end-to-end
 // tests start it; it is never meant for production (in-memory state, fixed passwords).
 //
-// Environment: DEV_OIDC_PORT (default 9400), DEV_OIDC_APP_URLS (comma-separated app
+// Environment: DEV_OIDC_PORT (default 9400), DEV_OIDC_ACCOUNTS (example or acme: whose
+// accounts it holds, default example), DEV_OIDC_APP_URLS (comma-separated app
 // origins allowed to sign in, default http://localhost:3000), OIDC_CLIENT_ID,
 // OIDC_CLIENT_SECRET (default: the development client), DEV_OIDC_NO_REFRESH_CLIENT_ID (a
 // second client, same secret and return addresses, that is never given a refresh token, as
@@ -34,6 +35,19 @@ export const DEV_ACCOUNTS = [
   { sub: "dev-carol", login: "carol@example.com", password: "carol", claims: { email: "carol@example.com", name: "Carol Example", groups: ["vsa-managers", "vsa-viewers"] } },
 ];
 
+/**
+ * The second development organisation's people (DEV_OIDC_ACCOUNTS=acme): its own IdP, its
+ * own domain. Mallory is the rogue account: this IdP asserts an example.com email for her,
+ * a domain it was never given, which the console refuses (domain_not_allowed).
+ */
+export const ACME_ACCOUNTS = [
+  { sub: "acme-pat", login: "pat@acme.test", password: "pat", claims: { email: "pat@acme.test", name: "Pat Acme", groups: ["acme-admins"] } },
+  { sub: "acme-sam", login: "sam@acme.test", password: "sam", claims: { email: "sam@acme.test", name: "Sam Acme", groups: ["acme-staff"] } },
+  { sub: "acme-mallory", login: "mallory@acme.test", password: "mallory", claims: { email: "alice@example.com", name: "Mallory (claims Alice)" } },
+];
+
+export const ACCOUNT_SETS = { example: DEV_ACCOUNTS, acme: ACME_ACCOUNTS };
+
 const escapeHtml = (value) =>
   String(value).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 
@@ -48,7 +62,7 @@ button.secondary{background:#fff;color:#334155;border-color:#94a3b8;margin-left:
 </style></head><body><main><p class="note">Development identity provider</p><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
 }
 
-function loginPage(uid, error) {
+function loginPage(uid, error, accounts) {
   return page(
     "Sign-in",
     `${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ""}
@@ -56,7 +70,7 @@ function loginPage(uid, error) {
 <label>Email<input name="login" type="email" autocomplete="username" required autofocus></label>
 <label>Password<input name="password" type="password" autocomplete="current-password" required></label>
 <button type="submit">Sign-in</button></form>
-<p class="note">Accounts: ${DEV_ACCOUNTS.map((a) => `${escapeHtml(a.login)} / ${escapeHtml(a.password)}`).join(", ")}</p>`,
+<p class="note">Accounts: ${accounts.map((a) => `${escapeHtml(a.login)} / ${escapeHtml(a.password)}`).join(", ")}</p>`,
   );
 }
 
@@ -80,7 +94,7 @@ function send(res, status, html) {
   res.end(html);
 }
 
-function createInteractionHandler(provider) {
+function createInteractionHandler(provider, accounts) {
   return async function handleInteraction(req, res, pathname) {
     const [, , uid, action] = pathname.split("/");
     const details = await provider.interactionDetails(req, res);
@@ -88,7 +102,7 @@ function createInteractionHandler(provider) {
     const { prompt, params, session } = details;
 
     if (req.method === "GET") {
-      if (prompt.name === "login") return send(res, 200, loginPage(uid));
+      if (prompt.name === "login") return send(res, 200, loginPage(uid, undefined, accounts));
       const scopes = [...new Set([...(prompt.details.missingOIDCScope ?? [])])];
       return send(res, 200, consentPage(uid, params.client_id, scopes));
     }
@@ -96,9 +110,9 @@ function createInteractionHandler(provider) {
 
     if (action === "login") {
       const form = await readForm(req);
-      const account = DEV_ACCOUNTS.find((a) => a.login === form.get("login")?.trim().toLowerCase());
+      const account = accounts.find((a) => a.login === form.get("login")?.trim().toLowerCase());
       if (!account || account.password !== form.get("password")) {
-        return send(res, 200, loginPage(uid, "Wrong email or password."));
+        return send(res, 200, loginPage(uid, "Wrong email or password.", accounts));
       }
       return provider.interactionFinished(req, res, { login: { accountId: account.sub } }, { mergeWithLastSubmission: false });
     }
@@ -133,6 +147,7 @@ export async function startDevOidcProvider({
   clientId = DEV_DEFAULTS.clientId,
   clientSecret = DEV_DEFAULTS.clientSecret,
   noRefreshClientId,
+  accounts = DEV_ACCOUNTS,
 } = {}) {
   const issuer = devIssuer(port);
   const client = {
@@ -190,7 +205,7 @@ export async function startDevOidcProvider({
     // loopback included; this development provider's only peer, the app, is on loopback.
     fetch: (url, { dispatcher: _ssrfGuard, ...options }) => globalThis.fetch(url, options),
     async findAccount(_ctx, sub) {
-      const account = DEV_ACCOUNTS.find((a) => a.sub === sub);
+      const account = accounts.find((a) => a.sub === sub);
       if (!account) return undefined;
       return {
         accountId: sub,
@@ -205,7 +220,7 @@ export async function startDevOidcProvider({
   );
   provider.on("server_error", (_ctx, error) => console.error(`[dev-oidc] server error: ${error.message}`));
 
-  const handleInteraction = createInteractionHandler(provider);
+  const handleInteraction = createInteractionHandler(provider, accounts);
   const providerCallback = provider.callback();
   const server = http.createServer((req, res) => {
     const { pathname } = new URL(req.url ?? "/", issuer);
@@ -221,6 +236,13 @@ export async function startDevOidcProvider({
   return { issuer, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
+/** DEV_OIDC_ACCOUNTS: "example" (default: alice, bob, carol) or "acme" (the second organisation's people). */
+function accountSet(name = "example") {
+  const accounts = ACCOUNT_SETS[name];
+  if (!accounts) throw new Error(`DEV_OIDC_ACCOUNTS must be one of ${Object.keys(ACCOUNT_SETS).join(", ")}, not ${JSON.stringify(name)}`);
+  return accounts;
+}
+
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {
   const port = Number(process.env.DEV_OIDC_PORT ?? DEV_DEFAULTS.oidcPort);
@@ -234,6 +256,7 @@ if (isMain) {
     clientId: process.env.OIDC_CLIENT_ID || DEV_DEFAULTS.clientId,
     clientSecret: process.env.OIDC_CLIENT_SECRET || DEV_DEFAULTS.clientSecret,
     noRefreshClientId: process.env.DEV_OIDC_NO_REFRESH_CLIENT_ID || undefined,
+    accounts: accountSet(process.env.DEV_OIDC_ACCOUNTS),
   });
   console.log(`[dev-oidc] development OpenID provider at ${issuer} (clients may return to ${appUrls.join(", ")})`);
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(0));

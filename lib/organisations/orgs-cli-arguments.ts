@@ -1,0 +1,133 @@
+export const ORGS_CLI_USAGE = `Usage: npm run orgs -- COMMAND
+
+  list                                      every organisation, its domains and connections
+  create SLUG NAME                          a new organisation (NAME quoted if it has spaces)
+  add-domain SLUG DOMAIN                    prints the DNS TXT record that proves it
+  verify-domain SLUG DOMAIN [--mark]        checks the TXT record now; --mark verifies without DNS (audited)
+  add-connection SLUG --issuer URL --client-id ID --client-secret-file PATH --domains D1,D2
+                 [--name NAME] [--scopes "openid email profile"] [--role-claim CLAIM --role-map JSON]
+                                            checks the IdP's discovery live; the secret is read from
+                                            PATH (- for stdin), never from the command line
+  disable-connection SLUG CONNECTION_ID [--end-sessions]
+  enable-connection SLUG CONNECTION_ID
+
+Against DATABASE_URL (in development, without it: the embedded database of \`npm run dev\`);
+add-connection needs CONNECTION_SECRET_KEY, verify-domain asks DNS_SERVERS (or the system's).
+Exit codes: 0 done, 1 refused or failed (the reason's code is printed), 2 usage.`;
+
+export type OrgsCommand =
+  | { kind: "help" }
+  | { kind: "list" }
+  | { kind: "create"; slug: string; name: string }
+  | { kind: "add-domain"; slug: string; domain: string }
+  | { kind: "verify-domain"; slug: string; domain: string; mark: boolean }
+  | {
+      kind: "add-connection";
+      slug: string;
+      issuer: string;
+      clientId: string;
+      clientSecretFile: string;
+      domains: string[];
+      name?: string;
+      scopes?: string;
+      roleClaim?: string;
+      roleMap?: string;
+    }
+  | { kind: "disable-connection"; slug: string; connectionId: string; endSessions: boolean }
+  | { kind: "enable-connection"; slug: string; connectionId: string };
+
+export type OrgsCliArguments = { ok: true; command: OrgsCommand } | { ok: false; message: string };
+
+const CONNECTION_OPTIONS = ["--issuer", "--client-id", "--client-secret-file", "--domains", "--name", "--scopes", "--role-claim", "--role-map"] as const;
+
+/** The --name VALUE pairs of `args`, or what is wrong with them. */
+function options(args: string[], allowed: readonly string[]): { ok: true; values: Map<string, string> } | { ok: false; message: string } {
+  const values = new Map<string, string>();
+  for (let index = 0; index < args.length; index += 2) {
+    const [name, value] = [args[index]!, args[index + 1]];
+    if (!allowed.includes(name)) return { ok: false, message: `unknown option "${name}": use ${allowed.join(", ")}` };
+    if (value === undefined || (value.startsWith("--") && value.length > 2)) return { ok: false, message: `${name} needs a value` };
+    if (values.has(name)) return { ok: false, message: `${name} is given twice` };
+    values.set(name, value);
+  }
+  return { ok: true, values };
+}
+
+function positional(name: string, rest: string[], count: number, shape: string, flags: readonly string[] = []): { ok: true; args: string[]; flags: Set<string> } | { ok: false; message: string } {
+  const given = rest.filter((arg) => flags.includes(arg));
+  const args = rest.filter((arg) => !flags.includes(arg));
+  const unknownFlag = args.find((arg) => arg.startsWith("--"));
+  if (unknownFlag) return { ok: false, message: `unknown option "${unknownFlag}" for ${name}${flags.length ? `: use ${flags.join(", ")}` : ""}` };
+  if (args.length !== count) return { ok: false, message: `${name} takes ${shape} (got ${args.length === 0 ? "nothing" : args.map((arg) => `"${arg}"`).join(" ")})` };
+  return { ok: true, args, flags: new Set(given) };
+}
+
+function parseAddConnection(rest: string[]): OrgsCliArguments {
+  const [slug, ...optionArgs] = rest;
+  if (!slug || slug.startsWith("--")) return { ok: false, message: "add-connection takes SLUG first, then its options" };
+  const parsed = options(optionArgs, CONNECTION_OPTIONS);
+  if (!parsed.ok) return parsed;
+  const values = parsed.values;
+  for (const required of ["--issuer", "--client-id", "--client-secret-file", "--domains"]) {
+    if (!values.has(required)) return { ok: false, message: `add-connection needs ${required}` };
+  }
+  const domains = values.get("--domains")!.split(",").map((domain) => domain.trim()).filter(Boolean);
+  return {
+    ok: true,
+    command: {
+      kind: "add-connection",
+      slug,
+      issuer: values.get("--issuer")!,
+      clientId: values.get("--client-id")!,
+      clientSecretFile: values.get("--client-secret-file")!,
+      domains,
+      name: values.get("--name"),
+      scopes: values.get("--scopes"),
+      roleClaim: values.get("--role-claim"),
+      roleMap: values.get("--role-map"),
+    },
+  };
+}
+
+/** `npm run orgs -- …`'s arguments as a command, or what is wrong with them. */
+export function parseOrgsCliArguments(argv: string[]): OrgsCliArguments {
+  const [name, ...rest] = argv;
+  switch (name) {
+    case undefined:
+      return { ok: false, message: "no command given" };
+    case "help":
+    case "--help":
+    case "-h":
+      return { ok: true, command: { kind: "help" } };
+    case "list": {
+      const parsed = positional(name, rest, 0, "nothing");
+      return parsed.ok ? { ok: true, command: { kind: "list" } } : parsed;
+    }
+    case "create": {
+      const parsed = positional(name, rest, 2, "SLUG NAME");
+      return parsed.ok ? { ok: true, command: { kind: "create", slug: parsed.args[0]!, name: parsed.args[1]! } } : parsed;
+    }
+    case "add-domain": {
+      const parsed = positional(name, rest, 2, "SLUG DOMAIN");
+      return parsed.ok ? { ok: true, command: { kind: "add-domain", slug: parsed.args[0]!, domain: parsed.args[1]! } } : parsed;
+    }
+    case "verify-domain": {
+      const parsed = positional(name, rest, 2, "SLUG DOMAIN", ["--mark"]);
+      return parsed.ok ? { ok: true, command: { kind: "verify-domain", slug: parsed.args[0]!, domain: parsed.args[1]!, mark: parsed.flags.has("--mark") } } : parsed;
+    }
+    case "add-connection":
+      return parseAddConnection(rest);
+    case "disable-connection": {
+      const parsed = positional(name, rest, 2, "SLUG CONNECTION_ID", ["--end-sessions"]);
+      return parsed.ok
+        ? { ok: true, command: { kind: "disable-connection", slug: parsed.args[0]!, connectionId: parsed.args[1]!, endSessions: parsed.flags.has("--end-sessions") } }
+        : parsed;
+    }
+    case "enable-connection": {
+      const parsed = positional(name, rest, 2, "SLUG CONNECTION_ID");
+      return parsed.ok ? { ok: true, command: { kind: "enable-connection", slug: parsed.args[0]!, connectionId: parsed.args[1]! } } : parsed;
+    }
+    default:
+      return { ok: false, message: `unknown command "${name}"` };
+  }
+}

@@ -1,0 +1,104 @@
+import "server-only";
+import type { Db } from "../db";
+import type { CommandOutput } from "../admin/run-users-command";
+import { terminalSafe } from "../admin/terminal-safe";
+import { formatUtcMinute } from "../format-utc-minute";
+import type { loadOrganisationsEnv } from "../config/env";
+import { addDomain, createOrganisation, verifyDomain, type AdminOutcome } from "./organisation-admin";
+import { addConnection, setConnectionEnabled } from "./connection-admin";
+import type { OrgsCommand } from "./orgs-cli-arguments";
+
+type OrganisationsEnv = ReturnType<typeof loadOrganisationsEnv>;
+/** Reads the client secret from a file (or stdin for "-"): never from the command line, where `ps` would show it. */
+export type SecretReader = (path: string) => Promise<string>;
+
+const CLI = { actor: "cli" } as const;
+
+function refusedBy(output: CommandOutput, outcome: Extract<AdminOutcome<unknown>, { ok: false }>): number {
+  output.err(`orgs: ${outcome.code}: ${outcome.message}.`);
+  return 1;
+}
+
+async function list(db: Db, output: CommandOutput): Promise<number> {
+  const organisations = await db.organisation.findMany({
+    orderBy: [{ isOperator: "desc" }, { slug: "asc" }],
+    select: {
+      slug: true,
+      name: true,
+      isOperator: true,
+      domains: { select: { domain: true, verifiedAt: true }, orderBy: { domain: "asc" } },
+      connections: { select: { id: true, displayName: true, issuer: true, enabled: true, lastSignInAt: true }, orderBy: { createdAt: "asc" } },
+      _count: { select: { users: true } },
+    },
+  });
+  output.out(["slug", "name", "users", "domains", "connections"].join("\t"));
+  for (const organisation of organisations) {
+    const domains = organisation.domains.map((domain) => `${domain.domain}${domain.verifiedAt ? "" : " (unverified)"}`).join(", ") || "-";
+    const connections =
+      [
+        ...(organisation.isOperator ? ["oidc: OIDC_ISSUER (environment)"] : []),
+        ...organisation.connections.map((c) => `${c.id}: ${c.displayName} ${c.issuer}${c.enabled ? "" : " (disabled)"}, last sign-in ${formatUtcMinute(c.lastSignInAt)}`),
+      ].join("; ") || "-";
+    output.out([organisation.slug + (organisation.isOperator ? " (operator)" : ""), organisation.name, String(organisation._count.users), domains, connections].map(terminalSafe).join("\t"));
+  }
+  output.err(`orgs: ${organisations.length} ${organisations.length === 1 ? "organisation" : "organisations"}.`);
+  return 0;
+}
+
+/** Runs one `npm run orgs` command; answers the exit code. Every change is an audit event with actor "cli". */
+export async function runOrgsCommand(db: Db, env: OrganisationsEnv, command: Exclude<OrgsCommand, { kind: "help" }>, output: CommandOutput, readSecret: SecretReader): Promise<number> {
+  if (command.kind === "list") return list(db, output);
+  if (command.kind === "create") {
+    const created = await createOrganisation(db, { slug: command.slug, name: command.name }, CLI);
+    if (!created.ok) return refusedBy(output, created);
+    output.out(`orgs: organisation ${created.value.slug} created. Next: npm run orgs -- add-domain ${created.value.slug} DOMAIN`);
+    return 0;
+  }
+  const organisation = await db.organisation.findUnique({ where: { slug: command.slug.toLowerCase() }, select: { id: true, slug: true } });
+  if (!organisation) return refusedBy(output, { ok: false, code: "organisation_not_found", message: `no organisation has the slug ${command.slug} (npm run orgs -- list)` });
+  switch (command.kind) {
+    case "add-domain": {
+      const added = await addDomain(db, organisation.id, command.domain, CLI);
+      if (!added.ok) return refusedBy(output, added);
+      output.out(`orgs: to prove ${added.value.domain}, publish this DNS record, then run npm run orgs -- verify-domain ${organisation.slug} ${added.value.domain}`);
+      output.out(`${added.value.recordName}\tTXT\t"${added.value.token}"`);
+      return 0;
+    }
+    case "verify-domain": {
+      const checked = await verifyDomain(db, env, organisation.id, command.domain, command.mark ? { ...CLI, markedBy: "operator" } : CLI);
+      if (!checked.ok) return refusedBy(output, checked);
+      const check = checked.value.check;
+      if (!check.verified) return refusedBy(output, { ok: false, code: check.code, message: `${checked.value.domain} is not verified: ${check.message}` });
+      output.out(`orgs: ${checked.value.domain} is verified for ${organisation.slug}${command.mark ? " (marked by the operator)" : ""}.`);
+      return 0;
+    }
+    case "add-connection": {
+      let clientSecret: string;
+      try {
+        clientSecret = (await readSecret(command.clientSecretFile)).trim();
+      } catch (error) {
+        return refusedBy(output, { ok: false, code: "secret_unreadable", message: `could not read the client secret from ${command.clientSecretFile} (${(error as NodeJS.ErrnoException).code ?? "error"})` });
+      }
+      const added = await addConnection(
+        db,
+        env,
+        organisation.id,
+        { displayName: command.name ?? `${organisation.slug} sign-in`, issuer: command.issuer, clientId: command.clientId, clientSecret, scopes: command.scopes, roleClaim: command.roleClaim, roleMap: command.roleMap, domains: command.domains },
+        CLI,
+      );
+      if (!added.ok) return refusedBy(output, added);
+      output.out(`orgs: connection ${added.value.id} added to ${organisation.slug} (${added.value.issuer}; domains ${added.value.domains.join(", ")}). Its people sign in at /signin from now on, on every instance.`);
+      output.out(added.value.id);
+      return 0;
+    }
+    case "disable-connection":
+    case "enable-connection": {
+      const enabled = command.kind === "enable-connection";
+      const changed = await setConnectionEnabled(db, organisation.id, command.connectionId, enabled, { endSessions: command.kind === "disable-connection" && command.endSessions }, CLI);
+      if (!changed.ok) return refusedBy(output, changed);
+      const ended = changed.value.endedSignIns > 0 ? `; ${changed.value.endedSignIns} sign-ins through it ended` : "";
+      output.out(`orgs: connection ${command.connectionId} ${enabled ? "enabled" : "disabled: its sign-ins are refused from now on"}${ended}.`);
+      return 0;
+    }
+  }
+}
