@@ -9,20 +9,19 @@ const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 
 /**
  * What an IT admin's issuer says about itself, checked live before a connection is saved:
- * https (plain http to loopback outside production), a discovery document naming exactly this
+ * https (plain http to this machine only, as OIDC_ISSUER), a discovery document naming exactly this
  * issuer with https endpoints, an authorization and a token endpoint, PKCE S256 when it says
  * which methods it supports, and an asymmetric ID token signing algorithm. The message says
  * what to fix at the IdP.
  */
-export async function checkIdpDiscovery(issuer: string, env: Pick<Env, "nodeEnv" | "oidcHttpTimeoutMs">): Promise<DiscoveryCheck> {
+export async function checkIdpDiscovery(issuer: string, env: Pick<Env, "oidcHttpTimeoutMs">): Promise<DiscoveryCheck> {
   let url: URL;
   try {
     url = new URL(issuer);
   } catch {
     return { ok: false, message: "the issuer is not a URL" };
   }
-  const plainHttpAllowed = env.nodeEnv !== "production" && LOOPBACK.test(url.hostname);
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && plainHttpAllowed)) return { ok: false, message: "the issuer must be an https:// URL" };
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.test(url.hostname))) return { ok: false, message: "the issuer must be an https:// URL (plain http only to localhost, 127.0.0.1 or [::1])" };
   const idp = new IdentityProvider(issuer, { timeoutMs: env.oidcHttpTimeoutMs });
   try {
     const metadata = await idp.metadata();

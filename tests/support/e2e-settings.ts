@@ -10,6 +10,8 @@ const hostileAppPort = Number(process.env.E2E_HOSTILE_APP_PORT ?? 3110);
 // every other instance of the suite would contend for it.
 const forwardAuthPort = Number(process.env.E2E_FORWARD_AUTH_PORT ?? appPort + 9);
 const hostileOidcPort = Number(process.env.E2E_HOSTILE_OIDC_PORT ?? 9430);
+// The second organisation's identity provider (organisations.spec.ts starts it).
+const acmeOidcPort = Number(process.env.E2E_ACME_OIDC_PORT ?? 9420);
 
 export const E2E = {
   appPort,
@@ -24,6 +26,8 @@ export const E2E = {
   noRefreshAppUrl: `http://localhost:${appPort + 4}`,
   noRefreshClientId: "voicesurveyagent-e2e-no-refresh",
   issuer: devIssuer(oidcPort),
+  acmeOidcPort,
+  acmeIssuer: devIssuer(acmeOidcPort),
   sessionCookieName: "authjs.session-token",
   appEnv: {
     NODE_ENV: "production",
@@ -52,6 +56,8 @@ export const E2E = {
     // A test-only key, generated for this suite and used nowhere else.
     // Required in production; tests that read /api/metrics send it.
     METRICS_TOKEN: "e2e-only-metrics-token-0123456789",
+    // Seals the client secrets of connections the organisations suite adds at run time.
+    CONNECTION_SECRET_KEY: "ZTJlLW9ubHktY29ubmVjdGlvbi1zZWNyZXQta2V5ISE=",
     API_TOKEN_SIGNING_KEY: '{"kty":"EC","x":"sLLDCKcKxVZ_SQHWwBzXrCAxoeUdqy6tLTlPnqYlaGI","y":"acuGxqy2YsQ-2Hz6poUFniPx2wTSKHZO-nymKKldsuA","crv":"P-256","d":"f0HeJTQdZmpQIK1s-hH1Fl3HtRTzHeIlusWwD_TlS8Y","kid":"e2e-test-key","alg":"ES256"}',
   },
   hostile: {

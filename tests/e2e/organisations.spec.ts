@@ -1,0 +1,157 @@
+import { randomUUID } from "node:crypto";
+import { expect, test, type Page } from "@playwright/test";
+import pg from "pg";
+import { startDevProviderProcess } from "../support/dev-provider-process";
+import { E2E } from "../support/e2e-settings";
+import { runOrgsCli } from "../support/orgs-cli";
+import { consent, logInAtDevelopmentProvider } from "../support/sign-in-flow";
+
+// A second organisation, set up at run time against the running app (no restart): its own
+// identity provider process (the bundled provider holding acme.test's people), its domain,
+// and a connection added with `npm run orgs` as an operator would.
+const SLUG = `e2e-acme-${randomUUID().slice(0, 8)}`;
+const CLIENT = { id: `acme-console-${randomUUID().slice(0, 8)}`, secret: `acme-secret-${randomUUID()}` };
+const cliEnv = { DATABASE_URL: process.env.DATABASE_URL!, CONNECTION_SECRET_KEY: E2E.appEnv.CONNECTION_SECRET_KEY, NODE_ENV: "production" };
+
+let acmeIdp: Awaited<ReturnType<typeof startDevProviderProcess>>;
+let connectionId: string;
+
+async function query<Row extends object>(sql: string, params: unknown[] = []): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    return (await client.query<Row>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Earlier runs' acme organisations (acme.test can be verified by one organisation only). */
+async function removeEarlierRuns() {
+  await query(`DELETE FROM "User" WHERE "organisationId" IN (SELECT id FROM "Organisation" WHERE slug LIKE 'e2e-acme-%')`);
+  await query(`DELETE FROM "Organisation" WHERE slug LIKE 'e2e-acme-%'`);
+}
+
+function orgs(args: string[], input?: string) {
+  const result = runOrgsCli(args, cliEnv, input);
+  expect(result.status, `npm run orgs -- ${args.join(" ")}\n${result.stdout}\n${result.stderr}`).toBe(0);
+  return result.stdout;
+}
+
+async function startAtAcme(page: Page) {
+  await page.goto(`/api/auth/login?connection=${connectionId}&callbackUrl=/profile`);
+  await expect(page).toHaveURL(new RegExp(`^${acmeIdp.issuer}/`));
+}
+
+/**
+ * Consents at the development provider the page is on, but keeps the provider's answer (the
+ * redirect to the app's callback, with code, state and iss) from reaching the app: a
+ * redirect cannot be intercepted in the browser, so the consent's own request is.
+ */
+async function answerWithoutDelivering(page: Page, issuer: string): Promise<URL> {
+  let answer: URL | undefined;
+  await page.route(`${issuer}/interaction/*/confirm`, async (route) => {
+    const confirmed = await route.fetch({ maxRedirects: 0 });
+    const resumed = await page.request.get(new URL(confirmed.headers()["location"]!, issuer).href, { maxRedirects: 0 });
+    answer = new URL(resumed.headers()["location"]!);
+    await route.fulfill({ status: 200, contentType: "text/html", body: "<p>The answer was kept from the app.</p>" });
+  });
+  await consent(page);
+  await expect.poll(() => answer?.pathname).toBe("/api/auth/callback/oidc");
+  await page.unroute(`${issuer}/interaction/*/confirm`);
+  return answer!;
+}
+
+test.describe("organisations: a connection added at run time", () => {
+  test.beforeAll(async () => {
+    await removeEarlierRuns();
+    acmeIdp = await startDevProviderProcess({ port: E2E.acmeOidcPort, accounts: "acme", clientId: CLIENT.id, clientSecret: CLIENT.secret, appUrls: [E2E.appUrl] });
+    orgs(["create", SLUG, "Acme Ltd (e2e)"]);
+    orgs(["add-domain", SLUG, "acme.test"]);
+    orgs(["verify-domain", SLUG, "acme.test", "--mark"]);
+    const added = orgs(
+      ["add-connection", SLUG, "--issuer", acmeIdp.issuer, "--client-id", CLIENT.id, "--client-secret-file", "-", "--domains", "acme.test", "--name", "Acme SSO", "--role-claim", "groups", "--role-map", '{"acme-admins":"admin"}'],
+      `${CLIENT.secret}\n`,
+    );
+    connectionId = added.trim().split("\n").at(-1)!;
+    expect(connectionId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test.afterAll(async () => {
+    await acmeIdp?.stop();
+    await removeEarlierRuns();
+  });
+
+  test("its person signs in through its own IdP, joins its organisation, and gets the role its own mapping gives", async ({ page }) => {
+    await startAtAcme(page);
+    await logInAtDevelopmentProvider(page, "pat@acme.test", "pat");
+    await consent(page);
+    await expect(page).toHaveURL(`${E2E.appUrl}/profile`);
+    await expect(page.getByTestId("profile-email")).toHaveText("pat@acme.test");
+    await expect(page.getByTestId("profile-role")).toHaveText("admin");
+    const [user] = await query<{ organisationId: string; slug: string; provider: string }>(
+      `SELECT u."organisationId", o.slug, a.provider FROM "User" u JOIN "Organisation" o ON o.id = u."organisationId" JOIN "Account" a ON a."userId" = u.id WHERE a."providerAccountId" = 'acme-pat' AND a.provider = $1`,
+      [connectionId],
+    );
+    expect(user).toMatchObject({ slug: SLUG, provider: connectionId });
+    const [family] = await query<{ connectionId: string }>(`SELECT f."connectionId" FROM "TokenFamily" f JOIN "Account" a ON a."userId" = f."userId" WHERE a.provider = $1 AND a."providerAccountId" = 'acme-pat' ORDER BY f."createdAt" DESC LIMIT 1`, [connectionId]);
+    expect(family?.connectionId).toBe(connectionId);
+  });
+
+  test("its IdP asserting an email of another domain is refused with domain_not_allowed, and no user is created", async ({ page }) => {
+    await startAtAcme(page);
+    await logInAtDevelopmentProvider(page, "mallory@acme.test", "mallory");
+    await consent(page);
+    await expect(page).toHaveURL(/\/signin\/error\?error=domain_not_allowed&ref=/);
+    await expect(page.getByTestId("sign-in-error")).toContainText("may not sign in this email address");
+    expect(await query(`SELECT 1 FROM "Account" WHERE provider = $1 AND "providerAccountId" = 'acme-mallory'`, [connectionId])).toEqual([]);
+    expect((await page.request.get("/api/auth/me")).status()).toBe(401);
+  });
+
+  test("an answer for its sign-in that names another issuer (IdP mix-up) is refused", async ({ page }) => {
+    await startAtAcme(page);
+    await logInAtDevelopmentProvider(page, "sam@acme.test", "sam");
+    // Stopped before the app, to change the answer the way a mix-up attacker would.
+    const answer = await answerWithoutDelivering(page, acmeIdp.issuer);
+    // The provider says who answered (RFC 9207): this one, which the connection expects.
+    expect(answer.searchParams.get("iss")).toBe(acmeIdp.issuer);
+    answer.searchParams.set("iss", E2E.issuer);
+    await page.goto(answer.href);
+    await expect(page).toHaveURL(/\/signin\/error\?error=invalid_callback&reason=issuer&ref=/);
+    expect(await query(`SELECT 1 FROM "Account" WHERE provider = $1 AND "providerAccountId" = 'acme-sam'`, [connectionId])).toEqual([]);
+  });
+
+  test("a sign-in started for one connection cannot be completed by another sign-in's answer", async ({ page }) => {
+    // The environment's IdP is reached first; then an acme sign-in starts in the same browser.
+    await page.goto("/api/auth/login?callbackUrl=/profile");
+    await logInAtDevelopmentProvider(page, "bob@example.com", "bob");
+    const firstAnswer = await answerWithoutDelivering(page, E2E.issuer);
+    await startAtAcme(page);
+    // The first sign-in's answer now meets the acme sign-in's binding: another state, refused.
+    await page.goto(firstAnswer.href);
+    await expect(page).toHaveURL(/\/signin\/error\?error=state_mismatch&reason=state&ref=/);
+  });
+
+  test("disabled from the CLI, it refuses its sign-ins at once (no restart); enabled, it signs in again", async ({ page }) => {
+    orgs(["disable-connection", SLUG, connectionId]);
+    await page.goto(`/api/auth/login?connection=${connectionId}&callbackUrl=/profile`);
+    await expect(page).toHaveURL(/\/signin\/error\?error=connection_unavailable&reason=disabled&ref=/);
+    // An id that exists nowhere is refused alike: the page does not tell which ids exist.
+    await page.goto(`/api/auth/login?connection=${randomUUID()}`);
+    await expect(page).toHaveURL(/\/signin\/error\?error=connection_unavailable&reason=unknown&ref=/);
+    orgs(["enable-connection", SLUG, connectionId]);
+    await startAtAcme(page);
+  });
+
+  test("disabled with --end-sessions, the sessions made through it end", async ({ page }) => {
+    await startAtAcme(page);
+    await logInAtDevelopmentProvider(page, "sam@acme.test", "sam");
+    await consent(page);
+    await expect(page).toHaveURL(`${E2E.appUrl}/profile`);
+    expect((await page.request.get("/api/auth/me")).status()).toBe(200);
+    expect(orgs(["disable-connection", SLUG, connectionId, "--end-sessions"])).toMatch(/sign-ins through it ended/);
+    // Revocations are seen by every instance within the family-state cache (≤ 5 s).
+    await expect.poll(async () => (await page.request.get("/api/auth/me")).status(), { timeout: 10_000 }).toBe(401);
+    orgs(["enable-connection", SLUG, connectionId]);
+  });
+});
