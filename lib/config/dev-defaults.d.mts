@@ -4,6 +4,9 @@ export declare const DEV_DEFAULTS: Readonly<{
   embeddedDbPort: number;
   clientId: string;
   clientSecret: string;
+  acmeOidcPort: number;
+  acmeClientId: string;
+  acmeClientSecret: string;
   scopes: string;
   sessionIdleMinutes: number;
   initialAdminEmails: readonly string[];

@@ -7,6 +7,11 @@ export const DEV_DEFAULTS = Object.freeze({
   embeddedDbPort: 54329,
   clientId: "voicesurveyagent-dev",
   clientSecret: "dev-client-secret-not-for-production",
+  // The second development organisation (acme.test): its own bundled provider and client,
+  // which `npm run dev` registers as a connection of the organisation "acme".
+  acmeOidcPort: 9401,
+  acmeClientId: "voicesurveyagent-acme-dev",
+  acmeClientSecret: "acme-dev-client-secret-not-for-production",
   scopes: "openid email profile",
   sessionIdleMinutes: 60,
   // The bundled provider's alice: INITIAL_ADMIN_EMAILS makes her admin at her first sign-in.

@@ -1,6 +1,5 @@
 import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from "jose";
 import type { Env } from "../config/env";
-import { ENVIRONMENT_CONNECTION_ID } from "../organisations/operator-organisation";
 import { metrics } from "../observability/metrics";
 import { clientSecretBasicAuthorization, type ClientCredentials } from "./client-authentication";
 
@@ -287,7 +286,6 @@ const registry = ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] ??= new 
 >;
 
 type IdpTiming = Pick<Env, "oidcHttpTimeoutMs" | "oidcMetadataTtlSeconds" | "oidcJwksRefetchCooldownSeconds">;
-type IdpSettings = Pick<Env, "oidcIssuer" | "oidcClientId" | "oidcClientSecret"> & IdpTiming;
 
 /** What one connection's identity provider is: where, and as which client. */
 export type IdpClient = { id: string; issuer: string; clientId: string; clientSecret: string };
@@ -309,9 +307,4 @@ export function identityProviderOf(client: IdpClient, timing: IdpTiming): Identi
   });
   registry.set(client.id, { settings, idp });
   return idp;
-}
-
-/** The environment's identity provider (OIDC_ISSUER, the client's credentials and the OIDC_* timing settings). */
-export function getIdentityProvider(env: IdpSettings): IdentityProvider {
-  return identityProviderOf({ id: ENVIRONMENT_CONNECTION_ID, issuer: env.oidcIssuer, clientId: env.oidcClientId, clientSecret: env.oidcClientSecret }, env);
 }

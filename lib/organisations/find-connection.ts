@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "../db";
 import type { Env } from "../config/env";
 import { parseRoleMap } from "../roles/idp-role-mapping";
+import { sameIssuer } from "../oidc/identity-provider";
 import { environmentConnection, type Connection } from "./connection";
 import { openSecret, secretKeyRing, type SecretKeyRing } from "./connection-secrets";
 import { ENVIRONMENT_CONNECTION_ID } from "./operator-organisation";
@@ -79,4 +80,17 @@ export async function findConnection(db: Db, env: Env, id: string): Promise<Conn
     enabled: row.enabled,
     version: row.version,
   };
+}
+
+/**
+ * The connection an IdP's own token speaks for, by its issuer and audience (back-channel
+ * logout: the logout token's `iss` picks the connection, its `aud` the client, since tenants
+ * of one IdP may share an issuer). Disabled connections included: an IdP ending sessions is
+ * always heard. Null when none matches.
+ */
+export async function findConnectionByIssuer(db: Db, env: Env, issuer: string, audience: readonly string[]): Promise<Connection | null> {
+  const environment = environmentConnection(env);
+  if (sameIssuer(environment.issuer, issuer) && audience.includes(environment.clientId)) return environment;
+  const [row] = await db.connection.findMany({ where: { issuer, clientId: { in: [...audience] } }, select: { id: true }, take: 1 });
+  return row ? findConnection(db, env, row.id) : null;
 }

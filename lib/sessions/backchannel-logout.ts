@@ -1,14 +1,14 @@
 import "server-only";
 import { Prisma } from "@prisma/client";
-import { errors, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { decodeJwt, errors, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { recordAuditEventOrLog } from "../audit/audit-events";
 import type { AuditRequest } from "../audit/audit-request";
 import type { Db } from "../db";
 import type { Env } from "../config/env";
-import { getIdentityProvider } from "../oidc/identity-provider";
+import { identityProviderOf } from "../oidc/identity-provider";
+import { findConnectionByIssuer } from "../organisations/find-connection";
 import { ID_TOKEN_CLOCK_SKEW_SECONDS } from "../oidc/verify-id-token";
 import { revokeAndListFamilies } from "./revocation";
-import { ENVIRONMENT_CONNECTION_ID } from "../organisations/operator-organisation";
 
 const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 
@@ -69,12 +69,17 @@ export type VerifiedLogoutToken = Extract<LogoutTokenVerification, { ok: true }>
  * ended when that is known. Logged, never thrown, if it cannot be written: the sessions are
  * revoked either way.
  */
-export async function recordBackchannelLogout(db: Db, verified: VerifiedLogoutToken, revoked: { id: string; userId: string }[], request: AuditRequest): Promise<void> {
+export async function recordBackchannelLogout(
+  db: Db,
+  verified: VerifiedLogoutToken & { connectionId: string },
+  revoked: { id: string; userId: string }[],
+  request: AuditRequest,
+): Promise<void> {
   const familiesByUser = new Map<string | null, string[]>();
   for (const family of revoked) familiesByUser.set(family.userId, [...(familiesByUser.get(family.userId) ?? []), family.id]);
   if (familiesByUser.size === 0) {
     const named = [...(verified.sid ? [{ idpSessionId: verified.sid }] : []), ...(verified.sub ? [{ idpSubject: verified.sub }] : [])];
-    const known = await db.tokenFamily.findFirst({ where: { connectionId: ENVIRONMENT_CONNECTION_ID, OR: named }, orderBy: { createdAt: "desc" }, select: { userId: true } }).catch(() => null);
+    const known = await db.tokenFamily.findFirst({ where: { connectionId: verified.connectionId, OR: named }, orderBy: { createdAt: "desc" }, select: { userId: true } }).catch(() => null);
     familiesByUser.set(known?.userId ?? null, []);
   }
   for (const [userId, familyIds] of familiesByUser) {
@@ -82,10 +87,23 @@ export async function recordBackchannelLogout(db: Db, verified: VerifiedLogoutTo
       actor: "system",
       action: "backchannel_logout",
       targetUserId: userId,
-      detail: { idpSessionId: verified.sid ?? null, idpSubject: verified.sub ?? null, familyIds, revokedFamilies: familyIds.length },
+      detail: { connectionId: verified.connectionId, idpSessionId: verified.sid ?? null, idpSubject: verified.sub ?? null, familyIds, revokedFamilies: familyIds.length },
       request,
     });
   }
+}
+
+/** The connection whose IdP the (not yet verified) logout token says it comes from, by its iss and aud. */
+async function connectionOfLogoutToken(db: Db, env: Env, token: string) {
+  let claims;
+  try {
+    claims = decodeJwt(token);
+  } catch {
+    return null;
+  }
+  const audience = typeof claims.aud === "string" ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud.filter((aud: unknown): aud is string => typeof aud === "string") : [];
+  if (typeof claims.iss !== "string" || audience.length === 0) return null;
+  return findConnectionByIssuer(db, env, claims.iss, audience);
 }
 
 /**
@@ -94,11 +112,13 @@ export async function recordBackchannelLogout(db: Db, verified: VerifiedLogoutTo
  * fails, so the IdP may retry. `request` is the IdP's call, for the audit trail.
  */
 export async function acceptLogoutToken(db: Db, env: Env, token: string, request: AuditRequest = {}): Promise<BackchannelLogoutOutcome> {
-  const idp = getIdentityProvider(env);
+  const connection = await connectionOfLogoutToken(db, env, token);
+  if (!connection) return { ok: false, message: "the logout token's iss and aud name no connection of this console" };
+  const idp = identityProviderOf(connection, env);
   const verified = await verifyLogoutToken(token, {
     // The issuer exactly as the IdP writes it in its tokens (OIDC_ISSUER may differ by a "/").
     issuer: (await idp.metadata()).issuer,
-    clientId: env.oidcClientId,
+    clientId: connection.clientId,
     keys: await idp.keys(),
     algorithms: await idp.signingAlgorithms(),
   });
@@ -111,11 +131,11 @@ export async function acceptLogoutToken(db: Db, env: Env, token: string, request
   }
   let revoked;
   try {
-    revoked = await revokeAndListFamilies(db, { connectionId: ENVIRONMENT_CONNECTION_ID, idpSessionId: verified.sid, idpSubject: verified.sub }, "backchannel_logout");
+    revoked = await revokeAndListFamilies(db, { connectionId: connection.id, idpSessionId: verified.sid, idpSubject: verified.sub }, "backchannel_logout");
   } catch (error) {
     await db.backchannelLogoutToken.delete({ where: { jti: verified.jti } }).catch(() => undefined);
     throw error;
   }
-  await recordBackchannelLogout(db, verified, revoked, request);
+  await recordBackchannelLogout(db, { ...verified, connectionId: connection.id }, revoked, request);
   return { ok: true, revoked: revoked.length };
 }

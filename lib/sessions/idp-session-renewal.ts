@@ -6,7 +6,8 @@ import type { Env } from "../config/env";
 import { applyIdpMappedRole } from "../users/upsert-user-from-oidc-profile";
 import type { Role } from "../roles/roles";
 import { clientSecretBasic } from "../oidc/client-authentication";
-import { getIdentityProvider, type IdentityProvider } from "../oidc/identity-provider";
+import { identityProviderOf, type IdentityProvider, type IdpClient } from "../oidc/identity-provider";
+import { findConnection } from "../organisations/find-connection";
 import { signInRoleRules } from "../users/sign-in-role-rules";
 import { SignInRefusal } from "../errors/sign-in-failures";
 import { verifyIdToken } from "../oidc/verify-id-token";
@@ -92,12 +93,12 @@ function claimsOf(idToken: string | null): JWTPayload | undefined {
  * its claims; a token that fails is a rejection (`id_token_<reason>`), keys the IdP fails to
  * serve an outage (`jwks`).
  */
-export async function verifyRenewedIdToken(env: Pick<Env, "oidcClientId">, idp: IdentityProvider, idToken: string, signIn: SignInIdentity, accessToken?: string): Promise<JWTPayload> {
+export async function verifyRenewedIdToken(client: Pick<IdpClient, "clientId">, idp: IdentityProvider, idToken: string, signIn: SignInIdentity, accessToken?: string): Promise<JWTPayload> {
   let claims: JWTPayload;
   try {
     claims = await verifyIdToken(idToken, {
       issuer: (await idp.metadata()).issuer,
-      clientId: env.oidcClientId,
+      clientId: client.clientId,
       keys: await idp.keys(),
       algorithms: await idp.signingAlgorithms(),
       accessToken,
@@ -122,15 +123,16 @@ export async function verifyRenewedIdToken(env: Pick<Env, "oidcClientId">, idp: 
  * read, as at sign-in; `claims` are its claims. Every failure is thrown as a RenewalFailure
  * saying whose it is.
  */
-export async function refreshAtIdp(env: Env, idp: IdentityProvider, refreshToken: string, signIn: SignInIdentity): Promise<{ tokens: TokenSet; claims?: JWTPayload }> {
-  // Plain http only ever reaches here for a loopback issuer: lib/config/env.ts refuses others in production.
-  const insecure = env.oidcIssuer.startsWith("http://");
-  const client: oauth.Client = { client_id: env.oidcClientId };
+export async function refreshAtIdp(connection: IdpClient, idp: IdentityProvider, refreshToken: string, signIn: SignInIdentity): Promise<{ tokens: TokenSet; claims?: JWTPayload }> {
+  // Plain http only ever reaches here for a loopback issuer: lib/config/env.ts and the
+  // connection checks (idp-discovery-check.ts) refuse any other.
+  const insecure = connection.issuer.startsWith("http://");
+  const client: oauth.Client = { client_id: connection.clientId };
   let as: oauth.AuthorizationServer;
   let response: Response;
   try {
     as = (await idp.metadata()) as unknown as oauth.AuthorizationServer;
-    response = await oauth.refreshTokenGrantRequest(as, client, clientSecretBasic({ clientId: env.oidcClientId, clientSecret: env.oidcClientSecret }), refreshToken, {
+    response = await oauth.refreshTokenGrantRequest(as, client, clientSecretBasic({ clientId: connection.clientId, clientSecret: connection.clientSecret }), refreshToken, {
       [oauth.allowInsecureRequests]: insecure,
       [oauth.customFetch]: idp.fetch,
     });
@@ -148,7 +150,7 @@ export async function refreshAtIdp(env: Env, idp: IdentityProvider, refreshToken
   let claims: JWTPayload | undefined;
   if (typeof idToken === "string") {
     try {
-      claims = await verifyRenewedIdToken(env, idp, idToken, signIn, typeof accessToken === "string" ? accessToken : undefined);
+      claims = await verifyRenewedIdToken(connection, idp, idToken, signIn, typeof accessToken === "string" ? accessToken : undefined);
     } catch (error) {
       // The IdP spent the refresh token it was sent: keep the one it rotated in, for the next attempt.
       if (error instanceof RenewalFailure && typeof rotated === "string") throw new RenewalFailure(error.kind, error.reason, error.status, rotated);
@@ -178,24 +180,36 @@ export async function renewIdpSession(
   env: Env,
   familyId: string,
   family: { idpRefreshToken: string; idpAccessTokenExpiresAt: Date },
-  { now = Date.now(), idp = getIdentityProvider(env) }: { now?: number; idp?: IdentityProvider } = {},
+  options: { now?: number; idp?: IdentityProvider } = {},
 ): Promise<RenewalResult> {
+  const now = options.now ?? Date.now();
   // The lease is conditional on the expiry we read: if another instance renewed meanwhile, it fails.
   const [leased] = await db.tokenFamily.updateManyAndReturn({
     where: { id: familyId, revokedAt: null, idpAccessTokenExpiresAt: family.idpAccessTokenExpiresAt },
     data: { idpAccessTokenExpiresAt: new Date(now + renewalLeaseMs(env)) },
-    select: { idpRenewalFailingSince: true, idpSubject: true, idToken: true, userId: true },
+    select: { idpRenewalFailingSince: true, idpSubject: true, idToken: true, userId: true, connectionId: true },
   });
   if (!leased) return { ok: true };
+  // Renewed with the IdP it was signed in through (a disabled connection's sessions still
+  // renew: they end only when an admin ends them). A connection deleted since cannot renew it.
+  let connection;
+  try {
+    connection = await findConnection(db, env, leased.connectionId);
+  } catch {
+    // Its client secret cannot be opened (CONNECTION_SECRET_KEY): the operator's to fix, not a reason to end anyone's session.
+    return renewalFailed(db, familyId, new RenewalFailure("unavailable", "connection_secret"), leased.idpRenewalFailingSince, now);
+  }
+  if (!connection) return renewalFailed(db, familyId, new RenewalFailure("refused", "connection_gone"), leased.idpRenewalFailingSince, now);
+  const idp = options.idp ?? identityProviderOf(connection, env);
   let tokens: TokenSet;
   let claims: JWTPayload | undefined;
   try {
-    ({ tokens, claims } = await refreshAtIdp(env, idp, family.idpRefreshToken, leased));
+    ({ tokens, claims } = await refreshAtIdp(connection, idp, family.idpRefreshToken, leased));
   } catch (error) {
     const failure = error instanceof RenewalFailure ? error : new RenewalFailure("rejected", "bad_response");
     return renewalFailed(db, familyId, failure, leased.idpRenewalFailingSince, now);
   }
-  const mappedRole = claims && env.idpRoleMapping ? signInRoleRules(env, claims).idpRole : null;
+  const mappedRole = claims && connection.idpRoleMapping ? signInRoleRules(connection, claims).idpRole : null;
   const data = {
     idpRefreshToken: tokens.refresh_token ?? family.idpRefreshToken,
     idpAccessTokenExpiresAt: new Date(Date.now() + (tokens.expires_in ?? 3600) * 1000),

@@ -4,35 +4,42 @@ import type { AuditRequest } from "../audit/audit-request";
 import type { Db } from "../db";
 import type { Env } from "../config/env";
 import type { SessionIdentity } from "../credentials/session-cookie";
-import { getIdentityProvider } from "../oidc/identity-provider";
+import { identityProviderOf } from "../oidc/identity-provider";
+import { findConnection } from "../organisations/find-connection";
 import { revokeFamilies } from "./revocation";
 
 /**
- * Where to send the browser so the IdP ends its session too (OpenID Connect RP-Initiated
- * Logout 1.0), or null when the IdP advertises no end_session_endpoint or cannot be reached.
+ * Where to send the browser so the IdP it signed in at ends its session too (OpenID Connect
+ * RP-Initiated Logout 1.0), or null when that IdP advertises no end_session_endpoint, cannot
+ * be reached, or its connection is gone.
  */
-export async function buildIdpLogoutUrl(env: Env, idToken: string | null): Promise<string | null> {
+async function buildIdpLogoutUrl(db: Db, env: Env, familyId: string): Promise<string | null> {
   let url: URL;
+  let signIn;
   try {
-    const endSession = (await getIdentityProvider(env).metadata()).end_session_endpoint;
+    signIn = await browserSignInOf(db, familyId);
+    const connection = signIn && (await findConnection(db, env, signIn.connectionId));
+    if (!connection) return null;
+    const endSession = (await identityProviderOf(connection, env).metadata()).end_session_endpoint;
     if (typeof endSession !== "string") return null;
     url = new URL(endSession);
+    url.searchParams.set("client_id", connection.clientId);
   } catch {
     return null;
   }
-  if (idToken) url.searchParams.set("id_token_hint", idToken);
-  url.searchParams.set("client_id", env.oidcClientId);
+  if (signIn?.idToken) url.searchParams.set("id_token_hint", signIn.idToken);
   url.searchParams.set("post_logout_redirect_uri", `${env.authUrl}/`);
   return url.toString();
 }
 
-/** The ID token of the browser sign-in behind a family (an API family's parent). */
-export async function idTokenOfFamily(db: Db, familyId: string): Promise<string | null> {
+/** The browser sign-in behind a family (an API family's parent): its ID token and its connection. */
+async function browserSignInOf(db: Db, familyId: string): Promise<{ idToken: string | null; connectionId: string } | null> {
   const family = await db.tokenFamily.findUnique({
     where: { id: familyId },
-    select: { idToken: true, parent: { select: { idToken: true } } },
+    select: { idToken: true, connectionId: true, parent: { select: { idToken: true, connectionId: true } } },
   });
-  return family?.idToken ?? family?.parent?.idToken ?? null;
+  if (!family) return null;
+  return family.parent ? { idToken: family.parent.idToken, connectionId: family.parent.connectionId } : { idToken: family.idToken, connectionId: family.connectionId };
 }
 
 /**
@@ -73,5 +80,5 @@ export async function logOut(
 ): Promise<{ logoutUrl: string | null }> {
   const { identity } = caller;
   if (caller.familyActive) await endSignIn(db, identity, everywhere, request);
-  return { logoutUrl: identity.via === "cookie" ? await buildIdpLogoutUrl(env, await idTokenOfFamily(db, identity.familyId)) : null };
+  return { logoutUrl: identity.via === "cookie" ? await buildIdpLogoutUrl(db, env, identity.familyId) : null };
 }

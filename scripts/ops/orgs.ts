@@ -1,14 +1,14 @@
 // npm run orgs -- list | create | add-domain | verify-domain | add-connection | disable-connection | enable-connection
 //
 // The operator's way to set up organisations: their domains and their identity providers.
-// Every change goes through the functions the console and the API use (lib/organisations/),
+// Every change goes through the functions the console and the API use (lib/organisation-admin/),
 // with the same checks (live discovery, sealed secrets, domains proven by DNS) and an audit
 // event with actor "cli". Run with `tsx --conditions=react-server` (package.json).
 import { readFile } from "node:fs/promises";
 import { text } from "node:stream/consumers";
 import { ConfigurationError, loadOrganisationsEnv } from "../../lib/config/env";
-import { ORGS_CLI_USAGE, parseOrgsCliArguments } from "../../lib/organisations/orgs-cli-arguments";
-import { runOrgsCommand } from "../../lib/organisations/run-orgs-command";
+import { ORGS_CLI_USAGE, parseOrgsCliArguments } from "../../lib/organisation-admin/orgs-cli-arguments";
+import { runOrgsCommand } from "../../lib/organisation-admin/run-orgs-command";
 import { operatorDatabaseUrl, withOperatorDatabase } from "./operator-database";
 
 const output = { out: (line: string) => console.log(line), err: (line: string) => console.error(line) };

@@ -26,6 +26,15 @@ async function query<Row extends object>(sql: string, params: unknown[] = []): P
   }
 }
 
+/** How many sign-ins (browser token families) the acme IdP's `subject` has had here. */
+async function signInsOf(subject: string): Promise<number> {
+  const [row] = await query<{ count: string }>(
+    `SELECT count(*) FROM "TokenFamily" f JOIN "Account" a ON a."userId" = f."userId" WHERE a.provider = $1 AND a."providerAccountId" = $2 AND f.kind = 'browser'`,
+    [connectionId, subject],
+  );
+  return Number(row!.count);
+}
+
 /** Earlier runs' acme organisations (acme.test can be verified by one organisation only). */
 async function removeEarlierRuns() {
   await query(`DELETE FROM "User" WHERE "organisationId" IN (SELECT id FROM "Organisation" WHERE slug LIKE 'e2e-acme-%')`);
@@ -98,6 +107,40 @@ test.describe("organisations: a connection added at run time", () => {
     expect(family?.connectionId).toBe(connectionId);
   });
 
+  test("signing out sends the browser to its own IdP's logout; its IdP's back-channel logout ends only its sessions", async ({ page, browser }) => {
+    await startAtAcme(page);
+    await logInAtDevelopmentProvider(page, "pat@acme.test", "pat");
+    await consent(page);
+    await expect(page).toHaveURL(`${E2E.appUrl}/profile`);
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await expect(page.getByRole("heading", { name: "Sign out" })).toBeVisible();
+    expect(new URL(page.url()).origin).toBe(acmeIdp.issuer);
+    await page.getByRole("button", { name: "Yes, sign me out" }).click();
+    await expect(page).toHaveURL(`${E2E.appUrl}/`);
+
+    // Sam at acme, and alice of the environment's IdP, in another browser.
+    await startAtAcme(page);
+    await logInAtDevelopmentProvider(page, "sam@acme.test", "sam");
+    await consent(page);
+    await expect(page).toHaveURL(`${E2E.appUrl}/profile`);
+    const other = await browser.newContext();
+    const alice = await other.newPage();
+    await alice.goto(`${E2E.appUrl}/api/auth/login?callbackUrl=/profile`);
+    await logInAtDevelopmentProvider(alice, "alice@example.com", "alice");
+    await consent(alice);
+    await expect(alice).toHaveURL(`${E2E.appUrl}/profile`);
+
+    // Sam signs out at acme's IdP directly: its logout token (acme's iss and aud) ends Sam's session here, and no one else's.
+    await page.goto(`${acmeIdp.issuer}/session/end`);
+    await page.getByRole("button", { name: "Yes, sign me out" }).click();
+    await expect(page.getByRole("heading", { name: "Signed out" })).toBeVisible();
+    const me = await page.request.get(`${E2E.appUrl}/api/auth/me`);
+    expect(me.status()).toBe(401);
+    expect(await me.json()).toMatchObject({ error: "token_revoked" });
+    expect((await alice.request.get(`${E2E.appUrl}/api/auth/me`)).status()).toBe(200);
+    await other.close();
+  });
+
   test("its IdP asserting an email of another domain is refused with domain_not_allowed, and no user is created", async ({ page }) => {
     await startAtAcme(page);
     await logInAtDevelopmentProvider(page, "mallory@acme.test", "mallory");
@@ -116,9 +159,10 @@ test.describe("organisations: a connection added at run time", () => {
     // The provider says who answered (RFC 9207): this one, which the connection expects.
     expect(answer.searchParams.get("iss")).toBe(acmeIdp.issuer);
     answer.searchParams.set("iss", E2E.issuer);
+    const signInsBefore = await signInsOf("acme-sam");
     await page.goto(answer.href);
     await expect(page).toHaveURL(/\/signin\/error\?error=invalid_callback&reason=issuer&ref=/);
-    expect(await query(`SELECT 1 FROM "Account" WHERE provider = $1 AND "providerAccountId" = 'acme-sam'`, [connectionId])).toEqual([]);
+    expect(await signInsOf("acme-sam")).toBe(signInsBefore);
   });
 
   test("a sign-in started for one connection cannot be completed by another sign-in's answer", async ({ page }) => {

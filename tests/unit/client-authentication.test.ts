@@ -73,7 +73,7 @@ describe("client_secret_basic", () => {
 
     const renewing = new IdentityProvider(idp.issuer, { timeoutMs: 1000, transport: idp.transport, clientCredentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } });
     nonce = "";
-    await refreshAtIdp(env, renewing, "rt-1", { idpSubject: "person-1", idToken: null }).catch(() => undefined);
+    await refreshAtIdp(environmentConnection(env), renewing, "rt-1", { idpSubject: "person-1", idToken: null }).catch(() => undefined);
     const renewal = idp.tokenRequests.at(-1)!;
     expect(renewal.body.get("grant_type")).toBe("refresh_token");
     expect(renewal.authorization).toBe(signInRequest.authorization);

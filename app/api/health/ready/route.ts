@@ -1,4 +1,5 @@
-import { getIdentityProvider } from "@/lib/oidc/identity-provider";
+import { identityProviderOf } from "@/lib/oidc/identity-provider";
+import { environmentConnection } from "@/lib/organisations/connection";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/config/env";
 import { checkReadiness } from "@/lib/health";
@@ -9,6 +10,6 @@ export const dynamic = "force-dynamic";
 
 /** Readiness: 200 when this instance can serve sign-ins, 503 JSON naming what is not ready. */
 export async function GET() {
-  const readiness = await checkReadiness(getDb, () => getIdentityProvider(getEnv()), isDraining());
+  const readiness = await checkReadiness(getDb, () => identityProviderOf(environmentConnection(getEnv()), getEnv()), isDraining());
   return noStoreJson(readiness, { status: readiness.status === "ready" ? 200 : 503 });
 }

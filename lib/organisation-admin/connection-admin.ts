@@ -6,9 +6,9 @@ import type { Env } from "../config/env";
 import { parseRoleMap, isRoleClaimPath } from "../roles/idp-role-mapping";
 import { revokeFamilies } from "../sessions/revocation";
 import { clearFamilyStateCache } from "../sessions/token-families";
-import { sealSecret } from "./connection-secrets";
-import { parseDomain } from "./domain-verification";
-import { connectionSecretRing, ConnectionSecretKeyMissingError } from "./find-connection";
+import { sealSecret } from "../organisations/connection-secrets";
+import { parseDomain } from "../organisations/domain-verification";
+import { connectionSecretRing, ConnectionSecretKeyMissingError } from "../organisations/find-connection";
 import { checkIdpDiscovery } from "./idp-discovery-check";
 import { isUniqueViolation, type AdminContext, type AdminOutcome } from "./organisation-admin";
 

@@ -3,7 +3,7 @@ import { Prisma } from "@prisma/client";
 import { recordAuditEvent, type AuditActor, type AuditEventInput } from "../audit/audit-events";
 import type { Db } from "../db";
 import type { Env } from "../config/env";
-import { checkDomainVerification, newVerificationToken, parseDomain, verificationRecordName, type DomainCheck } from "./domain-verification";
+import { checkDomainVerification, newVerificationToken, parseDomain, verificationRecordName, type DomainCheck } from "../organisations/domain-verification";
 
 /** What an organisation administration call answers: the result, or a stable code and what to do. */
 export type AdminOutcome<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
