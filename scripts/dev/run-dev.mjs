@@ -2,7 +2,9 @@
 // `npm run dev`: the whole app on a fresh machine with no configuration. Whatever is not
 // configured gets its development stand-in: an embedded PostgreSQL (PGlite, data under
 // .data/pg) when DATABASE_URL is unset, the bundled OpenID provider when OIDC_ISSUER is
-// unset, and an AUTH_SECRET generated once under .data/. Then `next dev`.
+// unset (two of them then: the operator organisation's and a second organisation's, acme,
+// whose organisation is set up with `npm run orgs`), and an AUTH_SECRET generated once
+// under .data/. Then `next dev`.
 import { spawn, spawnSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -99,6 +101,19 @@ async function ensureDatabase() {
   if (migrate.status !== 0) throw new Error("database migrations failed (see above)");
 }
 
+/** Starts the bundled OpenID provider on `port` (`overrides`: its env, see oidc-provider.mjs) and waits for its discovery document. */
+async function startDevProvider(name, port, overrides = {}) {
+  startChild(name, process.execPath, [path.join(root, "scripts/dev/oidc-provider.mjs")], {
+    ...env,
+    DEV_OIDC_PORT: String(port),
+    DEV_OIDC_APP_URLS: appUrl,
+    ...overrides,
+  });
+  const issuer = devIssuer(port);
+  await waitFor(`the ${name}`, async () => (await fetch(`${issuer}/.well-known/openid-configuration`)).ok);
+  return issuer;
+}
+
 async function ensureIdentityProvider() {
   if (env.OIDC_ISSUER) {
     log(`OIDC_ISSUER is set: signing in at ${env.OIDC_ISSUER}.`);
@@ -106,14 +121,85 @@ async function ensureIdentityProvider() {
   }
   const oidcPort = Number(env.DEV_OIDC_PORT || DEV_DEFAULTS.oidcPort);
   if (await portOpen(oidcPort)) throw new Error(`port ${oidcPort} for the development OpenID provider is taken: set DEV_OIDC_PORT to a free port`);
-  startChild("development OpenID provider", process.execPath, [path.join(root, "scripts/dev/oidc-provider.mjs")], {
-    ...env,
-    DEV_OIDC_PORT: String(oidcPort),
-    DEV_OIDC_APP_URLS: appUrl,
-  });
-  env.OIDC_ISSUER = devIssuer(oidcPort);
-  await waitFor("the development OpenID provider", async () => (await fetch(`${env.OIDC_ISSUER}/.well-known/openid-configuration`)).ok);
+  env.OIDC_ISSUER = await startDevProvider("development OpenID provider", oidcPort);
   return true;
+}
+
+const ACME = Object.freeze({ slug: "acme", name: "Acme (development)", domain: "acme.test", roleClaim: "groups", roleMap: '{"acme-admins":"admin"}' });
+
+/** `npm run orgs -- ...args` against this launcher's DATABASE_URL and CONNECTION_SECRET_KEY, with `input` on stdin. */
+function runOrgs(args, input = "") {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npm", ["run", "--silent", "orgs", "--", ...args], { cwd: root, env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.once("error", reject);
+    child.once("close", (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+/** Runs one `npm run orgs` step; its refusal `doneCode` (e.g. slug_taken) means a former start did it. Throws with the CLI's reason otherwise. */
+async function orgsStep(args, doneCode, input) {
+  const result = await runOrgs(args, input);
+  if (result.status === 0) return { ...result, done: true };
+  if (doneCode && new RegExp(`^orgs: ${doneCode}:`, "m").test(result.stderr)) return { ...result, done: false };
+  const reason = result.stderr.trim().split("\n").at(-1) || `exit ${result.status}`;
+  throw new Error(`npm run orgs -- ${args[0]}: ${reason}`);
+}
+
+/** What `npm run orgs -- list` (its table: slug, name, users, domains, connections) shows of acme and its connection to `issuer`. */
+function acmeAsListed(listing, issuer) {
+  const row = listing.split("\n").map((line) => line.split("\t")).find((cells) => cells[0] === ACME.slug);
+  if (!row) return { organisation: false, domainAdded: false, domainVerified: false, connectionId: undefined };
+  const domains = (row[3] ?? "").split(", ");
+  const connection = (row[4] ?? "").split("; ").map((entry) => /^([0-9a-f-]{36}): (.*), last sign-in /.exec(entry)).find((match) => match?.[2].split(" ").includes(issuer));
+  return {
+    organisation: true,
+    domainAdded: domains.includes(ACME.domain) || domains.includes(`${ACME.domain} (unverified)`),
+    domainVerified: domains.includes(ACME.domain),
+    connectionId: connection?.[1],
+  };
+}
+
+/**
+ * The second development organisation, acme: its own bundled provider (acme.test's people)
+ * and, made with `npm run orgs` on the first start and checked on every start, the
+ * organisation, its domain acme.test (verified by the operator's mark) and a connection to
+ * that provider mapping its groups to roles. Answers the connection's id, or undefined when
+ * acme could not be set up: that is logged, and the operator organisation works without it.
+ */
+async function ensureAcmeOrganisation() {
+  try {
+    const acmePort = Number(env.DEV_ACME_OIDC_PORT || DEV_DEFAULTS.acmeOidcPort);
+    if (await portOpen(acmePort)) throw new Error(`port ${acmePort} for its development OpenID provider is taken (set DEV_ACME_OIDC_PORT to a free port)`);
+    const issuer = await startDevProvider(`development OpenID provider of ${ACME.slug}`, acmePort, {
+      DEV_OIDC_ACCOUNTS: "acme",
+      OIDC_CLIENT_ID: DEV_DEFAULTS.acmeClientId,
+      OIDC_CLIENT_SECRET: DEV_DEFAULTS.acmeClientSecret,
+      DEV_OIDC_NO_REFRESH_CLIENT_ID: "",
+    });
+    const listed = acmeAsListed((await orgsStep(["list"])).stdout, issuer);
+    const made = [];
+    if (!listed.organisation && (await orgsStep(["create", ACME.slug, ACME.name], "slug_taken")).done) made.push("organisation");
+    if (!listed.domainAdded && (await orgsStep(["add-domain", ACME.slug, ACME.domain], "domain_exists")).done) made.push(`domain ${ACME.domain}`);
+    if (!listed.domainVerified && (await orgsStep(["verify-domain", ACME.slug, ACME.domain, "--mark"])).done) made.push(`${ACME.domain} verified`);
+    let connectionId = listed.connectionId;
+    if (!connectionId) {
+      const connectionArgs = ["--issuer", issuer, "--client-id", DEV_DEFAULTS.acmeClientId, "--client-secret-file", "-", "--domains", ACME.domain, "--name", ACME.name, "--role-claim", ACME.roleClaim, "--role-map", ACME.roleMap];
+      const added = await orgsStep(["add-connection", ACME.slug, ...connectionArgs], "connection_exists", `${DEV_DEFAULTS.acmeClientSecret}\n`);
+      if (added.done) made.push("connection");
+      connectionId = added.done ? added.stdout.trim().split("\n").at(-1) : acmeAsListed((await orgsStep(["list"])).stdout, issuer).connectionId;
+    }
+    if (!connectionId) throw new Error(`npm run orgs -- list shows no connection of ${ACME.slug} to ${issuer}`);
+    log(`organisation ${ACME.slug} (${ACME.domain}) signs in at its own development OpenID provider, ${issuer}: connection ${connectionId}${made.length ? ` (made now: ${made.join(", ")})` : ""}.`);
+    return connectionId;
+  } catch (error) {
+    log(`could not set up the development organisation ${ACME.slug}: ${error instanceof Error ? error.message : error}; the default organisation still works.`);
+    return undefined;
+  }
 }
 
 try {
@@ -123,11 +209,16 @@ try {
   ensureConnectionSecretKey();
   await ensureDatabase();
   const bundledIdp = await ensureIdentityProvider();
+  // Before `next dev`: PGlite is one backend, and the app and the CLI would otherwise share it at once.
+  const acmeConnectionId = bundledIdp ? await ensureAcmeOrganisation() : undefined;
   const next = path.join(root, "node_modules/next/dist/bin/next");
   startChild("next dev", process.execPath, [next, "dev", "--port", String(port)], { ...env, PORT: String(port) });
   await waitFor("the app", () => portOpen(port), 120_000);
   console.log(`\n  VoiceSurveyAgent console: open ${appUrl} and click "Sign in".`);
   if (bundledIdp) console.log(`  Development accounts: alice@example.com / alice, bob@example.com / bob (see README).`);
+  if (acmeConnectionId) {
+    console.log(`  Organisation acme: pat@acme.test / pat, sam@acme.test / sam at ${appUrl}/api/auth/login?connection=${acmeConnectionId}`);
+  }
   if (!env.INITIAL_ADMIN_EMAILS?.trim()) {
     console.log(`  ${DEV_DEFAULTS.initialAdminEmails.join(", ")} becomes admin at the first sign-in on this database (INITIAL_ADMIN_EMAILS).`);
   }
