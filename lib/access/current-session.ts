@@ -10,13 +10,19 @@ import { authenticationOptions } from "../credentials/authentication-options";
 import { checkFamily, type FamilyCheck } from "../sessions/family-check";
 
 export type CurrentSession =
-  /** `expiresAt`: seconds since the epoch, the earlier of the cookie's expiry and its absolute end. */
-  | { status: "signed-in"; user: Session["user"]; expiresAt: number }
+  /**
+   * `expiresAt`: seconds since the epoch, the earlier of the cookie's expiry and its absolute end.
+   * `user.organisationId`: the database's, read with the role.
+   */
+  | { status: "signed-in"; user: PageUser; expiresAt: number }
   | { status: "signed-out" }
   /** The cookie was ours but its sign-in ended: revoked (signed out elsewhere, at the IdP, disabled) or past its lifetime. */
   | { status: "ended"; reason: string | null }
   /** The database could not be asked: a valid cookie that is neither known good nor known ended. */
   | { status: "unavailable" };
+
+/** The signed-in person as pages see them. */
+export type PageUser = Session["user"] & { organisationId: string };
 
 // Pages are for browsers: only the session cookie counts, never an Authorization header.
 const NO_HEADERS = new Headers();
@@ -44,7 +50,7 @@ export const getCurrentSession = cache(async (): Promise<CurrentSession> => {
   if (!check.active) return { status: "ended", reason: check.reason };
   return {
     status: "signed-in",
-    user: { id: identity.userId, familyId: identity.familyId, role: check.role, name: identity.name, email: identity.email },
+    user: { id: identity.userId, familyId: identity.familyId, role: check.role, organisationId: check.organisationId, name: identity.name, email: identity.email },
     expiresAt: identity.expiresAt,
   };
 });

@@ -17,12 +17,14 @@ export type GuardedRequest = { headers: Pick<Headers, "get">; cookies: CookieRea
 
 export type SignedInPolicy = Extract<RoutePolicy, { access: "signed-in" }>;
 
+/** `sessionClaims`: the decoded cookie of a cookie session (for its renewal). */
+type SignedIn = { ok: true; identity: SessionIdentity; sessionClaims?: Record<string, unknown> };
+
 export type Guarded =
-  /**
-   * `familyActive` is false only for a policy with `ended: "allow"` and a revoked or expired
-   * sign-in. `sessionClaims`: the decoded cookie of a cookie session (for its renewal).
-   */
-  | { ok: true; identity: SessionIdentity; familyActive: boolean; sessionClaims?: Record<string, unknown> }
+  /** `organisationId`: the caller's organisation, the database's, read with the role. */
+  | (SignedIn & { familyActive: true; organisationId: string })
+  /** Only for a policy with `ended: "allow"` and a revoked or expired sign-in. */
+  | (SignedIn & { familyActive: false })
   | { ok: false; response: Response };
 
 /**
@@ -71,5 +73,5 @@ async function decide(request: GuardedRequest, policy: SignedInPolicy): Promise<
   if (!roleSatisfies(current.role, policy.role)) {
     return { ok: false, code: "forbidden", message: `This needs the role ${policy.role} or higher; you have ${current.role}.` };
   }
-  return { ok: true, identity: current, familyActive: true, sessionClaims };
+  return { ok: true, identity: current, familyActive: true, organisationId: family.organisationId, sessionClaims };
 }

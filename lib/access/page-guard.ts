@@ -1,10 +1,9 @@
 import "server-only";
-import type { Session } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
 import { showServiceUnavailable } from "../http/service-unavailable";
 import { roleSatisfies, type Role } from "../roles/roles";
 import type { SignInFailureCode } from "../errors/sign-in-failures";
-import { getCurrentSession } from "./current-session";
+import { getCurrentSession, type PageUser } from "./current-session";
 
 /** What the sign-in page says about a session that ended for these reasons (sign-in-failures.ts); any other: session_ended. */
 const SESSION_END_PAGES = new Map<string | null, SignInFailureCode>([
@@ -19,7 +18,7 @@ const SESSION_END_PAGES = new Map<string | null, SignInFailureCode>([
  * `path`), an ended session says why, an outage shows the 503 page, and a signed-in person
  * below `role` gets the 403 page. The role is the database's, read with the session check.
  */
-export async function requirePageUser(path: string, policy: { role: Role }): Promise<Session["user"]> {
+export async function requirePageUser(path: string, policy: { role: Role }): Promise<PageUser> {
   const session = await getCurrentSession();
   if (session.status === "unavailable") showServiceUnavailable(path);
   // `path` is one of the app's own page paths, written in code: safe in a URL as it is.

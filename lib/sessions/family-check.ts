@@ -5,7 +5,8 @@ import type { Role } from "../roles/roles";
 import { renewIdpSession } from "./idp-session-renewal";
 import { getFamilyState } from "./token-families";
 
-export type FamilyCheck = { active: true; role: Role } | { active: false; reason: string | null };
+/** `organisationId`: the user's organisation, read with the role (no query more). */
+export type FamilyCheck = { active: true; role: Role; organisationId: string } | { active: false; reason: string | null };
 
 /**
  * Revocation, expiry, the current role and IdP renewal, as every protected request and page
@@ -22,7 +23,7 @@ export async function checkFamily(db: Db, env: Env, familyId: string, options: {
     const renewal = await renewIdpSession(db, env, state.renewFamilyId, state);
     if (!renewal.ok) return { active: false, reason: renewal.code };
     // The IdP's mapping may just have changed the role: this request already gets the new one.
-    if (renewal.role) return { active: true, role: renewal.role };
+    if (renewal.role) return { active: true, role: renewal.role, organisationId: state.organisationId };
   }
-  return { active: true, role: state.role };
+  return { active: true, role: state.role, organisationId: state.organisationId };
 }

@@ -26,21 +26,24 @@ export const LAST_USED_RESOLUTION_MS = 60_000;
 const FAMILY_STATE_CACHE_MAX_ENTRIES = 10_000;
 
 export type FamilyState =
-  /** `role`: the user's current role, which wins over the one a token or cookie carries. */
-  | { status: "active"; role: Role; userId: string }
+  /**
+   * `role`: the user's current role, which wins over the one a token or cookie carries;
+   * `organisationId`: the user's organisation (it never changes), read in the same query.
+   */
+  | { status: "active"; role: Role; userId: string; organisationId: string }
   /**
    * Active, but the IdP's access token behind it has expired: ask the IdP first. The grant is
    * the browser sign-in's (`renewFamilyId`): an API token family is asked through its parent,
    * so a user the IdP no longer accepts loses their API tokens too.
    */
-  | { status: "renewal_due"; role: Role; userId: string; renewFamilyId: string; idpRefreshToken: string; idpAccessTokenExpiresAt: Date }
+  | { status: "renewal_due"; role: Role; userId: string; organisationId: string; renewFamilyId: string; idpRefreshToken: string; idpAccessTokenExpiresAt: Date }
   /** Past its server-side absolute end (TokenFamily.expiresAt), whatever was renewed or refreshed. */
   | { status: "expired" }
   | { status: "revoked"; reason: string | null };
 
 type FamilyStates = {
-  /** Family id → the user's role and when it was read, for families known to be active. */
-  active: ExpiringCache<{ role: Role; userId: string; readAt: number }>;
+  /** Family id → the user's role and organisation and when they were read, for families known to be active. */
+  active: ExpiringCache<{ role: Role; userId: string; organisationId: string; readAt: number }>;
   /** Reads in flight, by family id: requests that miss together share one. */
   reads: Map<string, Promise<FamilyState>>;
   /** Bumped by clearFamilyStateCache: a read started before it must not fill the cache after it. */
@@ -80,7 +83,7 @@ export async function getFamilyState(db: Db, familyId: string, now = Date.now(),
   // A failed background read changes nothing: the entry still expires on time, and the
   // request that then misses meets the failure itself.
   if (now - cached.readAt >= FAMILY_STATE_REFRESH_AFTER_MS) sharedRead(db, familyId, now).catch(() => {});
-  return { status: "active", role: cached.role, userId: cached.userId };
+  return { status: "active", role: cached.role, userId: cached.userId, organisationId: cached.organisationId };
 }
 
 /** Requests that miss together wait for one read of the family, not one each. */
@@ -102,7 +105,7 @@ async function readAndRemember(db: Db, familyId: string, now: number): Promise<F
   const generation = states.generation;
   const { state, cacheUntil } = await readFamilyState(db, familyId, now);
   if (generation === states.generation) {
-    if (state.status === "active") states.active.set(familyId, { role: state.role, userId: state.userId, readAt: now }, cacheUntil, now);
+    if (state.status === "active") states.active.set(familyId, { role: state.role, userId: state.userId, organisationId: state.organisationId, readAt: now }, cacheUntil, now);
     else states.active.delete(familyId);
   }
   return state;
@@ -115,7 +118,7 @@ async function readAndRemember(db: Db, familyId: string, now: number): Promise<F
 async function readFamilyState(db: Db, familyId: string, now: number): Promise<{ state: FamilyState; cacheUntil: number }> {
   const family = await db.tokenFamily.findUnique({
     where: { id: familyId },
-    select: { ...IDP_GRANT, kind: true, userId: true, expiresAt: true, lastUsedAt: true, parent: { select: { ...IDP_GRANT, expiresAt: true } }, user: { select: { disabledAt: true, role: true } } },
+    select: { ...IDP_GRANT, kind: true, userId: true, expiresAt: true, lastUsedAt: true, parent: { select: { ...IDP_GRANT, expiresAt: true } }, user: { select: { disabledAt: true, role: true, organisationId: true } } },
   });
   const ended = (state: FamilyState) => ({ state, cacheUntil: 0 });
   if (!family) return ended({ status: "revoked", reason: null });
@@ -128,17 +131,17 @@ async function readFamilyState(db: Db, familyId: string, now: number): Promise<{
   const unvouched = family.parent && !family.parent.idpRefreshToken;
   if (unvouched && family.parent!.expiresAt.getTime() <= now) return ended({ status: "expired" });
   if (!family.lastUsedAt || now - family.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) await recordFamilyUse(db, familyId, now);
-  const role = family.user.role;
+  const { role, organisationId } = family.user;
   const userId = family.userId;
   // The IdP grant this family stands on: a browser sign-in's own, an API token's parent's.
   const grant = family.kind === "browser" ? family : family.parent;
   const { idpRefreshToken, idpAccessTokenExpiresAt } = grant ?? {};
   const idpExpiry = idpRefreshToken && idpAccessTokenExpiresAt ? idpAccessTokenExpiresAt.getTime() : Infinity;
   if (grant && idpRefreshToken && idpAccessTokenExpiresAt && idpExpiry <= now) {
-    return ended({ status: "renewal_due", role, userId, renewFamilyId: grant.id, idpRefreshToken, idpAccessTokenExpiresAt });
+    return ended({ status: "renewal_due", role, userId, organisationId, renewFamilyId: grant.id, idpRefreshToken, idpAccessTokenExpiresAt });
   }
   const end = Math.min(family.expiresAt.getTime(), unvouched ? family.parent!.expiresAt.getTime() : Infinity);
-  return { state: { status: "active", role, userId }, cacheUntil: Math.min(now + FAMILY_STATE_CACHE_MS, idpExpiry, end) };
+  return { state: { status: "active", role, userId, organisationId }, cacheUntil: Math.min(now + FAMILY_STATE_CACHE_MS, idpExpiry, end) };
 }
 
 /**

@@ -35,7 +35,7 @@ describe("the family-state cache", () => {
     // SELECT, which would hide twenty reads behind one statement.
     const reads = vi.spyOn(db.tokenFamily, "findUnique");
     const answers = await Promise.all(Array.from({ length: 20 }, () => getFamilyState(db, familyId)));
-    expect(answers).toEqual(Array(20).fill({ status: "active", role: "viewer", userId: expect.any(String) }));
+    expect(answers).toEqual(Array(20).fill({ status: "active", role: "viewer", userId: expect.any(String), organisationId: "operator" }));
     expect(reads).toHaveBeenCalledTimes(1);
     // Once it is back, the next miss (the entry expired) reads again, not reusing the settled read.
     await getFamilyState(db, familyId, Date.now() + FAMILY_STATE_CACHE_MS);
@@ -45,14 +45,14 @@ describe("the family-state cache", () => {
   it("a family in use is read again in the background before its entry expires: a revocation elsewhere then shows without waiting for the expiry", async () => {
     const familyId = await activeFamily("refresh-ahead");
     const t0 = Date.now();
-    expect(await getFamilyState(db, familyId, t0)).toEqual({ status: "active", role: "viewer", userId: expect.any(String) });
+    expect(await getFamilyState(db, familyId, t0)).toEqual({ status: "active", role: "viewer", userId: expect.any(String), organisationId: "operator" });
     await revokeElsewhere(familyId);
     // Young entry: answered from the cache, nothing read.
     const young = await database.count(() => getFamilyState(db, familyId, t0 + 1));
-    expect(young).toEqual({ result: { status: "active", role: "viewer", userId: expect.any(String) }, statements: [] });
+    expect(young).toEqual({ result: { status: "active", role: "viewer", userId: expect.any(String), organisationId: "operator" }, statements: [] });
     // Old enough to refresh: still answered at once from the cache (never older than
     // FAMILY_STATE_CACHE_MS), while a read goes out behind it...
-    expect(await getFamilyState(db, familyId, t0 + FAMILY_STATE_REFRESH_AFTER_MS)).toEqual({ status: "active", role: "viewer", userId: expect.any(String) });
+    expect(await getFamilyState(db, familyId, t0 + FAMILY_STATE_REFRESH_AFTER_MS)).toEqual({ status: "active", role: "viewer", userId: expect.any(String), organisationId: "operator" });
     // ...and once it is back the revocation answers, well before the entry would have expired.
     await vi.waitFor(async () => expect(await getFamilyState(db, familyId, t0 + FAMILY_STATE_REFRESH_AFTER_MS + 1)).toMatchObject({ status: "revoked", reason: "logout" }));
     expect(FAMILY_STATE_REFRESH_AFTER_MS + 1).toBeLessThan(FAMILY_STATE_CACHE_MS);
@@ -79,7 +79,7 @@ describe("the family-state cache", () => {
     // A request after the clear does not join the read started before it.
     expect(await getFamilyState(db, familyId, t0 + 1)).toMatchObject({ status: "revoked" });
     release();
-    expect(await inFlight).toEqual({ status: "active", role: "viewer", userId: expect.any(String) });
+    expect(await inFlight).toEqual({ status: "active", role: "viewer", userId: expect.any(String), organisationId: "operator" });
     // Nor did that read leave its "active" behind.
     expect(await getFamilyState(db, familyId, t0 + 2)).toMatchObject({ status: "revoked" });
   });
@@ -87,11 +87,11 @@ describe("the family-state cache", () => {
   it("a failed background read changes nothing: the entry answers until it expires, then the request meets the failure", async () => {
     const familyId = await activeFamily("failed-refresh");
     const t0 = Date.now();
-    expect(await getFamilyState(db, familyId, t0)).toEqual({ status: "active", role: "viewer", userId: expect.any(String) });
+    expect(await getFamilyState(db, familyId, t0)).toEqual({ status: "active", role: "viewer", userId: expect.any(String), organisationId: "operator" });
     const failing = vi.spyOn(db.tokenFamily, "findUnique").mockRejectedValue(new Error("connection terminated"));
-    expect(await getFamilyState(db, familyId, t0 + FAMILY_STATE_REFRESH_AFTER_MS)).toEqual({ status: "active", role: "viewer", userId: expect.any(String) });
+    expect(await getFamilyState(db, familyId, t0 + FAMILY_STATE_REFRESH_AFTER_MS)).toEqual({ status: "active", role: "viewer", userId: expect.any(String), organisationId: "operator" });
     await vi.waitFor(() => expect(failing).toHaveBeenCalled());
-    expect(await getFamilyState(db, familyId, t0 + FAMILY_STATE_REFRESH_AFTER_MS + 1)).toEqual({ status: "active", role: "viewer", userId: expect.any(String) });
+    expect(await getFamilyState(db, familyId, t0 + FAMILY_STATE_REFRESH_AFTER_MS + 1)).toEqual({ status: "active", role: "viewer", userId: expect.any(String), organisationId: "operator" });
     await expect(getFamilyState(db, familyId, t0 + FAMILY_STATE_CACHE_MS)).rejects.toThrow("connection terminated");
   });
 });
