@@ -45,7 +45,7 @@ export async function changeUser(
   if (change.role !== undefined && context.idpRoleMapping) return { ok: false, code: "role_managed_by_idp", message: idpManagedRoleMessage(context.idpRoleMapping) };
   const outcome = await db.$transaction(async (tx): Promise<{ ok: true } | { ok: false; code: "not_found" | "last_admin" | "conflict" }> => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${USER_ADMIN_LOCK_ID}::bigint)`;
-    const user = await tx.user.findUnique({ where: { id: userId }, select: { role: true, disabledAt: true, version: true } });
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { role: true, disabledAt: true, version: true, organisationId: true } });
     if (!user) return { ok: false, code: "not_found" };
     if (user.version !== change.version) return { ok: false, code: "conflict" };
     const wasDisabled = user.disabledAt !== null;
@@ -60,7 +60,7 @@ export async function changeUser(
       where: { id: userId },
       data: { role, ...(disabled !== wasDisabled ? { disabledAt: disabled ? new Date() : null } : {}), version: { increment: 1 } },
     });
-    const event = { actor: context.actor, targetUserId: userId, request: context.request };
+    const event = { actor: context.actor, targetUserId: userId, organisationId: user.organisationId, request: context.request };
     if (role !== user.role) await recordAuditEvent(tx, { ...event, action: "role_changed", detail: { from: user.role, to: role } });
     if (disabled && !wasDisabled) {
       const revokedFamilies = await revokeFamilies(tx, { userId }, "user_disabled");

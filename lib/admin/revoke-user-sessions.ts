@@ -16,7 +16,7 @@ export type SessionRevocationOutcome = { ok: true; revoked: number } | { ok: fal
  */
 export async function revokeUserSessions(db: Db, userId: string, familyId: string | undefined, context: UserAdminContext): Promise<SessionRevocationOutcome> {
   const outcome = await db.$transaction(async (tx): Promise<SessionRevocationOutcome> => {
-    const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true } });
+    const user = await tx.user.findUnique({ where: { id: userId }, select: { organisationId: true } });
     if (!user) return { ok: false, code: "not_found" };
     if (familyId !== undefined && !(await isFamilyOfUser(tx, familyId, userId))) return { ok: false, code: "not_found" };
     const revoked = await revokeFamilies(tx, familyId !== undefined ? { ids: [familyId] } : { userId }, "admin_revoked");
@@ -24,6 +24,7 @@ export async function revokeUserSessions(db: Db, userId: string, familyId: strin
       actor: context.actor,
       action: "sessions_revoked",
       targetUserId: userId,
+      organisationId: user.organisationId,
       detail: { scope: familyId !== undefined ? "one" : "all", familyId: familyId ?? null, revokedFamilies: revoked },
       request: context.request,
     });

@@ -34,6 +34,13 @@ export type AuditEventInput = {
   actor: AuditActor;
   action: AuditAction;
   targetUserId?: string | null;
+  /**
+   * The organisation it belongs to, whose admins see it: the user's it is about, or the
+   * organisation whose domain or connection changed. Null when none is known (a sign-in refused
+   * before an IdP asserted anyone): only the operator organisation's admins see it. Required, so
+   * that every caller decides.
+   */
+  organisationId: string | null;
   /** Old and new role, a reason code, a family id…: never a token, a code or claims. */
   detail?: Prisma.InputJsonObject;
   /** Who made the request: its client address, user agent and request id, when there was one. */
@@ -56,6 +63,7 @@ export async function recordAuditEvent(db: Writer, event: AuditEventInput): Prom
       actor: typeof event.actor === "string" ? event.actor : event.actor.userId,
       action: event.action,
       targetUserId: event.targetUserId ?? null,
+      organisationId: event.organisationId,
       detail: event.detail,
       ipAddress: event.request?.ipAddress?.slice(0, 64) ?? null,
       userAgent: event.request?.userAgent?.slice(0, 512) ?? null,
@@ -78,6 +86,7 @@ export async function recordAuditEventOrLog(db: Writer, event: AuditEventInput):
       action: event.action,
       actor: typeof event.actor === "string" ? event.actor : event.actor.userId,
       targetUserId: event.targetUserId ?? null,
+      organisationId: event.organisationId,
       detail: event.detail ?? null,
       requestId: event.request?.requestId ?? null,
       error: error instanceof Error ? error.message : String(error),

@@ -98,7 +98,7 @@ export async function addConnection(
         },
       });
       const detail = { organisationId, connectionId: id, issuer: discovery.issuer, clientId: input.clientId.trim(), domains: valid.value.domains };
-      await recordAuditEvent(tx, { actor: context.actor, action: "connection_added", detail, request: context.request });
+      await recordAuditEvent(tx, { actor: context.actor, action: "connection_added", organisationId, detail, request: context.request });
     });
   } catch (error) {
     if (isUniqueViolation(error)) return refused("connection_exists", `a connection with the issuer ${discovery.issuer} and this client id already exists`);
@@ -128,6 +128,7 @@ export async function setConnectionEnabled(
     await recordAuditEvent(tx, {
       actor: context.actor,
       action: enabled ? "connection_enabled" : "connection_disabled",
+      organisationId,
       detail: { organisationId, connectionId, endedSignIns },
       request: context.request,
     });

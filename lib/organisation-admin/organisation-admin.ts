@@ -24,7 +24,7 @@ export async function createOrganisation(db: Db, input: { slug: string; name: st
   try {
     return await db.$transaction(async (tx) => {
       const organisation = await tx.organisation.create({ data: { slug, name }, select: { id: true, slug: true } });
-      await recordAuditEvent(tx, { actor: context.actor, action: "organisation_created", detail: { organisationId: organisation.id, slug, name }, request: context.request });
+      await recordAuditEvent(tx, { actor: context.actor, action: "organisation_created", organisationId: organisation.id, detail: { organisationId: organisation.id, slug, name }, request: context.request });
       return { ok: true as const, value: organisation };
     });
   } catch (error) {
@@ -43,7 +43,7 @@ export async function addDomain(db: Db, organisationId: string, input: string, c
   try {
     return await db.$transaction(async (tx) => {
       const row = await tx.organisationDomain.create({ data: { organisationId, domain: parsed.domain, verificationToken: token }, select: { id: true, verifiedAt: true } });
-      await recordAuditEvent(tx, { actor: context.actor, action: "domain_added", detail: { organisationId, domain: parsed.domain }, request: context.request });
+      await recordAuditEvent(tx, { actor: context.actor, action: "domain_added", organisationId, detail: { organisationId, domain: parsed.domain }, request: context.request });
       return { ok: true as const, value: { id: row.id, domain: parsed.domain, recordName: verificationRecordName(parsed.domain), token, verifiedAt: row.verifiedAt } };
     });
   } catch (error) {
@@ -86,7 +86,7 @@ export async function verifyDomain(
         },
       });
       const detail = { organisationId, domain: row.domain, outcome, by: context.markedBy ?? "dns" };
-      await recordAuditEvent(tx, { actor: context.actor, action: verified ? "domain_verified" : "domain_check_failed", detail, request: context.request });
+      await recordAuditEvent(tx, { actor: context.actor, action: verified ? "domain_verified" : "domain_check_failed", organisationId, detail, request: context.request });
     });
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, code: "domain_taken", message: `${row.domain} is verified by another organisation` };

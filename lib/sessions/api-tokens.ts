@@ -110,7 +110,7 @@ export async function createApiTokens(db: Db, env: Env, caller: SessionIdentity,
   const refreshToken = REFRESH_TOKEN_PREFIX + randomBytes(32).toString("base64url"); // 256 bits
   const { user, family, refreshTtlSeconds } = await db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "User" WHERE id = ${caller.userId} FOR UPDATE`;
-    const user = await tx.user.findUniqueOrThrow({ where: { id: caller.userId }, select: { role: true, email: true } });
+    const user = await tx.user.findUniqueOrThrow({ where: { id: caller.userId }, select: { role: true, email: true, organisationId: true } });
     const active = await tx.tokenFamily.count({
       where: { userId: caller.userId, kind: "api", revokedAt: null, expiresAt: { gt: now }, OR: [{ parentId: null }, { parent: { revokedAt: null } }] },
     });
@@ -132,6 +132,7 @@ export async function createApiTokens(db: Db, env: Env, caller: SessionIdentity,
       actor: { userId: caller.userId },
       action: "api_token_minted",
       targetUserId: caller.userId,
+      organisationId: user.organisationId,
       detail: { familyId: family.id, parentFamilyId: caller.familyId, expiresAt: family.expiresAt.toISOString() },
       request,
     });
@@ -154,7 +155,7 @@ export type RefreshOutcome =
  * revoked, and the event names the family's owner and where the token came from (never the
  * token). The revocation must happen whatever the audit trail's state: a lost event is logged.
  */
-async function revokeReusedFamily(db: Db, stored: { familyId: string; userId: string }, request: AuditRequest): Promise<void> {
+async function revokeReusedFamily(db: Db, stored: { familyId: string; userId: string; user: { organisationId: string } }, request: AuditRequest): Promise<void> {
   const revoked = await revokeFamilies(db, { ids: [stored.familyId] }, "refresh_token_reused");
   // Once per family revoked: replaying a spent token again and again writes nothing more.
   if (revoked === 0) return;
@@ -162,6 +163,7 @@ async function revokeReusedFamily(db: Db, stored: { familyId: string; userId: st
     actor: "system",
     action: "refresh_token_reused",
     targetUserId: stored.userId,
+    organisationId: stored.user.organisationId,
     detail: { familyId: stored.familyId, revokedFamilies: revoked },
     request,
   });
@@ -225,7 +227,7 @@ export async function refreshApiTokens(db: Db, env: Env, presented: unknown, req
       expiresAt: true,
       spentAt: true,
       family: { select: { expiresAt: true } },
-      user: { select: { email: true } },
+      user: { select: { email: true, organisationId: true } },
     },
   });
   if (!stored) return { ok: false, code: "invalid_refresh_token" };

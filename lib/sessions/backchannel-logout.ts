@@ -71,7 +71,7 @@ export type VerifiedLogoutToken = Extract<LogoutTokenVerification, { ok: true }>
  */
 export async function recordBackchannelLogout(
   db: Db,
-  verified: VerifiedLogoutToken & { connectionId: string },
+  verified: VerifiedLogoutToken & { connectionId: string; organisationId: string },
   revoked: { id: string; userId: string }[],
   request: AuditRequest,
 ): Promise<void> {
@@ -87,6 +87,8 @@ export async function recordBackchannelLogout(
       actor: "system",
       action: "backchannel_logout",
       targetUserId: userId,
+      // A connection signs people into its own organisation only.
+      organisationId: verified.organisationId,
       detail: { connectionId: verified.connectionId, idpSessionId: verified.sid ?? null, idpSubject: verified.sub ?? null, familyIds, revokedFamilies: familyIds.length },
       request,
     });
@@ -136,6 +138,6 @@ export async function acceptLogoutToken(db: Db, env: Env, token: string, request
     await db.backchannelLogoutToken.delete({ where: { jti: verified.jti } }).catch(() => undefined);
     throw error;
   }
-  await recordBackchannelLogout(db, { ...verified, connectionId: connection.id }, revoked, request);
+  await recordBackchannelLogout(db, { ...verified, connectionId: connection.id, organisationId: connection.organisationId }, revoked, request);
   return { ok: true, revoked: revoked.length };
 }

@@ -54,10 +54,12 @@ export async function endSignIn(
   request: AuditRequest = {},
 ): Promise<number> {
   const revoked = await revokeFamilies(db, everywhere ? { userId: signIn.userId } : { ids: [signIn.familyId] }, everywhere ? "logout_everywhere" : "logout");
+  const user = await db.user.findUnique({ where: { id: signIn.userId }, select: { organisationId: true } }).catch(() => null);
   await recordAuditEventOrLog(db, {
     actor: { userId: signIn.userId },
     action: everywhere ? "sign_out_everywhere" : "sign_out",
     targetUserId: signIn.userId,
+    organisationId: user?.organisationId ?? null,
     detail: { familyId: signIn.familyId, via: signIn.via, revokedFamilies: revoked },
     request,
   });

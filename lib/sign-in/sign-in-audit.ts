@@ -32,6 +32,7 @@ export async function recordSignInSucceeded(db: Db, attempt: SignInAttempt, requ
     actor: "system",
     action: "sign_in_succeeded",
     targetUserId: attempt.userId ?? null,
+    organisationId: attempt.claimed?.organisationId ?? null,
     detail: { familyId: attempt.familyId ?? null, userCreated: attempt.created ?? false },
     request,
   });
@@ -53,7 +54,8 @@ export async function recordSignInRefused(db: Db, failure: SignInFailure, attemp
   const detail: Record<string, string> = { code: failure.code };
   if (failure.reason) detail.reason = failure.reason.slice(0, 64);
   if (failure.code === "account_conflict" && attempt.claimed) detail.idpSubject = attempt.claimed.subject.slice(0, 255);
-  await recordAuditEventOrLog(db, { actor: "system", action: "sign_in_refused", targetUserId, detail, request });
+  // The organisation of the connection the IdP asserted the identity to; none before that.
+  await recordAuditEventOrLog(db, { actor: "system", action: "sign_in_refused", targetUserId, organisationId: attempt.claimed?.organisationId ?? null, detail, request });
 }
 
 async function refusedUserOf(db: Db, failure: SignInFailure, { claimed }: SignInAttempt): Promise<string | null> {

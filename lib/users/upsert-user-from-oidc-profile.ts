@@ -57,8 +57,8 @@ type Transaction = Prisma.TransactionClient;
  * write one, so an audit outage never locks out anyone else. (recordAuditEventOrLog cannot
  * be used in a transaction: PostgreSQL aborts the transaction at the failed insert.)
  */
-function recordRoleChange(tx: Transaction, userId: string, from: Role, to: Role, source: RoleSource, request: SignInRoleRules["request"]) {
-  return recordAuditEvent(tx, { actor: "system", action: "role_changed", targetUserId: userId, detail: { from, to, source }, request });
+function recordRoleChange(tx: Transaction, user: Pick<User, "id" | "organisationId">, from: Role, to: Role, source: RoleSource, request: SignInRoleRules["request"]) {
+  return recordAuditEvent(tx, { actor: "system", action: "role_changed", targetUserId: user.id, organisationId: user.organisationId, detail: { from, to, source }, request });
 }
 
 /**
@@ -70,7 +70,7 @@ export async function applyIdpMappedRole(tx: Transaction, user: User, role: Role
   if (role === user.role) return user;
   // The version moves: an administrator's edit based on the old role is a conflict.
   const updated = await tx.user.update({ where: { id: user.id }, data: { role, version: { increment: 1 } } });
-  await recordRoleChange(tx, user.id, user.role, updated.role, "idp_mapping", request);
+  await recordRoleChange(tx, user, user.role, updated.role, "idp_mapping", request);
   return updated;
 }
 
@@ -189,7 +189,7 @@ async function applySignInRules(tx: Transaction, signIn: OidcSignIn, rules: Sign
       accounts: { create: { type: "oidc", ...key, ...tokenColumns(signIn.tokens) } },
     },
   });
-  if (assigned && assigned.role !== DEFAULT_ROLE) await recordRoleChange(tx, user.id, DEFAULT_ROLE, assigned.role, assigned.source, rules.request);
+  if (assigned && assigned.role !== DEFAULT_ROLE) await recordRoleChange(tx, user, DEFAULT_ROLE, assigned.role, assigned.source, rules.request);
   return { user, created: true };
 }
 

@@ -123,7 +123,7 @@ describe("the sessions paths put their events on the audit trail", () => {
     const caller = await signedInUser("cookie");
     const tokens = await createApiTokens(db, env, caller);
     const apiFamily = await apiFamilyOf(tokens.access_token);
-    const verified = { ok: true as const, connectionId: "oidc", sid: caller.idpSessionId, sub: caller.idpSubject, jti: randomUUID(), expiresAt: inHours(1) };
+    const verified = { ok: true as const, connectionId: "oidc", organisationId: "operator", sid: caller.idpSessionId, sub: caller.idpSubject, jti: randomUUID(), expiresAt: inHours(1) };
     const idpCall = auditRequest({ userAgent: "oidc-provider" });
     const revoked = await revokeAndListFamilies(db, { connectionId: "oidc", idpSessionId: verified.sid, idpSubject: verified.sub }, "backchannel_logout");
     await recordBackchannelLogout(db, verified, revoked, idpCall);
@@ -144,7 +144,7 @@ describe("the sessions paths put their events on the audit trail", () => {
 
   it("back-channel logout for a session nobody here has: one event, about no one", async () => {
     const request = auditRequest();
-    await recordBackchannelLogout(db, { ok: true, connectionId: "oidc", sub: `nobody-${randomUUID()}`, jti: randomUUID(), expiresAt: inHours(1) }, [], request);
+    await recordBackchannelLogout(db, { ok: true, connectionId: "oidc", organisationId: "operator", sub: `nobody-${randomUUID()}`, jti: randomUUID(), expiresAt: inHours(1) }, [], request);
     expect(await eventsOf(db, request.requestId)).toEqual([expect.objectContaining({ targetUserId: null, detail: expect.objectContaining({ revokedFamilies: 0 }) })]);
   });
 });
@@ -182,7 +182,7 @@ describe("when an event cannot be written", () => {
   it("a back-channel logout still ends the IdP's session here", async () => {
     const caller = await signedInUser();
     const revoked = await revokeAndListFamilies(db, { connectionId: "oidc", idpSessionId: caller.idpSessionId }, "backchannel_logout");
-    await recordBackchannelLogout(db, { ok: true, connectionId: "oidc", sid: caller.idpSessionId, jti: randomUUID(), expiresAt: inHours(1) }, revoked, down());
+    await recordBackchannelLogout(db, { ok: true, connectionId: "oidc", organisationId: "operator", sid: caller.idpSessionId, jti: randomUUID(), expiresAt: inHours(1) }, revoked, down());
     expect(await isFamilyActive(db, caller.familyId)).toBe(false);
     expect(lostEvents()).toEqual([expect.objectContaining({ action: "backchannel_logout", targetUserId: caller.userId })]);
   });
