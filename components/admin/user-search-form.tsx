@@ -25,9 +25,12 @@ function FilterSelect({ name, label, value, options }: { name: string; label: st
   );
 }
 
-/** Search and filters: a plain GET form, so results have a URL and work without JavaScript. */
-export function UserSearchForm({ query }: { query: Pick<UserListQuery, "search" | "role" | "status"> }) {
-  const filtered = Boolean(query.search || query.role || query.status);
+/**
+ * Search and filters: a plain GET form, so results have a URL and work without JavaScript.
+ * `organisationFilter`: the operator's admins, who see every organisation, may pick one (`org`).
+ */
+export function UserSearchForm({ query, organisationFilter }: { query: Pick<UserListQuery, "search" | "role" | "status" | "organisation">; organisationFilter: boolean }) {
+  const filtered = Boolean(query.search || query.role || query.status || query.organisation);
   return (
     <form method="get" action="/admin" role="search" aria-label="Users" className="flex flex-wrap items-end gap-3">
       <div className="flex min-w-56 flex-1 flex-col gap-1">
@@ -38,6 +41,14 @@ export function UserSearchForm({ query }: { query: Pick<UserListQuery, "search" 
       </div>
       <FilterSelect name="role" label="Role" value={query.role} options={ROLES.map((role) => [role, ROLE_LABELS[role]])} />
       <FilterSelect name="status" label="Status" value={query.status} options={USER_STATUSES.map((status) => [status, status])} />
+      {organisationFilter ? (
+        <div className="flex flex-col gap-1">
+          <label htmlFor="user-org" className="text-sm font-medium">
+            Organisation (slug)
+          </label>
+          <input id="user-org" name="org" type="search" defaultValue={query.organisation ?? ""} maxLength={40} autoComplete="off" className={FIELD} />
+        </div>
+      ) : null}
       <button type="submit" className={`${BUTTON.primary} py-2`}>
         Search
       </button>

@@ -34,10 +34,13 @@ export function StatusBadge({ status }: { status: AdminUser["status"] }) {
 
 const HEADERS = ["User", "Role", "Status", "Last sign-in", "Sessions", "API tokens", "Actions"];
 
-/** One page of users, with the actions an administrator may take on each. */
-export function UsersTable({ users, rolesManagedByIdp, caption }: { users: AdminUser[]; rolesManagedByIdp: boolean; caption: string }) {
+/**
+ * One page of users, with the actions an administrator may take on each. `showOrganisation`:
+ * each user's organisation (its slug), for the operator's admins, who see every organisation.
+ */
+export function UsersTable({ users, rolesManagedByIdp, showOrganisation, caption }: { users: AdminUser[]; rolesManagedByIdp: boolean; showOrganisation: boolean; caption: string }) {
   return (
-    <AdminTable caption={caption} headers={HEADERS}>
+    <AdminTable caption={caption} headers={showOrganisation ? ["User", "Organisation", ...HEADERS.slice(1)] : HEADERS}>
       {users.map((user) => (
         <tr key={user.id} className="align-top">
           <th scope="row" className="px-3 py-2 text-left font-normal">
@@ -46,6 +49,7 @@ export function UsersTable({ users, rolesManagedByIdp, caption }: { users: Admin
             </Link>
             {user.name && user.email ? <span className="block text-slate-600">{user.name}</span> : null}
           </th>
+          {showOrganisation ? <td className="px-3 py-2">{user.organisation}</td> : null}
           <td className="px-3 py-2">
             <RoleText role={user.role} rolesManagedByIdp={rolesManagedByIdp} />
           </td>

@@ -7,6 +7,8 @@ import type { UserStatus } from "./user-list-query";
 /** A user as administrators see them: in the console's list, on their page, and in the API. */
 export type AdminUser = {
   id: string;
+  /** The slug of the user's organisation. */
+  organisation: string;
   email: string | null;
   name: string | null;
   role: Role;
@@ -22,8 +24,23 @@ export type AdminUser = {
 
 export type AdminUserRow = Omit<AdminUser, "status" | "activeSessions" | "activeApiTokens">;
 
-/** The columns an AdminUser is made of (a Prisma select). */
-export const ADMIN_USER_COLUMNS = { id: true, email: true, name: true, role: true, disabledAt: true, lastLoginAt: true, createdAt: true, version: true } as const;
+/** The columns an AdminUser is made of (a Prisma select; see adminUserRowOf). */
+export const ADMIN_USER_COLUMNS = {
+  id: true,
+  organisation: { select: { slug: true } },
+  email: true,
+  name: true,
+  role: true,
+  disabledAt: true,
+  lastLoginAt: true,
+  createdAt: true,
+  version: true,
+} as const;
+
+/** A row read with ADMIN_USER_COLUMNS, its organisation by its slug. */
+export function adminUserRowOf(row: Omit<AdminUserRow, "organisation"> & { organisation: { slug: string } }): AdminUserRow {
+  return { ...row, organisation: row.organisation.slug };
+}
 
 /** Rows as AdminUsers, with their active sessions and API tokens counted in one query. */
 export async function withActivity(db: Db, rows: AdminUserRow[], now = new Date()): Promise<AdminUser[]> {

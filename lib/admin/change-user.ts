@@ -7,6 +7,7 @@ import type { Db } from "../db";
 import type { Env } from "../config/env";
 import type { AdminUser } from "./admin-user";
 import { idpManagedRoleMessage } from "../roles/idp-role-mapping";
+import { inScope } from "../organisations/admin-scope";
 import type { UserAdminContext } from "./user-admin-context";
 import type { UserChangeRequest } from "./user-change-request";
 import { findAdminUser } from "./user-details";
@@ -21,7 +22,8 @@ export type UserChangeOutcome =
  * pg_advisory_xact_lock key: every change of a role or of disabled holds it until it commits,
  * on every instance, so "is there another active admin?" is answered with no change in flight.
  * Two admins demoting each other at the same moment: the second waits, then sees the first's
- * commit and is refused. Administrators' changes are rare; serializing them all costs nothing.
+ * commit and is refused. Administrators' changes are rare; serializing them all, in every
+ * organisation, costs nothing.
  */
 export const USER_ADMIN_LOCK_ID = 7_316_020_002;
 
@@ -29,9 +31,10 @@ const isActiveAdmin = (role: Role, disabled: boolean) => role === "admin" && !di
 
 /**
  * Changes a user's role and/or disables or enables them, by the rules every path shares:
- * the version must be the current one (else `conflict`), at least one active admin remains
- * (else `last_admin`), no manual role while the IdP manages roles (OIDC_ROLE_CLAIM: a sign-in
- * would undo it). Disabling revokes every session and API token of the user in the same
+ * only a user within the context's scope (else `not_found`, as for no such user), the version
+ * must be the current one (else `conflict`), the user's organisation keeps at least one active
+ * admin (else `last_admin`), no manual role while the IdP manages roles (OIDC_ROLE_CLAIM: a
+ * sign-in would undo it). Disabling revokes every session and API token of the user in the same
  * transaction, and each change records its audit event there too: if the event cannot be
  * written, nothing changes (the caller's 503).
  * A change to what the user already is succeeds without a new version or an event.
@@ -45,7 +48,7 @@ export async function changeUser(
   if (change.role !== undefined && context.idpRoleMapping) return { ok: false, code: "role_managed_by_idp", message: idpManagedRoleMessage(context.idpRoleMapping) };
   const outcome = await db.$transaction(async (tx): Promise<{ ok: true } | { ok: false; code: "not_found" | "last_admin" | "conflict" }> => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${USER_ADMIN_LOCK_ID}::bigint)`;
-    const user = await tx.user.findUnique({ where: { id: userId }, select: { role: true, disabledAt: true, version: true, organisationId: true } });
+    const user = await tx.user.findUnique({ where: { id: userId, ...inScope(context.scope) }, select: { role: true, disabledAt: true, version: true, organisationId: true } });
     if (!user) return { ok: false, code: "not_found" };
     if (user.version !== change.version) return { ok: false, code: "conflict" };
     const wasDisabled = user.disabledAt !== null;
@@ -53,11 +56,11 @@ export async function changeUser(
     const disabled = change.disabled ?? wasDisabled;
     if (role === user.role && disabled === wasDisabled) return { ok: true };
     if (isActiveAdmin(user.role, wasDisabled) && !isActiveAdmin(role, disabled)) {
-      const otherAdmins = await tx.user.count({ where: { role: "admin", disabledAt: null, id: { not: userId } } });
+      const otherAdmins = await tx.user.count({ where: { organisationId: user.organisationId, role: "admin", disabledAt: null, id: { not: userId } } });
       if (otherAdmins === 0) return { ok: false, code: "last_admin" };
     }
     await tx.user.update({
-      where: { id: userId },
+      where: { id: userId, organisationId: user.organisationId },
       data: { role, ...(disabled !== wasDisabled ? { disabledAt: disabled ? new Date() : null } : {}), version: { increment: 1 } },
     });
     const event = { actor: context.actor, targetUserId: userId, organisationId: user.organisationId, request: context.request };
@@ -73,6 +76,6 @@ export async function changeUser(
   // revocation above did so before the commit), the others within FAMILY_STATE_CACHE_MS.
   clearFamilyStateCache();
   if (!outcome.ok) return outcome;
-  const user = await findAdminUser(db, userId);
+  const user = await findAdminUser(db, context.scope, userId);
   return user ? { ok: true, user } : { ok: false, code: "not_found" };
 }

@@ -4,6 +4,7 @@ import { revokeFamilies } from "../sessions/revocation";
 import { clearFamilyStateCache } from "../sessions/token-families";
 import { isFamilyOfUser } from "../sessions/user-families";
 import type { Db } from "../db";
+import { inScope } from "../organisations/admin-scope";
 import type { UserAdminContext } from "./user-admin-context";
 
 export type SessionRevocationOutcome = { ok: true; revoked: number } | { ok: false; code: "not_found" };
@@ -11,12 +12,13 @@ export type SessionRevocationOutcome = { ok: true; revoked: number } | { ok: fal
 /**
  * An administrator ends one of a user's sessions or API tokens (`familyId`; a browser
  * sign-in takes the API tokens created from it along), or all of them ("sign out
- * everywhere"). `revoked` counts the families ended now. The audit event is written in the
- * same transaction: no event, no revocation.
+ * everywhere"). `revoked` counts the families ended now. A user outside the context's scope is
+ * `not_found`, as one that does not exist. The audit event is written in the same
+ * transaction: no event, no revocation.
  */
 export async function revokeUserSessions(db: Db, userId: string, familyId: string | undefined, context: UserAdminContext): Promise<SessionRevocationOutcome> {
   const outcome = await db.$transaction(async (tx): Promise<SessionRevocationOutcome> => {
-    const user = await tx.user.findUnique({ where: { id: userId }, select: { organisationId: true } });
+    const user = await tx.user.findUnique({ where: { id: userId, ...inScope(context.scope) }, select: { organisationId: true } });
     if (!user) return { ok: false, code: "not_found" };
     if (familyId !== undefined && !(await isFamilyOfUser(tx, familyId, userId))) return { ok: false, code: "not_found" };
     const revoked = await revokeFamilies(tx, familyId !== undefined ? { ids: [familyId] } : { userId }, "admin_revoked");

@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "../db";
 import type { Env } from "../config/env";
 import { formatUtcMinute } from "../format-utc-minute";
+import { EVERY_ORGANISATION } from "../organisations/admin-scope";
 import type { AdminUser } from "./admin-user";
 import { changeUser } from "./change-user";
 import { listUsers } from "./list-users";
@@ -16,7 +17,8 @@ import type { UsersCommand } from "./users-cli-arguments";
 /** Results go to `out` (a list can be piped on), messages and refusals to `err`. */
 export type CommandOutput = { out(line: string): void; err(line: string): void };
 
-const CLI = { actor: "cli" } as const;
+/** The CLI is the operator's: every organisation's users. */
+const CLI = { actor: "cli", scope: EVERY_ORGANISATION } as const;
 
 function printTable(output: CommandOutput, users: AdminUser[], withHeader: boolean) {
   if (withHeader) output.out(["email", "name", "role", "status", "last sign-in"].join("\t"));
@@ -27,7 +29,7 @@ async function list(db: Db, command: Extract<UsersCommand, { kind: "list" }>, ou
   let after: UserListCursor | undefined;
   let total = 0;
   for (;;) {
-    const page = await listUsers(db, { role: command.role, status: command.status, after, limit: MAX_USER_PAGE_SIZE });
+    const page = await listUsers(db, CLI.scope, { role: command.role, status: command.status, after, limit: MAX_USER_PAGE_SIZE });
     printTable(output, page.users, total === 0);
     total += page.users.length;
     if (!page.nextCursor) break;
@@ -54,7 +56,7 @@ async function change(db: Db, command: Exclude<UsersCommand, { kind: "list" | "h
     return 1;
   }
   const row = rows[0];
-  const before = row && (await findAdminUser(db, row.id));
+  const before = row && (await findAdminUser(db, CLI.scope, row.id));
   if (!row || !before) {
     output.err(`users: no user has the email ${email} (a user exists from their first sign-in on).`);
     return 1;

@@ -1,13 +1,14 @@
 import "server-only";
 import { listActiveFamilies, type FamilySummary } from "../sessions/user-families";
 import type { Db } from "../db";
-import { ADMIN_USER_COLUMNS, withActivity, type AdminUser } from "./admin-user";
+import { inScope, type AdminScope } from "../organisations/admin-scope";
+import { ADMIN_USER_COLUMNS, adminUserRowOf, withActivity, type AdminUser } from "./admin-user";
 
-/** One user as administrators see them, or null. */
-export async function findAdminUser(db: Db, userId: string, now = new Date()): Promise<AdminUser | null> {
-  const row = await db.user.findUnique({ where: { id: userId }, select: ADMIN_USER_COLUMNS });
+/** One user as administrators see them, or null (also for a user outside the scope). */
+export async function findAdminUser(db: Db, scope: AdminScope, userId: string, now = new Date()): Promise<AdminUser | null> {
+  const row = await db.user.findUnique({ where: { id: userId, ...inScope(scope) }, select: ADMIN_USER_COLUMNS });
   if (!row) return null;
-  const [user] = await withActivity(db, [row], now);
+  const [user] = await withActivity(db, [adminUserRowOf(row)], now);
   return user!;
 }
 
@@ -19,8 +20,8 @@ export type UserDetails = {
 };
 
 /** A user's page: who they are, and where they are signed in. */
-export async function findUserDetails(db: Db, userId: string, now = new Date()): Promise<UserDetails | null> {
-  const user = await findAdminUser(db, userId, now);
+export async function findUserDetails(db: Db, scope: AdminScope, userId: string, now = new Date()): Promise<UserDetails | null> {
+  const user = await findAdminUser(db, scope, userId, now);
   if (!user) return null;
   const families = await listActiveFamilies(db, userId, now);
   return {

@@ -8,12 +8,15 @@ export type UserStatus = (typeof USER_STATUSES)[number];
 export const DEFAULT_USER_PAGE_SIZE = 50;
 export const MAX_USER_PAGE_SIZE = 200;
 const MAX_SEARCH_LENGTH = 100;
+const MAX_SLUG_LENGTH = 40;
 
 export type UserListQuery = {
   /** A prefix of the email or the name, matched case-insensitively. */
   search?: string;
   role?: Role;
   status?: UserStatus;
+  /** An organisation's slug: only its users (within the admin's scope: another's lists no one). */
+  organisation?: string;
   /** The end of the previous page; none for the first. */
   after?: UserListCursor;
   limit: number;
@@ -27,6 +30,10 @@ const schema = z.object({
   q: z.preprocess(blankAsUnset, z.string().trim().max(MAX_SEARCH_LENGTH, `q must be at most ${MAX_SEARCH_LENGTH} characters`).optional()),
   role: z.preprocess(blankAsUnset, z.enum(ROLES, { error: `role must be one of ${ROLES.join(", ")}` }).optional()),
   status: z.preprocess(blankAsUnset, z.enum(USER_STATUSES, { error: `status must be one of ${USER_STATUSES.join(", ")}` }).optional()),
+  organisation: z.preprocess(
+    blankAsUnset,
+    z.string().trim().toLowerCase().max(MAX_SLUG_LENGTH, `organisation (a slug) must be at most ${MAX_SLUG_LENGTH} characters`).optional(),
+  ),
   cursor: z.preprocess(
     blankAsUnset,
     z
@@ -53,8 +60,8 @@ const schema = z.object({
 });
 
 /**
- * The user list's parameters (`q`, `role`, `status`, `cursor`, `limit`) from a URL's query or a
- * page's searchParams. A parameter given twice is refused rather than guessed at.
+ * The user list's parameters (`q`, `role`, `status`, `organisation`, `cursor`, `limit`) from a
+ * URL's query or a page's searchParams. A parameter given twice is refused rather than guessed at.
  */
 export function parseUserListQuery(params: URLSearchParams | Record<string, string | string[] | undefined>): UserListQueryParse {
   const raw: Record<string, unknown> = {};
@@ -65,6 +72,6 @@ export function parseUserListQuery(params: URLSearchParams | Record<string, stri
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) return { ok: false, message: parsed.error.issues.map((issue) => issue.message).join("; ") };
-  const { q, role, status, cursor, limit } = parsed.data;
-  return { ok: true, query: { search: q, role, status, after: cursor, limit } };
+  const { q, role, status, organisation, cursor, limit } = parsed.data;
+  return { ok: true, query: { search: q, role, status, organisation, after: cursor, limit } };
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createApiTokens } from "@/lib/sessions/api-tokens";
 import { createDb } from "@/lib/db";
 import { listUsers } from "@/lib/admin/list-users";
+import { EVERY_ORGANISATION } from "@/lib/organisations/admin-scope";
 import { decodeUserListCursor } from "@/lib/admin/user-list-cursor";
 import type { UserListQuery } from "@/lib/admin/user-list-query";
 import { RUN, browserSignIn, signedUpUser } from "../support/user-fixtures";
@@ -35,7 +36,7 @@ async function walk(query: Omit<UserListQuery, "after">) {
   const ids: string[] = [];
   let after: UserListQuery["after"];
   for (let pages = 0; pages < 20; pages++) {
-    const page = await listUsers(db, { ...query, after });
+    const page = await listUsers(db, EVERY_ORGANISATION, { ...query, after });
     ids.push(...page.users.map((user) => user.id));
     if (!page.nextCursor) return { ids, pages: pages + 1 };
     after = decodeUserListCursor(page.nextCursor)!;
@@ -53,23 +54,23 @@ describe("the administrators' user list", () => {
   });
 
   it("finds users by a case-insensitive prefix of their email or their name", async () => {
-    const byEmail = await listUsers(db, { search: `LIST3-${RUN.toUpperCase()}`, limit: 50 });
+    const byEmail = await listUsers(db, EVERY_ORGANISATION, { search: `LIST3-${RUN.toUpperCase()}`, limit: 50 });
     expect(byEmail.users.map((user) => user.email)).toEqual([`list3-${RUN}@example.test`]);
     const byName = await walk({ search: `zed${RUN} number`, limit: 50 });
     expect(byName.ids.sort()).toEqual(seeded.map((user) => user.id).sort());
     // Not a substring search: the middle of a name or an email finds nothing.
-    expect((await listUsers(db, { search: `number 3`, limit: 50 })).users.filter((user) => user.name?.startsWith(`Zed${RUN}`))).toEqual([]);
+    expect((await listUsers(db, EVERY_ORGANISATION, { search: `number 3`, limit: 50 })).users.filter((user) => user.name?.startsWith(`Zed${RUN}`))).toEqual([]);
   });
 
   it("takes % and _ in a search literally", async () => {
-    expect((await listUsers(db, { search: `%${RUN}`, limit: 50 })).users).toEqual([]);
-    expect((await listUsers(db, { search: `zed${RUN.slice(0, 4)}_${RUN.slice(5)}`, limit: 50 })).users).toEqual([]);
+    expect((await listUsers(db, EVERY_ORGANISATION, { search: `%${RUN}`, limit: 50 })).users).toEqual([]);
+    expect((await listUsers(db, EVERY_ORGANISATION, { search: `zed${RUN.slice(0, 4)}_${RUN.slice(5)}`, limit: 50 })).users).toEqual([]);
   });
 
   it("filters by role and by status", async () => {
-    const managers = await listUsers(db, { search: `zed${RUN}`, role: "campaign_manager", limit: 50 });
+    const managers = await listUsers(db, EVERY_ORGANISATION, { search: `zed${RUN}`, role: "campaign_manager", limit: 50 });
     expect(managers.users.map((user) => user.id)).toEqual([seeded[4]!.id]);
-    const disabled = await listUsers(db, { search: `zed${RUN}`, status: "disabled", limit: 50 });
+    const disabled = await listUsers(db, EVERY_ORGANISATION, { search: `zed${RUN}`, status: "disabled", limit: 50 });
     expect(disabled.users).toEqual([expect.objectContaining({ id: seeded[6]!.id, status: "disabled", disabledAt: expect.any(Date) })]);
     const active = await walk({ search: `zed${RUN}`, status: "active", limit: 3 });
     expect(active.ids).toHaveLength(8);
@@ -82,9 +83,11 @@ describe("the administrators' user list", () => {
     const signIn = await browserSignIn(db, target.id);
     await browserSignIn(db, target.id, new Date(Date.now() - 1000));
     await createApiTokens(db, env, { userId: target.id, role: "viewer", familyId: signIn.id, via: "cookie", email: target.email, name: null, expiresAt: 0 });
-    const [user] = (await listUsers(db, { search: target.email, limit: 50 })).users;
+    const [user] = (await listUsers(db, EVERY_ORGANISATION, { search: target.email, limit: 50 })).users;
     expect(user).toEqual({
       id: target.id,
+      // The operator organisation's slug.
+      organisation: "default",
       email: target.email,
       name: `Zed${RUN} Number 2`,
       role: "viewer",

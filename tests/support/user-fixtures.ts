@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Role } from "@prisma/client";
+import { EVERY_ORGANISATION, adminScopeOf, type AdminScope } from "@/lib/organisations/admin-scope";
 import { createBrowserFamily } from "@/lib/sessions/token-families";
 import type { Db } from "@/lib/db";
 import type { IdpRoleMapping } from "@/lib/roles/idp-role-mapping";
@@ -35,7 +36,12 @@ export async function sidelineActiveAdmins(db: Db): Promise<() => Promise<void>>
   };
 }
 
-/** An administrator's request context for the audit trail. */
-export function adminContext(adminUserId: string, idpRoleMapping: IdpRoleMapping | null = null, userAgent = "integration-test") {
-  return { actor: { userId: adminUserId }, request: { ipAddress: "203.0.113.9", userAgent, requestId: `req-${RUN}` }, idpRoleMapping };
+/** An administrator's request context for the audit trail; by default in the operator's scope (every organisation). */
+export function adminContext(adminUserId: string, idpRoleMapping: IdpRoleMapping | null = null, userAgent = "integration-test", scope: AdminScope = EVERY_ORGANISATION) {
+  return { actor: { userId: adminUserId }, scope, request: { ipAddress: "203.0.113.9", userAgent, requestId: `req-${RUN}` }, idpRoleMapping };
+}
+
+/** The context of an admin of their own organisation (all of them for the operator organisation's). */
+export function contextOfAdmin(admin: { id: string; organisationId: string }) {
+  return adminContext(admin.id, null, "integration-test", adminScopeOf(admin.organisationId));
 }

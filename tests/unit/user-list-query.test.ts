@@ -16,6 +16,11 @@ describe("the user list's query parameters", () => {
     expect(parseUserListQuery(Object.fromEntries(params))).toEqual(expected);
   });
 
+  it("reads an organisation's slug, in lower case", () => {
+    expect(parseUserListQuery(new URLSearchParams({ organisation: " Acme " }))).toEqual({ ok: true, query: { organisation: "acme", limit: 50 } });
+    expect(parseUserListQuery(new URLSearchParams({ organisation: "x".repeat(41) }))).toEqual({ ok: false, message: "organisation (a slug) must be at most 40 characters" });
+  });
+
   it("refuses what it cannot use, saying why", () => {
     expect(parseUserListQuery(new URLSearchParams({ role: "root" }))).toEqual({ ok: false, message: "role must be one of admin, campaign_manager, viewer" });
     expect(parseUserListQuery(new URLSearchParams({ status: "deleted" }))).toEqual({ ok: false, message: "status must be one of active, disabled" });

@@ -12,6 +12,7 @@ import { getLogger } from "@/lib/observability/logger";
 import { formatUtcMinute } from "@/lib/format-utc-minute";
 import { showServiceUnavailable } from "@/lib/http/service-unavailable";
 import { rolesManagedByIdp } from "@/lib/roles/idp-role-mapping";
+import { adminScopeOf } from "@/lib/organisations/admin-scope";
 import { findUserDetails } from "@/lib/admin/user-details";
 
 export const dynamic = "force-dynamic";
@@ -21,8 +22,10 @@ type Props = { params: Promise<{ id: string }> };
 export default async function AdminUserPage({ params }: Props) {
   const { id } = await params;
   const path = `/admin/users/${encodeURIComponent(id)}`;
-  await requirePageUser(path, { role: "admin" });
-  const details = await findUserDetails(getDb(), id).catch((error: unknown) => {
+  const admin = await requirePageUser(path, { role: "admin" });
+  const scope = adminScopeOf(admin.organisationId);
+  // Another organisation's user is not found, exactly as an unknown id.
+  const details = await findUserDetails(getDb(), scope, id).catch((error: unknown) => {
     getLogger().error({ event: "page_user_unavailable", error: error instanceof Error ? error.message : String(error) });
     return "unavailable" as const;
   });
@@ -33,6 +36,7 @@ export default async function AdminUserPage({ params }: Props) {
   const facts: [string, ReactNode][] = [
     ["Name", user.name ?? "—"],
     ["Email", user.email ?? "—"],
+    ...("all" in scope ? [["Organisation", user.organisation] as [string, ReactNode]] : []),
     ["Role", <RoleText key="role" role={user.role} rolesManagedByIdp={managedByIdp} />],
     ["Status", <StatusBadge key="status" status={user.status} />],
     ["Member since", formatUtcMinute(user.createdAt)],

@@ -9,12 +9,12 @@ import { apiError } from "@/lib/errors/api-errors";
 import { noStoreJson } from "@/lib/http/no-store";
 
 /** Ends one session or API token of the user (`{ familyId }`), or all of them (no body): `{ revoked }`. */
-export const POST = guardedRoute<{ id: string }>("/api/users/[id]/revoke-sessions", "POST", async (request, { identity }, { params }) => {
+export const POST = guardedRoute<{ id: string }>("/api/users/[id]/revoke-sessions", "POST", async (request, caller, { params }) => {
   const body = await readLimitedBody(request);
   if (!body.ok) return body.response;
   const parsed = parseSessionRevocationRequest(new TextDecoder().decode(body.bytes));
   if (!parsed.ok) return apiError("invalid_request", { message: parsed.message });
-  const context = userAdminContextOf(request, identity.userId, getEnv());
+  const context = userAdminContextOf(request, caller, getEnv());
   const outcome = await revokeUserSessions(getDb(), (await params).id, parsed.familyId, context);
   return outcome.ok ? noStoreJson({ revoked: outcome.revoked }) : apiError(outcome.code);
 });
