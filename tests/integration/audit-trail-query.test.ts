@@ -4,6 +4,7 @@ import type { AuditAction } from "@/lib/audit/audit-events";
 import { AUDIT_PAGE_SIZE, parseAuditQuery, type AuditQuery } from "@/lib/audit/audit-query";
 import { listAuditEvents, type AuditEventView } from "@/lib/audit/list-audit-events";
 import { createDb } from "@/lib/db";
+import { EVERY_ORGANISATION } from "@/lib/organisations/admin-scope";
 
 const db = createDb(inject("databaseUrl"), inject("poolMax"));
 afterAll(() => db.$disconnect());
@@ -31,7 +32,7 @@ async function allPages(search: string): Promise<AuditEventView[][]> {
   const pages: AuditEventView[][] = [];
   let cursor: string | null = null;
   do {
-    const page: { events: AuditEventView[]; nextCursor: string | null } = await listAuditEvents(db, query(cursor ? `${search}&cursor=${cursor}` : search));
+    const page: { events: AuditEventView[]; nextCursor: string | null } = await listAuditEvents(db, EVERY_ORGANISATION, query(cursor ? `${search}&cursor=${cursor}` : search));
     pages.push(page.events);
     cursor = page.nextCursor;
   } while (cursor && pages.length < 50);
@@ -47,7 +48,7 @@ describe("listing the audit trail", () => {
       { action: "role_changed", createdAt: hoursAgo(2), actor: admin.id, targetUserId: user.id },
       { action: "sign_out", createdAt: hoursAgo(1), actor: user.id, targetUserId: user.id },
     ]);
-    const { events, nextCursor } = await listAuditEvents(db, query(`user=${user.id}`));
+    const { events, nextCursor } = await listAuditEvents(db, EVERY_ORGANISATION, query(`user=${user.id}`));
     expect(events.map((event) => event.action)).toEqual(["sign_out", "role_changed", "sign_in_succeeded"]);
     expect(events[1]).toMatchObject({ actor: admin.id, actorEmail: admin.email, targetUserId: user.id, targetEmail: user.email });
     expect(events[2]).toMatchObject({ actor: "system", actorEmail: null });
@@ -61,7 +62,7 @@ describe("listing the audit trail", () => {
       { action: "role_changed", createdAt: hoursAgo(2), actor: admin.id, targetUserId: user.id },
       { action: "user_disabled", createdAt: hoursAgo(1), actor: admin.id, targetUserId: (await newUser()).id },
     ]);
-    const actions = async (search: string) => (await listAuditEvents(db, query(search))).events.map((event) => event.action);
+    const actions = async (search: string) => (await listAuditEvents(db, EVERY_ORGANISATION, query(search))).events.map((event) => event.action);
     expect(await actions(`user=${user.id}`)).toEqual(["role_changed"]);
     expect(await actions(`user=${encodeURIComponent(user.email!.toUpperCase())}`)).toEqual(["role_changed"]);
     expect(await actions(`user=${admin.id}`)).toEqual(["user_disabled", "role_changed"]);
@@ -78,7 +79,7 @@ describe("listing the audit trail", () => {
       { action: "sign_out", createdAt: at[1]!, actor: user.id, targetUserId: user.id },
       { action: "sign_in_succeeded", createdAt: at[2]!, targetUserId: user.id },
     ]);
-    const times = async (search: string) => (await listAuditEvents(db, query(`user=${user.id}&${search}`))).events.map((event) => event.createdAt.toISOString());
+    const times = async (search: string) => (await listAuditEvents(db, EVERY_ORGANISATION, query(`user=${user.id}&${search}`))).events.map((event) => event.createdAt.toISOString());
     expect(await times("action=sign_in_succeeded")).toEqual([at[2]!.toISOString(), at[0]!.toISOString()]);
     expect(await times("action=api_token_minted")).toEqual([]);
     expect(await times(`from=${at[1]!.toISOString()}`)).toEqual([at[2]!.toISOString(), at[1]!.toISOString()]);
@@ -105,9 +106,9 @@ describe("listing the audit trail", () => {
     expect(listed.at(-1)!.action).toBe("sign_in_succeeded");
 
     // A page boundary inside the equal-time run, and events written meanwhile, change nothing that follows.
-    const first = await listAuditEvents(db, query(`user=${user.id}&limit=4`));
+    const first = await listAuditEvents(db, EVERY_ORGANISATION, query(`user=${user.id}&limit=4`));
     await addEvents([{ action: "sign_out", createdAt: new Date(), targetUserId: user.id }]);
-    const rest = await listAuditEvents(db, query(`user=${user.id}&limit=10&cursor=${first.nextCursor}`));
+    const rest = await listAuditEvents(db, EVERY_ORGANISATION, query(`user=${user.id}&limit=10&cursor=${first.nextCursor}`));
     expect([...first.events, ...rest.events].map((event) => event.id)).toEqual(expected.map((event) => event.id));
     expect(rest.nextCursor).toBeNull();
   });
@@ -115,13 +116,13 @@ describe("listing the audit trail", () => {
   it("gives no cursor when the page is the last one, even when exactly full", async () => {
     const user = await newUser();
     await addEvents([hoursAgo(2), hoursAgo(1)].map((createdAt) => ({ action: "sign_out" as const, createdAt, targetUserId: user.id })));
-    expect((await listAuditEvents(db, query(`user=${user.id}&limit=2`))).nextCursor).toBeNull();
-    expect((await listAuditEvents(db, query(`user=${user.id}&limit=1`))).nextCursor).not.toBeNull();
+    expect((await listAuditEvents(db, EVERY_ORGANISATION, query(`user=${user.id}&limit=2`))).nextCursor).toBeNull();
+    expect((await listAuditEvents(db, EVERY_ORGANISATION, query(`user=${user.id}&limit=1`))).nextCursor).not.toBeNull();
   });
 
   it("serves at most a page, newest first, with no filter at all", async () => {
     await addEvents(Array.from({ length: 3 }, () => ({ action: "sign_in_refused" as const, createdAt: new Date() })));
-    const { events } = await listAuditEvents(db, query(""));
+    const { events } = await listAuditEvents(db, EVERY_ORGANISATION, query(""));
     expect(events.length).toBeGreaterThanOrEqual(3);
     expect(events.length).toBeLessThanOrEqual(AUDIT_PAGE_SIZE);
     const times = events.map((event) => event.createdAt.getTime());

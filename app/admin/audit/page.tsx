@@ -5,6 +5,7 @@ import { AuditFilters, type AuditFilterValues } from "@/components/audit-filters
 import { parseAuditQuery } from "@/lib/audit/audit-query";
 import { listAuditEvents } from "@/lib/audit/list-audit-events";
 import { requirePageUser } from "@/lib/access/page-guard";
+import { adminScopeOf } from "@/lib/organisations/admin-scope";
 import { getDb } from "@/lib/db";
 import { showServiceUnavailable } from "@/lib/http/service-unavailable";
 
@@ -28,13 +29,13 @@ function filtersOf(query: Awaited<Props["searchParams"]>): URLSearchParams {
 }
 
 export default async function AuditTrailPage({ searchParams }: Props) {
-  await requirePageUser(PATH, { role: "admin" });
+  const admin = await requirePageUser(PATH, { role: "admin" });
   const query = await searchParams;
   const filters = filtersOf(query);
   const cursor = typeof query.cursor === "string" ? query.cursor : undefined;
   const parsed = parseAuditQuery(new URLSearchParams([...filters, ...(cursor ? [["cursor", cursor]] : [])]));
   const page = parsed.ok
-    ? await listAuditEvents(getDb(), parsed.query).catch((error: unknown) => {
+    ? await listAuditEvents(getDb(), adminScopeOf(admin.organisationId), parsed.query).catch((error: unknown) => {
         console.error("[pages] the audit trail could not be read:", error instanceof Error ? error.message : error);
         return showServiceUnavailable(PATH);
       })
