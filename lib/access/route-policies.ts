@@ -37,6 +37,8 @@ export const ROUTE_POLICIES = {
   "/api/health/ready": { GET: pub("readiness for load balancers") },
   "/api/metrics": { GET: pub("Prometheus: METRICS_TOKEN, or loopback only") },
   "/api/auth/login": { GET: pub("starts a sign-in") },
+  "/api/auth/discover": { POST: pub("the sign-in page's email step: finds the organisation's sign-in") },
+  "/api/auth/initiate": { GET: pub("a sign-in started at the IdP (OpenID Connect Core §4)"), POST: pub("a sign-in started at the IdP (form post)") },
   "/api/auth/callback/oidc": { GET: pub("the IdP's redirect back"), POST: pub("the IdP's redirect back (form_post)") },
   "/api/auth/session": { GET: pub("answers null without a session"), POST: pub("answers 405") },
   "/api/auth/refresh": { POST: pub("the refresh token is the credential") },

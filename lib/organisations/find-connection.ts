@@ -94,3 +94,17 @@ export async function findConnectionByIssuer(db: Db, env: Env, issuer: string, a
   const [row] = await db.connection.findMany({ where: { issuer, clientId: { in: [...audience] } }, select: { id: true }, take: 1 });
   return row ? findConnection(db, env, row.id) : null;
 }
+
+/**
+ * The one connection whose IdP is `issuer` (a sign-in started at the IdP names only its
+ * issuer): the environment's or one added at run time, enabled or not (the caller refuses a
+ * disabled one). `ambiguous` when several clients of one issuer are connections here (Google
+ * Workspace tenants share theirs): the person then starts from the sign-in page.
+ */
+export async function findConnectionIdByIssuer(db: Db, env: Env, issuer: string): Promise<{ id: string } | "ambiguous" | null> {
+  const rows = await db.connection.findMany({ where: { issuer }, select: { id: true }, take: 2 });
+  const environment = sameIssuer(env.oidcIssuer, issuer) ? [{ id: ENVIRONMENT_CONNECTION_ID }] : [];
+  const all = [...environment, ...rows];
+  if (all.length > 1) return "ambiguous";
+  return all[0] ?? null;
+}

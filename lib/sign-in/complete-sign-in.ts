@@ -16,6 +16,8 @@ import { recordSignInRefused, recordSignInSucceeded, type SignInAttempt, type Si
 import type { SignInFailure } from "../errors/sign-in-failures";
 import { hasPendingSignIn } from "./sign-in-cookies";
 import { signInConnectionCookieName } from "./sign-in-connection-cookie";
+import { recordConnectionOutcome } from "../organisations/connection-health";
+import { ENVIRONMENT_CONNECTION_ID } from "../organisations/operator-organisation";
 
 /** `auditRequest` carries the same request id as the log lines, so an event and its log line match. */
 /** `secret`: AUTH_SECRET, to tell a real pending sign-in's cookies from made-up ones. */
@@ -59,6 +61,7 @@ export async function completeSignIn(
   body: string | undefined,
   config: (state: SignInState) => AuthConfig,
   context: SignInContext,
+  connectionId: string = ENVIRONMENT_CONNECTION_ID,
 ): Promise<NextResponse> {
   const state: SignInState = { request: context.auditRequest, attempt: {} };
   let outcome: AuthActionOutcome;
@@ -72,12 +75,14 @@ export async function completeSignIn(
   if (!outcome.ok || !issuesSession || !outcome.result.redirect) {
     const params = body !== undefined && request.method === "POST" ? new URLSearchParams(body) : request.nextUrl.searchParams;
     const failure = outcome.ok ? { code: "server_error" as const, reason: "no_session" } : classifySignInError(outcome.error, params);
+    afterResponse(() => recordConnectionOutcome(db, connectionId, failure.code));
     return refuseCallback(db, request, failure, context, state.attempt);
   }
   metrics.signIns.inc({ outcome: "succeeded", code: "", reason: "" });
   // Written once the answer is sent: the person does not wait for the audit trail, which
   // never holds a sign-in up anyway (a lost event is logged loudly: sign-in-audit.ts).
   afterResponse(() => recordSignInSucceeded(db, state.attempt, context.auditRequest));
+  afterResponse(() => recordConnectionOutcome(db, connectionId, null));
   const response = relayAuthRedirect(outcome.result, outcome.result.redirect);
   response.cookies.set(signInConnectionCookieName(context.secureCookies), "", { maxAge: 0, path: "/", httpOnly: true, sameSite: "lax", secure: context.secureCookies });
   return response;

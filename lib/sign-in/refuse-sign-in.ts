@@ -11,7 +11,7 @@ import { NO_STORE } from "../http/no-store";
 // an IdP sends is counted as "other", so a hostile IdP cannot blow up the metric's label set.
 const KNOWN_REASONS = new Set([
   ...Object.keys(ID_TOKEN_REASONS),
-  "timeout", "network", "bad_response", "bad_metadata", "bad_jwks", "state", "missing_check_cookie", "issuer", "missing_code", "malformed", "unsupported_response", "too_large", "no_session", "no_redirect", "no_state", "unknown", "disabled", "connection_secret",
+  "timeout", "network", "bad_response", "bad_metadata", "bad_jwks", "state", "missing_check_cookie", "issuer", "missing_code", "malformed", "unsupported_response", "too_large", "no_session", "no_redirect", "no_state", "unknown", "disabled", "connection_secret", "ambiguous",
   "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope", "access_denied", "server_error", "temporarily_unavailable",
   "login_required", "consent_required", "interaction_required", "account_selection_required",
 ]);

@@ -173,7 +173,7 @@ function acmeAsListed(listing, issuer) {
  */
 async function ensureAcmeOrganisation() {
   try {
-    const acmePort = Number(env.DEV_ACME_OIDC_PORT || DEV_DEFAULTS.acmeOidcPort);
+    const acmePort = Number(process.env.DEV_ACME_OIDC_PORT || DEV_DEFAULTS.acmeOidcPort);
     if (await portOpen(acmePort)) throw new Error(`port ${acmePort} for its development OpenID provider is taken (set DEV_ACME_OIDC_PORT to a free port)`);
     const issuer = await startDevProvider(`development OpenID provider of ${ACME.slug}`, acmePort, {
       DEV_OIDC_ACCOUNTS: "acme",
@@ -217,7 +217,7 @@ try {
   console.log(`\n  VoiceSurveyAgent console: open ${appUrl} and click "Sign in".`);
   if (bundledIdp) console.log(`  Development accounts: alice@example.com / alice, bob@example.com / bob (see README).`);
   if (acmeConnectionId) {
-    console.log(`  Organisation acme: pat@acme.test / pat, sam@acme.test / sam at ${appUrl}/api/auth/login?connection=${acmeConnectionId}`);
+    console.log(`  Organisation acme: pat@acme.test / pat, sam@acme.test / sam (type the email after "Sign in"; connection ${acmeConnectionId}).`);
   }
   if (!env.INITIAL_ADMIN_EMAILS?.trim()) {
     console.log(`  ${DEV_DEFAULTS.initialAdminEmails.join(", ")} becomes admin at the first sign-in on this database (INITIAL_ADMIN_EMAILS).`);

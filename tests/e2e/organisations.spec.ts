@@ -105,6 +105,9 @@ test.describe("organisations: a connection added at run time", () => {
     expect(user).toMatchObject({ slug: SLUG, provider: connectionId });
     const [family] = await query<{ connectionId: string }>(`SELECT f."connectionId" FROM "TokenFamily" f JOIN "Account" a ON a."userId" = f."userId" WHERE a.provider = $1 AND a."providerAccountId" = 'acme-pat' ORDER BY f."createdAt" DESC LIMIT 1`, [connectionId]);
     expect(family?.connectionId).toBe(connectionId);
+    // The connection's health, for its organisation's page and `npm run orgs -- list`.
+    await expect.poll(async () => (await query<{ lastSignInAt: Date | null }>(`SELECT "lastSignInAt" FROM "Connection" WHERE id = $1`, [connectionId]))[0]?.lastSignInAt).toBeTruthy();
+    expect(orgs(["list"])).not.toMatch(new RegExp(`${connectionId}: [^\\t]*last sign-in never`));
   });
 
   test("signing out sends the browser to its own IdP's logout; its IdP's back-channel logout ends only its sessions", async ({ page, browser }) => {
@@ -148,6 +151,7 @@ test.describe("organisations: a connection added at run time", () => {
     await expect(page).toHaveURL(/\/signin\/error\?error=domain_not_allowed&ref=/);
     await expect(page.getByTestId("sign-in-error")).toContainText("may not sign in this email address");
     expect(await query(`SELECT 1 FROM "Account" WHERE provider = $1 AND "providerAccountId" = 'acme-mallory'`, [connectionId])).toEqual([]);
+    await expect.poll(async () => (await query<{ lastRefusalCode: string | null }>(`SELECT "lastRefusalCode" FROM "Connection" WHERE id = $1`, [connectionId]))[0]?.lastRefusalCode).toBe("domain_not_allowed");
     expect((await page.request.get("/api/auth/me")).status()).toBe(401);
   });
 
@@ -174,6 +178,93 @@ test.describe("organisations: a connection added at run time", () => {
     // The first sign-in's answer now meets the acme sign-in's binding: another state, refused.
     await page.goto(firstAnswer.href);
     await expect(page).toHaveURL(/\/signin\/error\?error=state_mismatch&reason=state&ref=/);
+  });
+
+  test("the sign-in page asks for the work email and sends each person to their own organisation's IdP, with login_hint", async ({ page }) => {
+    await page.goto("/");
+    await page.getByRole("link", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fprofile/);
+    await page.getByLabel("Work email").fill("Pat@Acme.test");
+    await page.getByRole("button", { name: "Continue" }).click();
+    await expect(page).toHaveURL(new RegExp(`^${acmeIdp.issuer}/`));
+    await logInAtDevelopmentProvider(page, "pat@acme.test", "pat");
+    await consent(page);
+    await expect(page).toHaveURL(`${E2E.appUrl}/profile`);
+    await expect(page.getByTestId("profile-email")).toHaveText("pat@acme.test");
+
+    // This browser remembers the organisation (its slug, not the email): the page offers it first.
+    await page.context().clearCookies({ name: E2E.sessionCookieName });
+    await page.goto("/signin");
+    await expect(page.getByTestId("sign-in-choices")).toContainText("Last time you signed in with Acme Ltd (e2e)");
+    const cookies = await page.context().cookies();
+    expect(cookies.find((cookie) => cookie.name === "vsa.last-organisation")).toMatchObject({ value: SLUG, httpOnly: true });
+    expect(JSON.stringify(cookies)).not.toContain("pat@acme.test");
+    // Pat's session at acme's IdP is still open: the IdP signs her straight back in.
+    await page.getByRole("link", { name: "Acme SSO" }).click();
+    await expect(page).toHaveURL(`${E2E.appUrl}/profile`);
+    await expect(page.getByTestId("profile-email")).toHaveText("pat@acme.test");
+    await page.context().clearCookies();
+
+    // Someone of the operator organisation (no domain of another organisation) goes to the environment's IdP.
+    await page.goto("/signin");
+    await page.getByLabel("Work email").fill("alice@example.com");
+    await page.getByRole("button", { name: "Continue" }).click();
+    await expect(page).toHaveURL(new RegExp(`^${E2E.issuer}/`));
+    await logInAtDevelopmentProvider(page, "alice@example.com", "alice");
+    await consent(page);
+    await expect(page).toHaveURL(`${E2E.appUrl}/profile`);
+    await expect(page.getByTestId("profile-email")).toHaveText("alice@example.com");
+  });
+
+  test("?org=SLUG offers that organisation's sign-in; the login_hint reaches the IdP", async ({ page }) => {
+    await page.goto(`/signin?org=${SLUG}`);
+    await expect(page.getByTestId("sign-in-choices")).toContainText("Sign in with Acme Ltd (e2e)");
+    const discover = await page.request.post("/api/auth/discover", { form: { email: "sam@acme.test", callbackUrl: "/profile" }, maxRedirects: 0 });
+    expect(discover.status()).toBe(200);
+    const refresh = /<meta http-equiv="refresh" content="0;url=([^"]+)">/.exec(await discover.text());
+    const login = new URL(refresh![1]!.replaceAll("&amp;", "&"), E2E.appUrl);
+    expect(login.pathname).toBe("/api/auth/login");
+    expect(login.searchParams.get("connection")).toBe(connectionId);
+    const authorize = await page.request.get(login.href, { maxRedirects: 0 });
+    expect(new URL(authorize.headers()["location"]!).searchParams.get("login_hint")).toBe("sam@acme.test");
+  });
+
+  test("once the operator organisation proves its own domains, an email of an unknown domain gets a clear page and goes nowhere", async ({ page }) => {
+    orgs(["add-domain", "default", "example.com"]);
+    try {
+      orgs(["verify-domain", "default", "example.com", "--mark"]);
+      await page.goto("/signin");
+      await page.getByLabel("Work email").fill("someone@unknown-company.test");
+      await page.getByRole("button", { name: "Continue" }).click();
+      await expect(page).toHaveURL(/\/signin\?unknown_domain=1/);
+      await expect(page.getByTestId("sign-in-unknown-domain")).toContainText("No organisation signs in people with that email's domain");
+      // The same answer whoever the address is: it depends on the domain, not on who has signed in.
+      for (const email of ["alice@unknown-company.test", "nobody@unknown-company.test"]) {
+        const answer = await page.request.post("/api/auth/discover", { form: { email }, maxRedirects: 0 });
+        expect(answer.headers()["location"]).toBe(`${E2E.appUrl}/signin?unknown_domain=1&callbackUrl=%2Fprofile`);
+      }
+      await page.getByLabel("Work email").fill("bob@example.com");
+      await page.getByRole("button", { name: "Continue" }).click();
+      await expect(page).toHaveURL(new RegExp(`^${E2E.issuer}/`));
+    } finally {
+      await query(`DELETE FROM "OrganisationDomain" WHERE "organisationId" = 'operator' AND domain = 'example.com'`);
+    }
+  });
+
+  test("a sign-in started at the IdP (/api/auth/initiate) runs the normal flow with the connection of that issuer", async ({ page }) => {
+    const target = `${E2E.appUrl}/profile`;
+    await page.goto(`/api/auth/initiate?${new URLSearchParams({ iss: acmeIdp.issuer, login_hint: "sam@acme.test", target_link_uri: target })}`);
+    await expect(page).toHaveURL(new RegExp(`^${acmeIdp.issuer}/`));
+    await logInAtDevelopmentProvider(page, "sam@acme.test", "sam");
+    await consent(page);
+    await expect(page).toHaveURL(target);
+    await expect(page.getByTestId("profile-email")).toHaveText("sam@acme.test");
+
+    // An issuer that is no connection here, and a target on another site, go nowhere else.
+    await page.goto(`/api/auth/initiate?iss=${encodeURIComponent("https://idp.unknown.test")}`);
+    await expect(page).toHaveURL(/\/signin\/error\?error=connection_unavailable&reason=unknown&ref=/);
+    const offsite = await page.request.get(`/api/auth/initiate?${new URLSearchParams({ iss: acmeIdp.issuer, target_link_uri: "https://evil.example/steal" })}`, { maxRedirects: 0 });
+    expect(new URL(offsite.headers()["location"]!).searchParams.get("callbackUrl")).toBe("/profile");
   });
 
   test("disabled from the CLI, it refuses its sign-ins at once (no restart); enabled, it signs in again", async ({ page }) => {

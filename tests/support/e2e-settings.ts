@@ -11,7 +11,7 @@ const hostileAppPort = Number(process.env.E2E_HOSTILE_APP_PORT ?? 3110);
 const forwardAuthPort = Number(process.env.E2E_FORWARD_AUTH_PORT ?? appPort + 9);
 const hostileOidcPort = Number(process.env.E2E_HOSTILE_OIDC_PORT ?? 9430);
 // The second organisation's identity provider (organisations.spec.ts starts it).
-const acmeOidcPort = Number(process.env.E2E_ACME_OIDC_PORT ?? 9420);
+const acmeOidcPort = Number(process.env.E2E_ACME_OIDC_PORT ?? 9440);
 
 export const E2E = {
   appPort,

@@ -6,6 +6,12 @@ describe("verifiedEmail", () => {
     expect(verifiedEmail({ email: "Alice@Example.COM", email_verified: true })).toBe("alice@example.com");
   });
 
+  it("takes Entra ID's xms_edov (email domain owner verified) as a verification, the boolean only", () => {
+    expect(verifiedEmail({ email: "Pat@Contoso.com", xms_edov: true })).toBe("pat@contoso.com");
+    expect(verifiedEmail({ email: "pat@contoso.com", xms_edov: "true" })).toBeNull();
+    expect(verifiedEmail({ email: "pat@contoso.com", xms_edov: false, email_verified: false })).toBeNull();
+  });
+
   it.each([
     ["a missing email_verified", { email: "a@example.com" }],
     ["email_verified false", { email: "a@example.com", email_verified: false }],

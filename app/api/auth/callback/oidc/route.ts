@@ -27,7 +27,7 @@ async function callback(request: NextRequest) {
   if (!binding.ok) return refuseCallback(getDb(), request, { code: "state_mismatch", reason: binding.reason }, context);
   const chosen = await connectionForSignIn(getDb(), env, binding.connectionId, context.requestId);
   if (!chosen.ok) return refuseCallback(getDb(), request, chosen.failure, context);
-  return completeSignIn(getDb(), request, body, (state) => buildAuthJsConfigWithDatabase(env, state, chosen.connection), context);
+  return completeSignIn(getDb(), request, body, (state) => buildAuthJsConfigWithDatabase(env, state, chosen.connection), context, chosen.connection.id);
 }
 
 export const GET = callback;
