@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import pg from "pg";
 import { serverMetrics } from "./load.mjs";
 import { portOpen, waitFor } from "../wait-for.mjs";
 
@@ -31,10 +32,10 @@ async function statementsSent(appUrl) {
   return (await serverMetrics(appUrl))("vsa_db_statements_total");
 }
 
-/** The console: GET /api/auth/login, the IdP's authorize, then the callback (timed). */
-async function consoleSignIn(appUrl) {
+/** The console: GET /api/auth/login (through `connectionId`, else the environment's), the IdP's authorize, then the callback (timed). */
+async function consoleSignIn(appUrl, connectionId) {
   const jar = cookieJar();
-  const login = await fetch(`${appUrl}/api/auth/login?callbackUrl=/profile`, { redirect: "manual" });
+  const login = await fetch(`${appUrl}/api/auth/login?callbackUrl=/profile${connectionId ? `&connection=${connectionId}` : ""}`, { redirect: "manual" });
   jar.take(login);
   const authorize = await fetch(login.headers.get("location"), { redirect: "manual" });
   const before = await statementsSent(appUrl);
@@ -69,6 +70,36 @@ async function anchorSignIn(appUrl) {
   await callback.arrayBuffer();
   if (!/\/done$/.test(callback.headers.get("location") ?? "")) throw new Error(`the anchor's sign-in failed: ${callback.status} ${callback.headers.get("location")}`);
   return { ms, statements: 0 };
+}
+
+/**
+ * An organisation whose connection is the same IdP and client as the environment's, made with
+ * `npm run orgs` as an operator would; its domain is the one the provider's emails have.
+ * Answers the connection's id and how to remove the organisation again.
+ */
+function addRunTimeConnection(env, { issuer, clientId, clientSecret }) {
+  const orgs = (args, input) => {
+    const result = spawnSync("npm", ["run", "--silent", "orgs", "--", ...args], { cwd: root, env, input, encoding: "utf8" });
+    if (result.status !== 0) throw new Error(`npm run orgs -- ${args[0]} failed:\n${result.stderr}`);
+    return result.stdout;
+  };
+  const slug = `bench-sign-in-${Date.now()}`;
+  orgs(["create", slug, "Bench sign-in organisation"]);
+  orgs(["add-domain", slug, "hostile.test"]);
+  orgs(["verify-domain", slug, "hostile.test", "--mark"]);
+  const added = orgs(["add-connection", slug, "--issuer", issuer, "--client-id", clientId, "--client-secret-file", "-", "--domains", "hostile.test"], clientSecret);
+  return { id: added.trim().split("\n").at(-1), slug };
+}
+
+async function removeOrganisation(databaseUrl, slug) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`DELETE FROM "User" WHERE "organisationId" IN (SELECT id FROM "Organisation" WHERE slug = $1)`, [slug]);
+    await client.query(`DELETE FROM "Organisation" WHERE slug = $1`, [slug]);
+  } finally {
+    await client.end();
+  }
 }
 
 const percentile = (values, p) => {
@@ -127,10 +158,23 @@ export async function measureSignIns({ start, env, ports, runs, build }) {
     samples.console.push(await consoleSignIn(apps.console.url));
     samples.anchor.push(await anchorSignIn(apps.anchor.url));
   }
+  // Then through a connection added at run time (the same IdP and client, its own organisation):
+  // after the environment's runs, since its domain then belongs to that organisation.
+  const connection = addRunTimeConnection(env, { issuer: apps.console.idp, clientId: apps.console.client, clientSecret: `${apps.console.client}-secret-0123456789` });
+  try {
+    for (let i = 0; i < 5; i++) await consoleSignIn(apps.console.url, connection.id);
+    samples.connection = [];
+    for (let i = 0; i < runs; i++) {
+      samples.connection.push(await consoleSignIn(apps.console.url, connection.id));
+      samples.anchor.push(await anchorSignIn(apps.anchor.url));
+    }
+  } finally {
+    await removeOrganisation(env.DATABASE_URL, connection.slug);
+  }
   const summarize = (list) => ({
     p50Ms: Number(percentile(list.map((s) => s.ms), 50).toFixed(1)),
     p90Ms: Number(percentile(list.map((s) => s.ms), 90).toFixed(1)),
     statementsPerSignIn: percentile(list.map((s) => s.statements), 50),
   });
-  return { runs, console: summarize(samples.console), anchor: summarize(samples.anchor) };
+  return { runs, console: summarize(samples.console), connection: summarize(samples.connection), anchor: summarize(samples.anchor) };
 }
