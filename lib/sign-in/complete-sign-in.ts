@@ -75,14 +75,16 @@ export async function completeSignIn(
   if (!outcome.ok || !issuesSession || !outcome.result.redirect) {
     const params = body !== undefined && request.method === "POST" ? new URLSearchParams(body) : request.nextUrl.searchParams;
     const failure = outcome.ok ? { code: "server_error" as const, reason: "no_session" } : classifySignInError(outcome.error, params);
-    afterResponse(() => recordConnectionOutcome(db, connectionId, failure.code));
+    await recordConnectionOutcome(db, connectionId, failure.code);
     return refuseCallback(db, request, failure, context, state.attempt);
   }
   metrics.signIns.inc({ outcome: "succeeded", code: "", reason: "" });
   // Written once the answer is sent: the person does not wait for the audit trail, which
   // never holds a sign-in up anyway (a lost event is logged loudly: sign-in-audit.ts).
-  afterResponse(() => recordSignInSucceeded(db, state.attempt, context.auditRequest));
-  afterResponse(() => recordConnectionOutcome(db, connectionId, null));
+  afterResponse(async () => {
+    await recordSignInSucceeded(db, state.attempt, context.auditRequest);
+    await recordConnectionOutcome(db, connectionId, null);
+  });
   const response = relayAuthRedirect(outcome.result, outcome.result.redirect);
   response.cookies.set(signInConnectionCookieName(context.secureCookies), "", { maxAge: 0, path: "/", httpOnly: true, sameSite: "lax", secure: context.secureCookies });
   return response;

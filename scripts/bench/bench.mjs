@@ -339,7 +339,7 @@ main().then(
     stop(0);
   },
   async (error) => {
-    console.error(`[bench] ${error instanceof Error ? error.message : error}`);
+    console.error(`[bench] ${error instanceof Error ? `${error.message}${error.cause ? ` (${error.cause.message ?? error.cause})` : ""}\n${error.stack?.split("\n").slice(1, 4).join("\n")}` : error}`);
     await signOutOfBench().catch(() => {});
     stop(1);
   },
