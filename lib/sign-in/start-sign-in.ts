@@ -36,7 +36,7 @@ export async function startSignIn(request: NextRequest, config: AuthConfig, cont
   const state = new URL(outcome.result.redirect).searchParams.get("state");
   if (!state) return refuseSignIn({ code: "server_error", reason: "no_state" }, { ...context, cookies: request.cookies, stage: "login" });
   const response = relayAuthRedirect(outcome.result, outcome.result.redirect);
-  const binding = await signInConnectionCookie(target.connectionId, state, context.secret, context.secureCookies);
+  const binding = signInConnectionCookie(target.connectionId, state, context.secret, context.secureCookies);
   response.cookies.set(binding.name, binding.value, binding.options);
   // Starting a sign-in from this app (or a typed address) signs the earlier session out of
   // this browser. A link from another site does not: it must not be a way to sign people out

@@ -1,9 +1,12 @@
 import { spawnSync } from "node:child_process";
 import { expect, test, type Page } from "@playwright/test";
+import pg from "pg";
 import { startAppInstance, type AppInstance } from "../support/app-instance";
 import { E2E } from "../support/e2e-settings";
 import { DEPLOY, instanceEnv } from "../support/deploy-settings";
 import { signInAtProvider, signInFromHome } from "../support/sign-in-at-provider";
+import { startDevProviderProcess } from "../support/dev-provider-process";
+import { runOrgsCli } from "../support/orgs-cli";
 import { countStatuses, directUrl, getOnFreshConnection, instanceOf, requestsUntil, sendConcurrently } from "../support/http-load";
 
 // Two instances of the production build behind nginx (deploy/nginx-console.conf), one
@@ -176,6 +179,65 @@ test("forward auth goes to the instances' listeners; a role change and a disable
   } finally {
     usersCli("enable", DEPLOY.user.email);
     usersCli("set-role", DEPLOY.user.email, "viewer");
+  }
+});
+
+test("a connection added at run time signs its people in through both instances at once; disabled, both refuse it within 2 s", async ({ page }) => {
+  test.setTimeout(90_000);
+  const slug = `deploy-acme-${Date.now()}`;
+  const client = { id: `deploy-acme-${Date.now()}`, secret: "deploy-acme-secret-0123456789" };
+  const acmeIdp = await startDevProviderProcess({ port: DEPLOY.oidcPort + 1, accounts: "acme", clientId: client.id, clientSecret: client.secret, appUrls: [DEPLOY.url] });
+  const orgs = (args: string[], input?: string) => {
+    const run = runOrgsCli(args, { DATABASE_URL: process.env.DATABASE_URL!, CONNECTION_SECRET_KEY: E2E.appEnv.CONNECTION_SECRET_KEY, NODE_ENV: "production" }, input);
+    expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
+    return run.stdout;
+  };
+  try {
+    orgs(["create", slug, "Acme (deployment suite)"]);
+    orgs(["add-domain", slug, "acme.test"]);
+    orgs(["verify-domain", slug, "acme.test", "--mark"]);
+    const added = orgs(["add-connection", slug, "--issuer", acmeIdp.issuer, "--client-id", client.id, "--client-secret-file", "-", "--domains", "acme.test"], client.secret);
+    const addedAt = performance.now();
+    const connectionId = added.trim().split("\n").at(-1)!;
+    // Each instance starts its sign-ins at once: no cache of connections to wait for.
+    for (const name of ["a", "b"] as const) {
+      await requestsUntil(
+        () => fetch(directUrl(name, `/api/auth/login?connection=${connectionId}`), { redirect: "manual" }),
+        async (response) => response.status === 302 && (response.headers.get("location") ?? "").startsWith(acmeIdp.issuer),
+        2_000,
+      );
+      test.info().annotations.push({ type: `connection added, sign-in started on ${name} after (ms)`, description: (performance.now() - addedAt).toFixed(0) });
+    }
+    // Through nginx (the callback may land on either instance): the email step, acme's IdP, the profile.
+    await page.goto("/signin");
+    await page.getByLabel("Work email").fill("sam@acme.test");
+    await page.getByRole("button", { name: "Continue" }).click();
+    await expect(page).toHaveURL(new RegExp(`^${acmeIdp.issuer}/`));
+    await page.locator("input[name=login]").fill("sam@acme.test");
+    await page.locator("input[name=password]").fill("sam");
+    await page.getByRole("button", { name: "Sign-in" }).click();
+    await page.getByRole("button", { name: "Continue" }).click();
+    await expect(page).toHaveURL(`${DEPLOY.url}/profile`);
+    await expect(page.getByTestId("profile-email")).toHaveText("sam@acme.test");
+
+    orgs(["disable-connection", slug, connectionId]);
+    const disabledAt = performance.now();
+    for (const name of ["a", "b"] as const) {
+      await requestsUntil(
+        () => fetch(directUrl(name, `/api/auth/login?connection=${connectionId}`), { redirect: "manual" }),
+        async (response) => (response.headers.get("location") ?? "").includes("error=connection_unavailable"),
+        2_000,
+      );
+    }
+    test.info().annotations.push({ type: "connection disabled, refused by both instances after (ms)", description: (performance.now() - disabledAt).toFixed(0) });
+  } finally {
+    await acmeIdp.stop();
+    // The other tests sign in from the home page with the operator's IdP alone.
+    const database = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await database.connect();
+    await database.query(`DELETE FROM "User" WHERE "organisationId" IN (SELECT id FROM "Organisation" WHERE slug = $1)`, [slug]);
+    await database.query(`DELETE FROM "Organisation" WHERE slug = $1`, [slug]);
+    await database.end();
   }
 });
 

@@ -5,12 +5,14 @@ import { createDb } from "../../lib/db";
 import { SIGN_IN_FAILURES } from "../../lib/errors/sign-in-failures";
 import { E2E } from "../support/e2e-settings";
 import { fuzzCallbackRequests } from "../support/callback-fuzz";
+import { runOrgsCli } from "../support/orgs-cli";
 import {
   finishAtApp,
   idpLog,
   setScenario,
   signAtIdp,
   signInAgainstHostileIdp,
+  signInThrough,
   startAtHostileIdp,
   verdict,
   type CallbackOutcome,
@@ -77,6 +79,53 @@ async function expectVerdict(playwright: Playwright, scenario: Scenario, expecte
 
 const refused = (code: keyof typeof SIGN_IN_FAILURES, reason: string | null) => ({ code, reason });
 
+async function expectNothingLeaked() {
+  const printed = readFileSync(E2E.hostile.logFile, "utf8");
+  // The log was really captured: the refusals above are in it, with their reasons.
+  expect(printed).toContain('"event":"sign_in_refused"');
+  expect(printed).toContain('"reason":"signature"');
+  const { issued } = await idpLog();
+  expect(issued.length).toBeGreaterThan(50);
+  const leaked = issued.filter((secret) => printed.includes(secret));
+  expect(leaked).toEqual([]);
+}
+
+const cases: [string, Scenario, ReturnType<typeof refused>][] = [
+  ["rp-id_token-bad-sig-rs256: signed by a key the provider never published (same kid)", { idToken: { key: "unpublished" } }, refused("invalid_id_token", "signature")],
+  ["a kid the provider does not publish", { idToken: { key: "k2" } }, refused("invalid_id_token", "unknown_key")],
+  ["rp-id_token-kid-absent-multiple-jwks: no kid while several keys fit (the rule: refuse)", { jwks: { publish: ["k1", "k2"] }, idToken: { header: { kid: null } } }, refused("invalid_id_token", "ambiguous_key")],
+  ["rp-id_token-sig-none: an unsigned ID token", { idToken: { unsigned: true } }, refused("invalid_id_token", "algorithm")],
+  ["rp-id_token-sig-hs256: HMAC with the client secret", { idToken: { hmacWithClientSecret: true } }, refused("invalid_id_token", "algorithm")],
+  ["an algorithm the provider does not advertise", { discovery: { override: { id_token_signing_alg_values_supported: ["RS256"] } }, idToken: { key: "es1" } }, refused("invalid_id_token", "algorithm")],
+  ["rp-id_token-issuer-mismatch", { idToken: { claims: { iss: "https://evil.example" } } }, refused("invalid_id_token", "issuer")],
+  ["rp-id_token-aud: issued for another client", { idToken: { claims: { aud: "someone-else" } } }, refused("invalid_id_token", "audience")],
+  ["an extra audience the client does not trust", { idToken: { claims: { aud: [CLIENT, "someone-else"], azp: CLIENT } } }, refused("invalid_id_token", "audience")],
+  ["another authorized party (azp)", { idToken: { claims: { azp: "someone-else" } } }, refused("invalid_id_token", "azp")],
+  ["an expired ID token", { idToken: { relativeTimes: { iat: -600, exp: -120 } } }, refused("invalid_id_token", "expired")],
+  ["rp-id_token-iat: no iat", { idToken: { claims: { iat: null } } }, refused("invalid_id_token", "missing_claim")],
+  ["an iat an hour in the future", { idToken: { relativeTimes: { iat: 3600, exp: 7200 } } }, refused("invalid_id_token", "issued_in_future")],
+  ["rp-id_token-sub: no sub", { idToken: { claims: { sub: null } } }, refused("invalid_id_token", "missing_claim")],
+  ["a sub over the 255 characters OpenID Connect allows", { idToken: { claims: { sub: "s".repeat(256) } } }, refused("invalid_id_token", "subject")],
+  ["an empty audience", { idToken: { claims: { aud: [] } } }, refused("invalid_id_token", "audience")],
+  ["the signing key published for encryption only (use: enc)", { jwks: { publish: ["k1ForEncryption", "es1"] } }, refused("invalid_id_token", "unknown_key")],
+  ["discovery names a plain-http key set on another host", { discovery: { override: { jwks_uri: "http://keys.evil.example/jwks" } } }, refused("idp_error", "bad_metadata")],
+  ["rp-nonce-invalid: another sign-in's nonce", { idToken: { claims: { nonce: "not-this-sign-in" } } }, refused("invalid_id_token", "nonce")],
+  ["no nonce", { idToken: { claims: { nonce: null } } }, refused("invalid_id_token", "missing_claim")],
+  ["an at_hash that does not match the access token", { idToken: { claims: { at_hash: "AAAAAAAAAAAAAAAAAAAAAA" } } }, refused("invalid_id_token", "at_hash")],
+  ["no ID token at all", { idToken: { omit: true } }, refused("invalid_id_token", "missing")],
+  ["RFC 9207: the iss parameter names another issuer (mix-up)", { authorize: { iss: "https://evil.example" } }, refused("invalid_callback", "issuer")],
+  ["RFC 9207: no iss parameter though the provider advertises it", { authorize: { iss: "missing" } }, refused("invalid_callback", "issuer")],
+  ["a tampered state", { authorize: { state: "tampered" } }, refused("state_mismatch", "state")],
+  ["no state", { authorize: { state: "missing" } }, refused("state_mismatch", "state")],
+  ["an ID token injected into the front channel", { authorize: { extraParams: { id_token: "eyJhbGciOiJub25lIn0.e30." } } }, refused("invalid_callback", "unsupported_response")],
+  ["the provider denies access", { authorize: { error: "access_denied", errorDescription: "not for you" } }, refused("access_denied", "access_denied")],
+  ["the provider answers an error (server_error)", { authorize: { error: "server_error" } }, refused("idp_error", "server_error")],
+  ["the token endpoint answers invalid_grant", { token: { status: 400, body: { error: "invalid_grant", error_description: "nope" } } }, refused("idp_error", "invalid_grant")],
+  ["the token endpoint answers 500 with an HTML page", { token: { status: 500 } }, refused("idp_unreachable", "http_500")],
+  ["the token endpoint answers 200 with HTML", { token: { status: 200, body: "<html>hello</html>" } }, refused("idp_error", "bad_response")],
+  ["rp-discovery-issuer-not-matching-config: discovery names another issuer", { discovery: { override: { issuer: "https://evil.example" } } }, refused("idp_error", "bad_metadata")],
+];
+
 test.describe("the hostile provider suite", () => {
   test.beforeEach(() => setScenario({}));
 
@@ -91,41 +140,6 @@ test.describe("the hostile provider suite", () => {
     expect(log.seen.token.at(-1)).toEqual({ grantType: "authorization_code", basicAuth: true });
   });
 
-  const cases: [string, Scenario, ReturnType<typeof refused>][] = [
-    ["rp-id_token-bad-sig-rs256: signed by a key the provider never published (same kid)", { idToken: { key: "unpublished" } }, refused("invalid_id_token", "signature")],
-    ["a kid the provider does not publish", { idToken: { key: "k2" } }, refused("invalid_id_token", "unknown_key")],
-    ["rp-id_token-kid-absent-multiple-jwks: no kid while several keys fit (the rule: refuse)", { jwks: { publish: ["k1", "k2"] }, idToken: { header: { kid: null } } }, refused("invalid_id_token", "ambiguous_key")],
-    ["rp-id_token-sig-none: an unsigned ID token", { idToken: { unsigned: true } }, refused("invalid_id_token", "algorithm")],
-    ["rp-id_token-sig-hs256: HMAC with the client secret", { idToken: { hmacWithClientSecret: true } }, refused("invalid_id_token", "algorithm")],
-    ["an algorithm the provider does not advertise", { discovery: { override: { id_token_signing_alg_values_supported: ["RS256"] } }, idToken: { key: "es1" } }, refused("invalid_id_token", "algorithm")],
-    ["rp-id_token-issuer-mismatch", { idToken: { claims: { iss: "https://evil.example" } } }, refused("invalid_id_token", "issuer")],
-    ["rp-id_token-aud: issued for another client", { idToken: { claims: { aud: "someone-else" } } }, refused("invalid_id_token", "audience")],
-    ["an extra audience the client does not trust", { idToken: { claims: { aud: [CLIENT, "someone-else"], azp: CLIENT } } }, refused("invalid_id_token", "audience")],
-    ["another authorized party (azp)", { idToken: { claims: { azp: "someone-else" } } }, refused("invalid_id_token", "azp")],
-    ["an expired ID token", { idToken: { relativeTimes: { iat: -600, exp: -120 } } }, refused("invalid_id_token", "expired")],
-    ["rp-id_token-iat: no iat", { idToken: { claims: { iat: null } } }, refused("invalid_id_token", "missing_claim")],
-    ["an iat an hour in the future", { idToken: { relativeTimes: { iat: 3600, exp: 7200 } } }, refused("invalid_id_token", "issued_in_future")],
-    ["rp-id_token-sub: no sub", { idToken: { claims: { sub: null } } }, refused("invalid_id_token", "missing_claim")],
-    ["a sub over the 255 characters OpenID Connect allows", { idToken: { claims: { sub: "s".repeat(256) } } }, refused("invalid_id_token", "subject")],
-    ["an empty audience", { idToken: { claims: { aud: [] } } }, refused("invalid_id_token", "audience")],
-    ["the signing key published for encryption only (use: enc)", { jwks: { publish: ["k1ForEncryption", "es1"] } }, refused("invalid_id_token", "unknown_key")],
-    ["discovery names a plain-http key set on another host", { discovery: { override: { jwks_uri: "http://keys.evil.example/jwks" } } }, refused("idp_error", "bad_metadata")],
-    ["rp-nonce-invalid: another sign-in's nonce", { idToken: { claims: { nonce: "not-this-sign-in" } } }, refused("invalid_id_token", "nonce")],
-    ["no nonce", { idToken: { claims: { nonce: null } } }, refused("invalid_id_token", "missing_claim")],
-    ["an at_hash that does not match the access token", { idToken: { claims: { at_hash: "AAAAAAAAAAAAAAAAAAAAAA" } } }, refused("invalid_id_token", "at_hash")],
-    ["no ID token at all", { idToken: { omit: true } }, refused("invalid_id_token", "missing")],
-    ["RFC 9207: the iss parameter names another issuer (mix-up)", { authorize: { iss: "https://evil.example" } }, refused("invalid_callback", "issuer")],
-    ["RFC 9207: no iss parameter though the provider advertises it", { authorize: { iss: "missing" } }, refused("invalid_callback", "issuer")],
-    ["a tampered state", { authorize: { state: "tampered" } }, refused("state_mismatch", "state")],
-    ["no state", { authorize: { state: "missing" } }, refused("state_mismatch", "state")],
-    ["an ID token injected into the front channel", { authorize: { extraParams: { id_token: "eyJhbGciOiJub25lIn0.e30." } } }, refused("invalid_callback", "unsupported_response")],
-    ["the provider denies access", { authorize: { error: "access_denied", errorDescription: "not for you" } }, refused("access_denied", "access_denied")],
-    ["the provider answers an error (server_error)", { authorize: { error: "server_error" } }, refused("idp_error", "server_error")],
-    ["the token endpoint answers invalid_grant", { token: { status: 400, body: { error: "invalid_grant", error_description: "nope" } } }, refused("idp_error", "invalid_grant")],
-    ["the token endpoint answers 500 with an HTML page", { token: { status: 500 } }, refused("idp_unreachable", "http_500")],
-    ["the token endpoint answers 200 with HTML", { token: { status: 200, body: "<html>hello</html>" } }, refused("idp_error", "bad_response")],
-    ["rp-discovery-issuer-not-matching-config: discovery names another issuer", { discovery: { override: { issuer: "https://evil.example" } } }, refused("idp_error", "bad_metadata")],
-  ];
 
   for (const [name, scenario, expected] of cases) {
     test(`${name} → ${expected.code} (${expected.reason})`, async ({ playwright }) => {
@@ -255,14 +269,78 @@ test.describe("the hostile provider suite", () => {
     expect(results.failures).toEqual([]);
   });
 
-  test("nothing the app printed during the suite holds a code, a token or a claim", async () => {
-    const printed = readFileSync(E2E.hostile.logFile, "utf8");
-    // The log was really captured: the refusals above are in it, with their reasons.
-    expect(printed).toContain('"event":"sign_in_refused"');
-    expect(printed).toContain('"reason":"signature"');
-    const { issued } = await idpLog();
-    expect(issued.length).toBeGreaterThan(50);
-    const leaked = issued.filter((secret) => printed.includes(secret));
-    expect(leaked).toEqual([]);
+  test("nothing the app printed during the suite holds a code, a token or a claim", expectNothingLeaked);
+});
+
+// The same provider, as the connection of an organisation added at run time (its domain is the
+// one the provider's emails have): every case again, through that connection's own discovery
+// and key caches, its secret opened from the database, and its binding to the sign-in's state.
+test.describe("the hostile provider suite, through a connection added at run time", () => {
+  const slug = `hostile-org-${randomUUID().slice(0, 8)}`;
+  let connectionId: string;
+  const orgs = (args: string[], input?: string) => {
+    const run = runOrgsCli(args, { DATABASE_URL: process.env.DATABASE_URL!, CONNECTION_SECRET_KEY: E2E.appEnv.CONNECTION_SECRET_KEY, NODE_ENV: "production" }, input);
+    expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
+    return run.stdout;
+  };
+
+  test.beforeAll(async () => {
+    await setScenario({});
+    orgs(["create", slug, "Hostile provider's organisation"]);
+    orgs(["add-domain", slug, "hostile.test"]);
+    orgs(["verify-domain", slug, "hostile.test", "--mark"]);
+    const added = orgs(["add-connection", slug, "--issuer", E2E.hostile.issuer, "--client-id", CLIENT, "--client-secret-file", "-", "--domains", "hostile.test"], E2E.hostile.clientSecret);
+    connectionId = added.trim().split("\n").at(-1)!;
+    signInThrough(connectionId);
   });
+  test.afterAll(async () => {
+    signInThrough(undefined);
+    await db.$executeRaw`DELETE FROM "User" WHERE "organisationId" IN (SELECT id FROM "Organisation" WHERE slug = ${slug})`;
+    await db.$executeRaw`DELETE FROM "Organisation" WHERE slug = ${slug}`;
+  });
+  test.beforeEach(() => setScenario({}));
+
+  test("an honest provider signs the user in, into the connection's organisation", async ({ playwright }) => {
+    const { sub } = await expectVerdict(playwright, {}, "signed in");
+    const account = await db.account.findFirstOrThrow({ where: { providerAccountId: sub }, include: { user: { include: { organisation: true } } } });
+    expect(account.user.organisation.slug).toBe(slug);
+    expect(account.provider).not.toBe("oidc");
+  });
+
+  for (const [name, scenario, expected] of cases) {
+    test(`${name} → ${expected.code} (${expected.reason})`, async ({ playwright }) => {
+      await expectVerdict(playwright, scenario, expected);
+    });
+  }
+
+  test("the same IdP as the environment's connection may no longer sign in the domain this organisation has verified", async ({ playwright }) => {
+    signInThrough(undefined);
+    try {
+      await expectVerdict(playwright, {}, refused("domain_not_allowed", null));
+    } finally {
+      signInThrough(connectionId);
+    }
+  });
+
+  test("a key the provider rotates in is picked up without a restart", async ({ playwright }) => {
+    await expectVerdict(playwright, { jwks: { publish: ["k1", "rotated"] }, idToken: { key: "rotated" } }, "signed in");
+  });
+
+  test("a code issued to one sign-in cannot be redeemed by another, and a callback URL replayed in another browser is refused", async ({ playwright }) => {
+    const victim = await withContext(playwright, (api) => startAtHostileIdp(api));
+    const attacker = await withContext(playwright, async (api) => {
+      const own = await startAtHostileIdp(api);
+      own.searchParams.set("code", victim.searchParams.get("code")!);
+      return finishAtApp(api, own);
+    });
+    expect(verdict(attacker)).toEqual(refused("idp_error", "invalid_grant"));
+    await withContext(playwright, async (owner) => {
+      const callbackUrl = await startAtHostileIdp(owner);
+      const stolen = await withContext(playwright, (other) => finishAtApp(other, callbackUrl));
+      expect(verdict(stolen)).toEqual(refused("state_mismatch", "missing_check_cookie"));
+      expect(verdict(await finishAtApp(owner, callbackUrl))).toBe("signed in");
+    });
+  });
+
+  test("nothing the app printed holds a code, a token or a claim", expectNothingLeaked);
 });

@@ -33,6 +33,9 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await idp?.close();
+  // Gone again: the end-to-end suites share the database, and a connection left enabled would
+  // put the email step on their sign-in page.
+  await db.organisation.deleteMany({ where: { slug: { endsWith: `-${RUN}` } } });
   await db.$disconnect();
 });
 

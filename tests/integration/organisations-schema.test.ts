@@ -6,9 +6,14 @@ import { OPERATOR_ORGANISATION_ID } from "@/lib/organisations/operator-organisat
 import { AccountConflictError, upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
 
 const db = createDb(inject("databaseUrl"), inject("poolMax"));
-afterAll(() => db.$disconnect());
-
 const RUN = randomUUID().slice(0, 8);
+
+afterAll(async () => {
+  // Gone again: the end-to-end suites share the database (a connection left behind would put the email step on their sign-in page).
+  await db.user.deleteMany({ where: { organisation: { slug: { contains: `-${RUN}-` } } } });
+  await db.organisation.deleteMany({ where: { slug: { contains: `-${RUN}-` } } });
+  await db.$disconnect();
+});
 
 function organisation(label: string) {
   return db.organisation.create({ data: { slug: `${label}-${RUN}-${randomUUID().slice(0, 4)}`, name: `Org ${label}` } });

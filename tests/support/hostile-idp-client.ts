@@ -37,9 +37,16 @@ export async function signAtIdp(claims: Record<string, unknown>, options: { key?
 
 const location = (response: APIResponse) => response.headers()["location"] ?? "";
 
+let connectionQuery = "";
+
+/** Signs in through a connection added at run time to the hostile provider (its id), or, with none, through the environment's. */
+export function signInThrough(connectionId?: string): void {
+  connectionQuery = connectionId ? `&connection=${encodeURIComponent(connectionId)}` : "";
+}
+
 /** GET /api/auth/login, then the IdP's authorize endpoint: the URL the IdP sends the browser back to. */
 export async function startAtHostileIdp(api: APIRequestContext): Promise<URL> {
-  const login = await api.get(`${E2E.hostile.appUrl}/api/auth/login?callbackUrl=/profile`, { maxRedirects: 0 });
+  const login = await api.get(`${E2E.hostile.appUrl}/api/auth/login?callbackUrl=/profile${connectionQuery}`, { maxRedirects: 0 });
   if (login.status() !== 302 || !location(login).startsWith(E2E.hostile.issuer)) {
     throw new Error(`login answered ${login.status()} → ${location(login)}`);
   }
@@ -65,7 +72,7 @@ export async function finishAtApp(api: APIRequestContext, callbackUrl: URL | str
 export async function signInAgainstHostileIdp(api: APIRequestContext, scenario: Scenario = {}): Promise<CallbackOutcome> {
   await setScenario(scenario);
   const started = performance.now();
-  const login = await api.get(`${E2E.hostile.appUrl}/api/auth/login?callbackUrl=/profile`, { maxRedirects: 0 });
+  const login = await api.get(`${E2E.hostile.appUrl}/api/auth/login?callbackUrl=/profile${connectionQuery}`, { maxRedirects: 0 });
   const target = new URL(location(login) || "about:blank", E2E.hostile.appUrl);
   if (target.origin !== E2E.hostile.issuer) return { status: login.status(), location: target, sessionCookie: false, elapsedMs: performance.now() - started };
   const authorize = await api.get(target.toString(), { maxRedirects: 0 });

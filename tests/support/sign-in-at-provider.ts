@@ -1,5 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import { consent, logInAtDevelopmentProvider } from "./sign-in-flow";
+import { consent, logInAtDevelopmentProvider, typeEmailIfAsked } from "./sign-in-flow";
 import { DEPLOY } from "./deploy-settings";
 
 const LOGIN_FIELD = "input[name=login], input[name=username], input[name=loginfmt], input[name=identifier], input[type=email], input[type=text]";
@@ -35,6 +35,7 @@ export async function signInAtProvider(page: Page): Promise<void> {
 export async function signInFromHome(page: Page): Promise<void> {
   await page.goto("/");
   await page.getByRole("link", { name: "Sign in" }).click();
+  await typeEmailIfAsked(page, DEPLOY.user.email);
   await signInAtProvider(page);
   await expect(page).toHaveURL(`${DEPLOY.url}/profile`);
 }

@@ -70,8 +70,8 @@ describe("startSignIn", () => {
     const binding = response.cookies.get(signInConnectionCookieName(false));
     expect(binding?.value).toBeTruthy();
     const cookies = { get: (name: string) => (name === binding!.name ? { value: binding!.value } : undefined) };
-    expect(await signInConnectionOf(cookies, location.searchParams.get("state"), env.authSecret, false)).toEqual({ ok: true, connectionId: "conn-42" });
-    expect(await signInConnectionOf(cookies, "some-other-state", env.authSecret, false)).toEqual({ ok: false, reason: "state" });
+    expect(signInConnectionOf(cookies, location.searchParams.get("state"), env.authSecret, false)).toEqual({ ok: true, connectionId: "conn-42" });
+    expect(signInConnectionOf(cookies, "some-other-state", env.authSecret, false)).toEqual({ ok: false, reason: "state" });
   });
 
   it("on https names the pending sign-in's cookies __Host- (Secure, path /, no Domain), so a sibling subdomain cannot set them", async () => {

@@ -23,7 +23,7 @@ async function callback(request: NextRequest) {
   }
   // The connection this sign-in was started with, bound to its state: no other may complete it.
   const state = (body !== undefined ? new URLSearchParams(body) : request.nextUrl.searchParams).get("state");
-  const binding = await signInConnectionOf(request.cookies, state, env.authSecret, env.secureCookies);
+  const binding = signInConnectionOf(request.cookies, state, env.authSecret, env.secureCookies);
   if (!binding.ok) return refuseCallback(getDb(), request, { code: "state_mismatch", reason: binding.reason }, context);
   const chosen = await connectionForSignIn(getDb(), env, binding.connectionId, context.requestId);
   if (!chosen.ok) return refuseCallback(getDb(), request, chosen.failure, context);
