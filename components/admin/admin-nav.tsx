@@ -5,6 +5,7 @@ import { usePathname } from "next/navigation";
 
 const SECTIONS = [
   { href: "/admin", label: "Users", current: (path: string) => path === "/admin" || path.startsWith("/admin/users") },
+  { href: "/admin/organisations", label: "Organisations", current: (path: string) => path.startsWith("/admin/organisations") },
   { href: "/admin/audit", label: "Audit trail", current: (path: string) => path.startsWith("/admin/audit") },
 ];
 

@@ -9,7 +9,8 @@ const ORGANISATION_VIEW = {
   name: true,
   isOperator: true,
   createdAt: true,
-  domains: { select: { domain: true, verifiedAt: true, verifiedBy: true, lastCheckedAt: true, lastCheckOutcome: true }, orderBy: { domain: "asc" } },
+  // The token is the organisation's to publish in its DNS (no secret from its own admins).
+  domains: { select: { domain: true, verificationToken: true, verifiedAt: true, verifiedBy: true, lastCheckedAt: true, lastCheckOutcome: true }, orderBy: { domain: "asc" } },
   connections: {
     select: {
       id: true,

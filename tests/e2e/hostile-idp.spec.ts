@@ -79,6 +79,18 @@ async function expectVerdict(playwright: Playwright, scenario: Scenario, expecte
 
 const refused = (code: keyof typeof SIGN_IN_FAILURES, reason: string | null) => ({ code, reason });
 
+/** PKCE: a code issued to one sign-in, redeemed by another, is refused by the provider, and no session is made. */
+async function expectCodeInjectionRefused(playwright: Playwright) {
+  const victim = await withContext(playwright, (api) => startAtHostileIdp(api));
+  const attacker = await withContext(playwright, async (api) => {
+    const own = await startAtHostileIdp(api);
+    own.searchParams.set("code", victim.searchParams.get("code")!);
+    return finishAtApp(api, own);
+  });
+  expect(verdict(attacker)).toEqual(refused("idp_error", "invalid_grant"));
+  expect(attacker.sessionCookie).toBe(false);
+}
+
 async function expectNothingLeaked() {
   const printed = readFileSync(E2E.hostile.logFile, "utf8");
   // The log was really captured: the refusals above are in it, with their reasons.
@@ -201,14 +213,7 @@ test.describe("the hostile provider suite", () => {
 
   test("PKCE: a code issued to one sign-in cannot be redeemed by another (code injection)", async ({ playwright }) => {
     await setScenario({});
-    const victim = await withContext(playwright, (api) => startAtHostileIdp(api));
-    const attacker = await withContext(playwright, async (api) => {
-      const own = await startAtHostileIdp(api);
-      own.searchParams.set("code", victim.searchParams.get("code")!);
-      return finishAtApp(api, own);
-    });
-    expect(verdict(attacker)).toEqual(refused("idp_error", "invalid_grant"));
-    expect(attacker.sessionCookie).toBe(false);
+    await expectCodeInjectionRefused(playwright);
   });
 
   test("a callback URL replayed in another browser is refused; the sign-in it belonged to still completes", async ({ playwright }) => {
@@ -327,13 +332,7 @@ test.describe("the hostile provider suite, through a connection added at run tim
   });
 
   test("a code issued to one sign-in cannot be redeemed by another, and a callback URL replayed in another browser is refused", async ({ playwright }) => {
-    const victim = await withContext(playwright, (api) => startAtHostileIdp(api));
-    const attacker = await withContext(playwright, async (api) => {
-      const own = await startAtHostileIdp(api);
-      own.searchParams.set("code", victim.searchParams.get("code")!);
-      return finishAtApp(api, own);
-    });
-    expect(verdict(attacker)).toEqual(refused("idp_error", "invalid_grant"));
+    await expectCodeInjectionRefused(playwright);
     await withContext(playwright, async (owner) => {
       const callbackUrl = await startAtHostileIdp(owner);
       const stolen = await withContext(playwright, (other) => finishAtApp(other, callbackUrl));

@@ -272,6 +272,43 @@ test.describe("organisations: a connection added at run time", () => {
     expect(new URL(offsite.headers()["location"]!).searchParams.get("callbackUrl")).toBe("/profile");
   });
 
+  test("its admin sees its organisation alone, and every page and route of another organisation answers as for an id that does not exist", async ({ page }) => {
+    await startAtAcme(page);
+    await logInAtDevelopmentProvider(page, "pat@acme.test", "pat");
+    await consent(page);
+    await expect(page.getByTestId("profile-role")).toHaveText("admin");
+    await page.goto("/admin/organisations");
+    await expect(page.getByTestId("organisation")).toHaveCount(1);
+    await expect(page.getByTestId("organisation")).toHaveAttribute("data-slug", SLUG);
+    await expect(page.getByTestId("connection")).toContainText("Acme SSO");
+    // The operator organisation's people, by their real ids (guessed or leaked): as unknown.
+    const [alice] = await query<{ id: string; familyId: string }>(
+      `SELECT u.id, f.id AS "familyId" FROM "User" u JOIN "TokenFamily" f ON f."userId" = u.id WHERE u."organisationId" = 'operator' AND u.email = 'alice@example.com' LIMIT 1`,
+    );
+    expect(alice).toBeTruthy();
+    const unknown = await page.request.get("/api/users/no-such-user");
+    expect(unknown.status()).toBe(404);
+    for (const answer of [
+      await page.request.get(`/api/users/${alice!.id}`),
+      await page.request.patch(`/api/users/${alice!.id}`, { data: { role: "viewer", version: 1 }, headers: { Origin: E2E.appUrl } }),
+      await page.request.post(`/api/users/${alice!.id}/revoke-sessions`, { data: { familyId: alice!.familyId }, headers: { Origin: E2E.appUrl } }),
+    ]) {
+      expect(answer.status()).toBe(404);
+      expect(await answer.json()).toEqual(await unknown.json());
+    }
+    expect((await page.request.get("/api/organisations/default")).status()).toBe(404);
+    const users = (await (await page.request.get("/api/users?limit=200")).json()) as { users: { organisation: string }[] };
+    expect(users.users.length).toBeGreaterThan(0);
+    expect(users.users.every((user) => user.organisation === SLUG)).toBe(true);
+    const shown = await page.goto(`/admin/users/${alice!.id}`);
+    expect(shown?.status()).toBe(404);
+    const audit = await page.request.get("/api/audit?limit=100");
+    expect(audit.status()).toBe(200);
+    const { events } = (await audit.json()) as { events: { targetUserId: string | null }[] };
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.some((event) => event.targetUserId === alice!.id)).toBe(false);
+  });
+
   test("disabled from the CLI, it refuses its sign-ins at once (no restart); enabled, it signs in again", async ({ page }) => {
     orgs(["disable-connection", SLUG, connectionId]);
     await page.goto(`/api/auth/login?connection=${connectionId}&callbackUrl=/profile`);

@@ -1,0 +1,70 @@
+import type { Metadata } from "next";
+import { AdminTable } from "@/components/admin/admin-table";
+import { requirePageUser } from "@/lib/access/page-guard";
+import { getDb } from "@/lib/db";
+import { formatUtcMinute } from "@/lib/format-utc-minute";
+import { showServiceUnavailable } from "@/lib/http/service-unavailable";
+import { adminScopeOf } from "@/lib/organisations/admin-scope";
+import { listOrganisations } from "@/lib/organisation-admin/organisation-views";
+import { verificationRecordName } from "@/lib/organisations/domain-verification";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Organisations · VoiceSurveyAgent console" };
+
+const PATH = "/admin/organisations";
+const cell = "px-3 py-2 align-top";
+
+/** The admin's organisation (every organisation for the operator's admins): its domains, its connections and their health. */
+export default async function OrganisationsPage() {
+  const admin = await requirePageUser(PATH, { role: "admin" });
+  const organisations = await listOrganisations(getDb(), adminScopeOf(admin.organisationId)).catch((error: unknown) => {
+    console.error("[pages] the organisations could not be read:", error instanceof Error ? error.message : error);
+    return showServiceUnavailable(PATH);
+  });
+  return (
+    <section className="space-y-8">
+      <h1 className="text-2xl font-bold tracking-tight">Organisations</h1>
+      {organisations.map((organisation) => (
+        <article key={organisation.id} className="space-y-4" data-testid="organisation" data-slug={organisation.slug}>
+          <h2 className="text-xl font-semibold">
+            {organisation.name} <span className="text-sm font-normal text-slate-500">({organisation.slug}{organisation.isOperator ? ", the operator organisation" : ""}; {organisation.users} users)</span>
+          </h2>
+          <AdminTable caption={`${organisation.name}'s connections`} headers={["connection", "issuer", "domains", "status", "last sign-in", "last refusal"]}>
+            {organisation.connections.map((connection) =>
+              "fromEnvironment" in connection ? (
+                <tr key={connection.id}>
+                  <td className={cell}>{connection.displayName}</td>
+                  <td className={cell} colSpan={5}>
+                    configured by the environment (OIDC_ISSUER, OIDC_CLIENT_ID…)
+                  </td>
+                </tr>
+              ) : (
+                <tr key={connection.id} data-testid="connection">
+                  <td className={cell}>
+                    {connection.displayName}
+                    <div className="font-mono text-xs text-slate-500">{connection.id}</div>
+                  </td>
+                  <td className={`${cell} font-mono text-xs`}>{connection.issuer}</td>
+                  <td className={cell}>{connection.domains.join(", ") || "—"}</td>
+                  <td className={cell}>{connection.enabled ? "enabled" : "disabled"}</td>
+                  <td className={cell}>{formatUtcMinute(connection.lastSignInAt)}</td>
+                  <td className={cell}>{connection.lastRefusalCode ? `${connection.lastRefusalCode}, ${formatUtcMinute(connection.lastRefusalAt)}` : "—"}</td>
+                </tr>
+              ),
+            )}
+          </AdminTable>
+          <AdminTable caption={`${organisation.name}'s domains`} headers={["domain", "verified", "last check", "to prove it, publish"]}>
+            {organisation.domains.map((domain) => (
+              <tr key={domain.domain} data-testid="domain">
+                <td className={cell}>{domain.domain}</td>
+                <td className={cell}>{domain.verifiedAt ? `${formatUtcMinute(domain.verifiedAt)} (${domain.verifiedBy === "operator" ? "by the operator" : "DNS"})` : "not yet"}</td>
+                <td className={cell}>{domain.lastCheckedAt ? `${domain.lastCheckOutcome}, ${formatUtcMinute(domain.lastCheckedAt)}` : "—"}</td>
+                <td className={`${cell} font-mono text-xs`}>{domain.verifiedAt ? "—" : `${verificationRecordName(domain.domain)} TXT "${domain.verificationToken}"`}</td>
+              </tr>
+            ))}
+          </AdminTable>
+        </article>
+      ))}
+    </section>
+  );
+}
