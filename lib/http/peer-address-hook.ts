@@ -22,7 +22,7 @@ const processGlobals = globalThis as Record<symbol, string | undefined>;
  *   so a client-sent value would survive, the socket's address would be lost, and every
  *   forged value would get a fresh rate-limit bucket. Route handlers never see the socket.
  * - It marks each request it saw with PEER_CHECKED_HEADER. `next start` listens before it
- *   runs instrumentation (next/dist/server/lib/start-server.js), so a request that reaches
+ *   runs instrumentation (in Next's own start-server module), so a request that reaches
  *   the server in between passes unhooked: without the mark, its address counts as unknown
  *   instead of as whatever it claims.
  *

@@ -1,4 +1,5 @@
 import { redirect } from "next/navigation";
+import { escapeHtml } from "./escape-html";
 import { safeCallbackPath } from "./callback-url";
 import { NO_STORE } from "./no-store";
 
@@ -16,10 +17,6 @@ const RETRY_AFTER_SECONDS = 30;
 /** Ends the page's render with a redirect to the 503 page, which offers to come back to `from`. */
 export function showServiceUnavailable(from: string): never {
   redirect(`${SERVICE_UNAVAILABLE_PATH}?${new URLSearchParams({ from })}`);
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 
 // The app's look (Tailwind's slate and indigo), written out: the page must not depend on the build's CSS.

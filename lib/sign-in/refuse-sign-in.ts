@@ -1,11 +1,11 @@
-import { NextResponse } from "next/server";
+import type { NextResponse } from "next/server";
 import type { CookieReader } from "../credentials/session-cookie";
 import { metrics } from "../observability/metrics";
 import { ID_TOKEN_REASONS, type SignInFailure } from "../errors/sign-in-failures";
 import { getLogger } from "../observability/logger";
 import { signInCheckCookieNames } from "./sign-in-cookies";
 import { signInConnectionCookieName } from "./sign-in-connection-cookie";
-import { NO_STORE } from "../http/no-store";
+import { noStoreRedirect } from "../http/no-store";
 
 // The IdP's error codes RFC 6749 and OpenID Connect define, and our own reasons: anything else
 // an IdP sends is counted as "other", so a hostile IdP cannot blow up the metric's label set.
@@ -51,10 +51,9 @@ export function refuseSignIn(
   const query = new URLSearchParams({ error: failure.code });
   if (failure.reason) query.set("reason", failure.reason.slice(0, 64));
   query.set("ref", context.requestId);
-  const response = NextResponse.redirect(`${context.appUrl}/signin/error?${query}`, 302);
+  const response = noStoreRedirect(`${context.appUrl}/signin/error?${query}`, 302);
   for (const name of [...signInCheckCookieNames(context.secureCookies), signInConnectionCookieName(context.secureCookies)]) {
     if (context.cookies.get(name)) response.cookies.set(name, "", { maxAge: 0, path: "/", httpOnly: true, sameSite: "lax", secure: context.secureCookies });
   }
-  response.headers.set("Cache-Control", NO_STORE["Cache-Control"]);
   return response;
 }

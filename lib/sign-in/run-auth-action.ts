@@ -1,8 +1,8 @@
 import { Auth, raw, skipCSRFCheck, type AuthConfig } from "@auth/core";
-import { NextResponse } from "next/server";
+import type { NextResponse } from "next/server";
 import type { ResponseInternal } from "@auth/core/types";
 import { authLogger } from "./auth-logger";
-import { NO_STORE } from "../http/no-store";
+import { noStoreRedirect } from "../http/no-store";
 
 export type AuthActionOutcome = { ok: true; result: ResponseInternal } | { ok: false; error: unknown };
 
@@ -27,8 +27,7 @@ export async function runAuthAction(request: Request, config: AuthConfig, option
 
 /** Relays a successful action to the browser: Auth.js's redirect with its cookies, never cached. */
 export function relayAuthRedirect(result: ResponseInternal, redirect: string): NextResponse {
-  const response = NextResponse.redirect(redirect, 302);
+  const response = noStoreRedirect(redirect, 302);
   for (const cookie of result.cookies ?? []) response.cookies.set(cookie.name, cookie.value, cookie.options);
-  response.headers.set("Cache-Control", NO_STORE["Cache-Control"]);
   return response;
 }

@@ -222,7 +222,7 @@ test.describe("organisations: a connection added at run time", () => {
     const discover = await page.request.post("/api/auth/discover", { form: { email: "sam@acme.test", callbackUrl: "/profile" }, maxRedirects: 0 });
     expect(discover.status()).toBe(200);
     const refresh = /<meta http-equiv="refresh" content="0;url=([^"]+)">/.exec(await discover.text());
-    const login = new URL(refresh![1]!.replaceAll("&amp;", "&"), E2E.appUrl);
+    const login = new URL(refresh![1]!.replaceAll("&#38;", "&"), E2E.appUrl);
     expect(login.pathname).toBe("/api/auth/login");
     expect(login.searchParams.get("connection")).toBe(connectionId);
     const authorize = await page.request.get(login.href, { maxRedirects: 0 });

@@ -3,14 +3,13 @@ import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/config/env";
 import { readLimitedBody } from "@/lib/http/body-limit";
 import { safeCallbackPath } from "@/lib/http/callback-url";
-import { NO_STORE } from "@/lib/http/no-store";
+import { escapeHtml } from "@/lib/http/escape-html";
+import { NO_STORE, noStoreRedirect } from "@/lib/http/no-store";
 import { homeRealmOf } from "@/lib/organisations/home-realm";
 import { ENVIRONMENT_CONNECTION_ID } from "@/lib/organisations/operator-organisation";
 import { limitRequest } from "@/lib/rate-limits/limit-request";
 import { lastOrganisationCookie } from "@/lib/sign-in/last-organisation-cookie";
 import { loginPath } from "@/lib/sign-in/sign-in-routes";
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /**
  * On to the login endpoint, as a page that goes on by itself rather than a redirect: the
@@ -39,11 +38,7 @@ export async function POST(request: NextRequest) {
   const form = new URLSearchParams(read.ok ? new TextDecoder().decode(read.bytes) : "");
   const email = (form.get("email") ?? "").trim().slice(0, 254);
   const callbackUrl = safeCallbackPath(form.get("callbackUrl"), env.authUrl);
-  const to = (path: string) => {
-    const response = NextResponse.redirect(`${env.authUrl}${path}`, 303);
-    response.headers.set("Cache-Control", NO_STORE["Cache-Control"]);
-    return response;
-  };
+  const to = (path: string) => noStoreRedirect(`${env.authUrl}${path}`, 303);
   const realm = await homeRealmOf(getDb(), email);
   if (realm.kind === "environment") return continueToSignIn(loginPath(ENVIRONMENT_CONNECTION_ID, callbackUrl, email));
   if (realm.kind === "unknown" || realm.connections.length === 0) return to(`/signin?${new URLSearchParams({ unknown_domain: "1", callbackUrl })}`);

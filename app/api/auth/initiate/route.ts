@@ -1,8 +1,8 @@
-import { NextResponse, type NextRequest } from "next/server";
+import type { NextRequest } from "next/server";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/config/env";
 import { readLimitedBody } from "@/lib/http/body-limit";
-import { NO_STORE } from "@/lib/http/no-store";
+import { noStoreRedirect } from "@/lib/http/no-store";
 import { findConnectionIdByIssuer } from "@/lib/organisations/find-connection";
 import { limitRequest } from "@/lib/rate-limits/limit-request";
 import { signInContextOf } from "@/lib/sign-in/complete-sign-in";
@@ -37,9 +37,7 @@ async function initiate(request: NextRequest) {
   const chosen = await connectionForSignIn(getDb(), env, found.id, context.requestId);
   if (!chosen.ok) return refuseSignIn(chosen.failure, { ...context, cookies: request.cookies, stage: "login" });
   const target = safeCallbackPath(params.get("target_link_uri"), env.authUrl);
-  const response = NextResponse.redirect(`${env.authUrl}${loginPath(chosen.connection.id, target, params.get("login_hint")?.slice(0, 254) || undefined)}`, 303);
-  response.headers.set("Cache-Control", NO_STORE["Cache-Control"]);
-  return response;
+  return noStoreRedirect(`${env.authUrl}${loginPath(chosen.connection.id, target, params.get("login_hint")?.slice(0, 254) || undefined)}`, 303);
 }
 
 export const GET = initiate;
