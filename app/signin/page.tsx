@@ -12,7 +12,7 @@ import { lastOrganisationCookieName } from "@/lib/sign-in/last-organisation-cook
 import { loginPath } from "@/lib/sign-in/sign-in-routes";
 import { ENVIRONMENT_CONNECTION_ID } from "@/lib/organisations/operator-organisation";
 
-type Query = { callbackUrl?: string | string[]; error?: string | string[]; org?: string | string[]; unknown_domain?: string | string[] };
+type Query = { callbackUrl?: string | string[]; error?: string | string[]; org?: string | string[]; unknown_domain?: string | string[]; setup?: string | string[] };
 type Props = { searchParams: Promise<Query> };
 
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
@@ -50,6 +50,11 @@ export default async function SignInPage({ searchParams }: Props) {
     <section className="space-y-6">
       <h1 className="text-2xl font-bold tracking-tight">Sign in</h1>
       {error ? <SignInErrorExplanation code={error} /> : null}
+      {first(query.setup) === "done" ? (
+        <p role="status" data-testid="setup-done" className="rounded-lg border border-emerald-200 bg-emerald-50 p-4 text-emerald-900">
+          Your organisation&apos;s sign-in is active, and you are its first admin. Sign in with it below.
+        </p>
+      ) : null}
       {!emailStep ? (
         <>
           <p className="text-slate-700">You will be sent to your organisation&apos;s sign-in page and brought back here.</p>

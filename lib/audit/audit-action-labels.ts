@@ -20,6 +20,10 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   connection_added: "Connection added",
   connection_disabled: "Connection disabled",
   connection_enabled: "Connection enabled",
+  connection_changed: "Connection changed",
+  setup_link_created: "Setup link created",
+  setup_test_sign_in: "Setup: test sign-in",
+  setup_completed: "Setup completed",
 };
 
 /** The label of a recorded action; an action written by a later version shows as it is stored. */

@@ -23,12 +23,19 @@ export const AUDIT_ACTIONS = [
   "connection_added",
   "connection_disabled",
   "connection_enabled",
+  "connection_changed",
+  "setup_link_created",
+  "setup_test_sign_in",
+  "setup_completed",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-/** A user id, or the console itself ("system": sign-in, the IdP's mapping, back-channel) or the CLI. */
-export type AuditActor = { userId: string } | "system" | "cli";
+/**
+ * A user id, or the console itself ("system": sign-in, the IdP's mapping, back-channel), the
+ * CLI, or the holder of a setup link (who has no account yet: the link's id says which).
+ */
+export type AuditActor = { userId: string } | "system" | "cli" | `setup-link:${string}`;
 
 export type AuditEventInput = {
   actor: AuditActor;

@@ -183,14 +183,15 @@ export function loadRoleEnv(source: Record<string, string | undefined>) {
   return settings;
 }
 
-/** What `npm run orgs` reads besides the database: the connection secret keys, the DNS resolvers, the IdP timeout. */
+/** What `npm run orgs` reads besides the database: the connection secret keys, the DNS resolvers, the IdP timeout, the public URL (for setup links). */
 export function loadOrganisationsEnv(source: Record<string, string | undefined>) {
   const raw = parseVariables(
-    schema.pick({ NODE_ENV: true, CONNECTION_SECRET_KEY: true, CONNECTION_SECRET_PREVIOUS_KEYS: true, DNS_SERVERS: true, OIDC_HTTP_TIMEOUT_MS: true }),
+    schema.pick({ NODE_ENV: true, PORT: true, AUTH_URL: true, CONNECTION_SECRET_KEY: true, CONNECTION_SECRET_PREVIOUS_KEYS: true, DNS_SERVERS: true, OIDC_HTTP_TIMEOUT_MS: true }),
     source,
   );
   return {
     nodeEnv: raw.NODE_ENV,
+    authUrl: raw.AUTH_URL ?? `http://localhost:${raw.PORT}`,
     connectionSecretKey: raw.CONNECTION_SECRET_KEY,
     connectionSecretPreviousKeys: raw.CONNECTION_SECRET_PREVIOUS_KEYS,
     dnsServers: raw.DNS_SERVERS,

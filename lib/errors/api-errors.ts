@@ -55,7 +55,11 @@ export const API_ERRORS = {
     status: 409,
     message: "Roles are managed by the identity provider: change the user's groups or roles there; they apply at the next sign-in or session renewal.",
   },
+  slug_taken: { status: 409, message: "Another organisation has this slug: choose another." },
   too_many_api_tokens: { status: 409, message: "Too many active API tokens: revoke one you no longer use." },
+  setup_link_unknown: { status: 404, message: "This setup link is not one of ours: check that you copied all of it, or ask for a new one." },
+  setup_link_expired: { status: 410, message: "This setup link has expired: ask the person who sent it for a new one." },
+  setup_link_used: { status: 410, message: "This setup link was used already: its organisation's sign-in is set up. Sign in, or ask for a new link." },
   payload_too_large: { status: 413, message: "The request body is larger than this endpoint accepts." },
   rate_limited: { status: 429, message: "Too many requests: try again later." },
   service_unavailable: {

@@ -71,3 +71,10 @@ export async function withLimitedBody(request: Request, maxBytes?: number): Prom
   if (!body.ok) return body;
   return { ok: true, request: new NextRequest(request.url, { method: request.method, headers: request.headers, body: body.bytes }) };
 }
+
+/** readLimitedBody, then an HTML form's fields (application/x-www-form-urlencoded). */
+export async function readLimitedForm(request: Request, maxBytes?: number): Promise<{ ok: true; form: URLSearchParams } | { ok: false; response: Response }> {
+  const body = await readLimitedBody(request, maxBytes);
+  if (!body.ok) return body;
+  return { ok: true, form: new URLSearchParams(new TextDecoder().decode(body.bytes)) };
+}

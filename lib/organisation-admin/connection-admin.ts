@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { Prisma } from "@prisma/client";
 import { recordAuditEvent } from "../audit/audit-events";
 import type { Db } from "../db";
 import type { Env } from "../config/env";
@@ -52,19 +53,20 @@ function validate(input: NewConnection) {
   return { ok: true as const, value: { displayName, scopes, roleMap, domains } };
 }
 
-/**
- * Adds a connection to an organisation, checked live first (checkIdpDiscovery). Its client
- * secret is sealed at once (CONNECTION_SECRET_KEY), bound to the new row's id, and never
- * answered back. Applies to the next sign-in on every instance: they read connections per
- * sign-in (find-connection.ts).
- */
-export async function addConnection(
+type PreparedConnection = {
+  valid: { displayName: string; scopes: string; roleMap: Record<string, string> | null; domains: string[] };
+  ring: ReturnType<typeof connectionSecretRing>;
+  domainRows: { id: string; domain: string }[];
+  issuer: string;
+};
+
+/** Everything a connection's settings must pass before a row is written: the rules, the key, the domains, the IdP live. */
+async function prepareConnection(
   db: Db,
   env: Pick<Env, "nodeEnv" | "oidcHttpTimeoutMs" | "connectionSecretKey" | "connectionSecretPreviousKeys">,
   organisationId: string,
   input: NewConnection,
-  context: AdminContext,
-): Promise<AdminOutcome<{ id: string; issuer: string; domains: string[] }>> {
+): Promise<AdminOutcome<PreparedConnection>> {
   const valid = validate(input);
   if (!valid.ok) return valid;
   let ring;
@@ -79,32 +81,89 @@ export async function addConnection(
   if (unknown.length > 0) return refused("domain_not_found", `add ${unknown.join(", ")} to the organisation first (and verify it): a connection signs in only the organisation's own domains`);
   const discovery = await checkIdpDiscovery(input.issuer.trim(), env);
   if (!discovery.ok) return refused("discovery_failed", `${input.issuer.trim()}: ${discovery.message}`);
+  // Exactly as the IdP writes it: its tokens' iss must match it.
+  return { ok: true, value: { valid: valid.value, ring, domainRows, issuer: discovery.issuer } };
+}
+
+/** The columns a connection's settings write (the secret sealed, bound to the row's id). */
+function settingsColumns(id: string, input: NewConnection, prepared: PreparedConnection) {
+  return {
+    displayName: prepared.valid.displayName,
+    issuer: prepared.issuer,
+    clientId: input.clientId.trim(),
+    clientSecretSealed: sealSecret(input.clientSecret, prepared.ring, id),
+    scopes: prepared.valid.scopes,
+    roleClaim: input.roleClaim || null,
+    roleMap: prepared.valid.roleMap ?? Prisma.DbNull,
+  };
+}
+
+const exists = (issuer: string) => refused("connection_exists", `a connection with the issuer ${issuer} and this client id already exists`);
+
+/**
+ * Adds a connection to an organisation, checked live first (checkIdpDiscovery). Its client
+ * secret is sealed at once (CONNECTION_SECRET_KEY), bound to the new row's id, and never
+ * answered back. Applies to the next sign-in on every instance: they read connections per
+ * sign-in (find-connection.ts). `enabled: false` adds it switched off (a setup link's, until
+ * its test sign-in passes).
+ */
+export async function addConnection(
+  db: Db,
+  env: Pick<Env, "nodeEnv" | "oidcHttpTimeoutMs" | "connectionSecretKey" | "connectionSecretPreviousKeys">,
+  organisationId: string,
+  input: NewConnection & { enabled?: boolean },
+  context: AdminContext,
+): Promise<AdminOutcome<{ id: string; issuer: string; domains: string[] }>> {
+  const prepared = await prepareConnection(db, env, organisationId, input);
+  if (!prepared.ok) return prepared;
+  const { issuer, domainRows, valid } = prepared.value;
   const id = randomUUID();
   try {
     await db.$transaction(async (tx) => {
       await tx.connection.create({
-        data: {
-          id,
-          organisationId,
-          displayName: valid.value.displayName,
-          // Exactly as the IdP writes it: its tokens' iss must match it.
-          issuer: discovery.issuer,
-          clientId: input.clientId.trim(),
-          clientSecretSealed: sealSecret(input.clientSecret, ring, id),
-          scopes: valid.value.scopes,
-          roleClaim: input.roleClaim ?? null,
-          roleMap: valid.value.roleMap ?? undefined,
-          domains: { create: domainRows.map((row) => ({ domainId: row.id })) },
-        },
+        data: { id, organisationId, ...settingsColumns(id, input, prepared.value), enabled: input.enabled ?? true, domains: { create: domainRows.map((row) => ({ domainId: row.id })) } },
       });
-      const detail = { organisationId, connectionId: id, issuer: discovery.issuer, clientId: input.clientId.trim(), domains: valid.value.domains };
+      const detail = { organisationId, connectionId: id, issuer, clientId: input.clientId.trim(), domains: valid.domains, enabled: input.enabled ?? true };
       await recordAuditEvent(tx, { actor: context.actor, action: "connection_added", organisationId, detail, request: context.request });
     });
   } catch (error) {
-    if (isUniqueViolation(error)) return refused("connection_exists", `a connection with the issuer ${discovery.issuer} and this client id already exists`);
+    if (isUniqueViolation(error)) return exists(issuer);
     throw error;
   }
-  return { ok: true, value: { id, issuer: discovery.issuer, domains: valid.value.domains } };
+  return { ok: true, value: { id, issuer, domains: valid.domains } };
+}
+
+/**
+ * Replaces a connection's settings in place, checked as when it was added, its secret sealed
+ * again (under today's key). Its version moves, so every instance's caches of the IdP start
+ * afresh at its next sign-in. Scoped to the organisation (connection_not_found otherwise).
+ */
+export async function changeConnection(
+  db: Db,
+  env: Pick<Env, "nodeEnv" | "oidcHttpTimeoutMs" | "connectionSecretKey" | "connectionSecretPreviousKeys">,
+  organisationId: string,
+  connectionId: string,
+  input: NewConnection,
+  context: AdminContext,
+): Promise<AdminOutcome<{ id: string; issuer: string; domains: string[]; version: number }>> {
+  const prepared = await prepareConnection(db, env, organisationId, input);
+  if (!prepared.ok) return prepared;
+  const { issuer, domainRows, valid } = prepared.value;
+  try {
+    return await db.$transaction(async (tx) => {
+      const changed = await tx.connection.updateMany({ where: { id: connectionId, organisationId }, data: { ...settingsColumns(connectionId, input, prepared.value), version: { increment: 1 } } });
+      if (changed.count === 0) return refused("connection_not_found", "no such connection in this organisation");
+      await tx.connectionDomain.deleteMany({ where: { connectionId } });
+      await tx.connectionDomain.createMany({ data: domainRows.map((row) => ({ connectionId, domainId: row.id })) });
+      const { version } = await tx.connection.findUniqueOrThrow({ where: { id: connectionId }, select: { version: true } });
+      const detail = { organisationId, connectionId, issuer, clientId: input.clientId.trim(), domains: valid.domains, version };
+      await recordAuditEvent(tx, { actor: context.actor, action: "connection_changed", organisationId, detail, request: context.request });
+      return { ok: true as const, value: { id: connectionId, issuer, domains: valid.domains, version } };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return exists(issuer);
+    throw error;
+  }
 }
 
 /**

@@ -10,9 +10,12 @@ export const ORGS_CLI_USAGE = `Usage: npm run orgs -- COMMAND
                                             PATH (- for stdin), never from the command line
   disable-connection SLUG CONNECTION_ID [--end-sessions]
   enable-connection SLUG CONNECTION_ID
+  setup-link SLUG [--hours N]               a single-use link (24 h, at most 168) for the organisation's
+                                            IT admin to set up its connection and become its first admin
 
 Against DATABASE_URL (in development, without it: the embedded database of \`npm run dev\`);
-add-connection needs CONNECTION_SECRET_KEY, verify-domain asks DNS_SERVERS (or the system's).
+add-connection needs CONNECTION_SECRET_KEY, verify-domain asks DNS_SERVERS (or the system's),
+setup-link prints an address under AUTH_URL.
 Exit codes: 0 done, 1 refused or failed (the reason's code is printed), 2 usage.`;
 
 export type OrgsCommand =
@@ -34,7 +37,8 @@ export type OrgsCommand =
       roleMap?: string;
     }
   | { kind: "disable-connection"; slug: string; connectionId: string; endSessions: boolean }
-  | { kind: "enable-connection"; slug: string; connectionId: string };
+  | { kind: "enable-connection"; slug: string; connectionId: string }
+  | { kind: "setup-link"; slug: string; hours?: number };
 
 export type OrgsCliArguments = { ok: true; command: OrgsCommand } | { ok: false; message: string };
 
@@ -126,6 +130,15 @@ export function parseOrgsCliArguments(argv: string[]): OrgsCliArguments {
     case "enable-connection": {
       const parsed = positional(name, rest, 2, "SLUG CONNECTION_ID");
       return parsed.ok ? { ok: true, command: { kind: "enable-connection", slug: parsed.args[0]!, connectionId: parsed.args[1]! } } : parsed;
+    }
+    case "setup-link": {
+      const [slug, ...optionArgs] = rest;
+      if (!slug || slug.startsWith("--")) return { ok: false, message: "setup-link takes SLUG first, then --hours N if not 24" };
+      const parsed = options(optionArgs, ["--hours"]);
+      if (!parsed.ok) return parsed;
+      const hours = parsed.values.get("--hours");
+      if (hours !== undefined && !/^\d{1,3}$/.test(hours)) return { ok: false, message: `--hours takes a whole number of hours, not "${hours}"` };
+      return { ok: true, command: { kind: "setup-link", slug, hours: hours === undefined ? undefined : Number(hours) } };
     }
     default:
       return { ok: false, message: `unknown command "${name}"` };

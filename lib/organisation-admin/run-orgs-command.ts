@@ -6,6 +6,7 @@ import { formatUtcMinute } from "../format-utc-minute";
 import type { loadOrganisationsEnv } from "../config/env";
 import { addDomain, createOrganisation, verifyDomain, type AdminOutcome } from "./organisation-admin";
 import { addConnection, setConnectionEnabled } from "./connection-admin";
+import { createSetupLink } from "./setup-links";
 import type { OrgsCommand } from "./orgs-cli-arguments";
 
 type OrganisationsEnv = ReturnType<typeof loadOrganisationsEnv>;
@@ -98,6 +99,13 @@ export async function runOrgsCommand(db: Db, env: OrganisationsEnv, command: Exc
       if (!changed.ok) return refusedBy(output, changed);
       const ended = changed.value.endedSignIns > 0 ? `; ${changed.value.endedSignIns} sign-ins through it ended` : "";
       output.out(`orgs: connection ${command.connectionId} ${enabled ? "enabled" : "disabled: its sign-ins are refused from now on"}${ended}.`);
+      return 0;
+    }
+    case "setup-link": {
+      const created = await createSetupLink(db, env.authUrl, organisation.id, { hours: command.hours }, CLI);
+      if (!created.ok) return refusedBy(output, created);
+      output.err(`orgs: a setup link for ${organisation.slug}, valid until ${formatUtcMinute(created.value.expiresAt)}, once. Send it to the organisation's IT admin privately: whoever holds it sets up the sign-in and becomes the first admin.`);
+      output.out(created.value.url);
       return 0;
     }
   }

@@ -90,7 +90,8 @@ export async function completeSignIn(
   return response;
 }
 
-function exchangeCode(request: NextRequest, body: string | undefined, config: AuthConfig, context: SignInContext): Promise<AuthActionOutcome> {
+/** Runs Auth.js's callback on the IdP's answer, without the browser's session cookie. */
+export function exchangeCode(request: NextRequest, body: string | undefined, config: AuthConfig, context: SignInContext): Promise<AuthActionOutcome> {
   // Without the browser's earlier session, if any: Auth.js would link the account that just
   // signed in to that session's user. The new session replaces it.
   const headers = new Headers(request.headers);

@@ -51,9 +51,13 @@ export function refuseSignIn(
   const query = new URLSearchParams({ error: failure.code });
   if (failure.reason) query.set("reason", failure.reason.slice(0, 64));
   query.set("ref", context.requestId);
-  const response = noStoreRedirect(`${context.appUrl}/signin/error?${query}`, 302);
-  for (const name of [...signInCheckCookieNames(context.secureCookies), signInConnectionCookieName(context.secureCookies)]) {
-    if (context.cookies.get(name)) response.cookies.set(name, "", { maxAge: 0, path: "/", httpOnly: true, sameSite: "lax", secure: context.secureCookies });
+  return clearPendingSignInCookies(noStoreRedirect(`${context.appUrl}/signin/error?${query}`, 302), context.cookies, context.secureCookies);
+}
+
+/** Clears the cookies of a sign-in in progress that the browser sent: it ended, one way or the other. */
+export function clearPendingSignInCookies(response: NextResponse, cookies: Pick<CookieReader, "get">, secureCookies: boolean): NextResponse {
+  for (const name of [...signInCheckCookieNames(secureCookies), signInConnectionCookieName(secureCookies)]) {
+    if (cookies.get(name)) response.cookies.set(name, "", { maxAge: 0, path: "/", httpOnly: true, sameSite: "lax", secure: secureCookies });
   }
   return response;
 }

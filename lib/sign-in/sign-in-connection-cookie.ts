@@ -19,9 +19,17 @@ function bindingKey(secret: string): Buffer {
   return key;
 }
 
+/**
+ * A setup link's test sign-in (lib/sign-in/setup-test-sign-in.ts): it completes
+ * with a connection not yet enabled, and creates no one. Bound like the connection, so an
+ * ordinary sign-in can never be turned into one, nor one into an ordinary sign-in.
+ */
+export type SignInPurpose = "sign_in" | "setup_test";
+const SETUP_TEST_SUFFIX = "~setup-test";
+
 /** HMAC-SHA-256 truncated to 128 bits (RFC 2104 §5): as unforgeable here, and 21 bytes shorter in every sign-in's headers. */
-function tag(connectionId: string, state: string, secret: string): string {
-  return createHmac("sha256", bindingKey(secret)).update(`${connectionId}\u0000${state}`).digest().subarray(0, 16).toString("base64url");
+function tag(subject: string, state: string, secret: string): string {
+  return createHmac("sha256", bindingKey(secret)).update(`${subject}\u0000${state}`).digest().subarray(0, 16).toString("base64url");
 }
 
 /**
@@ -34,10 +42,11 @@ function tag(connectionId: string, state: string, secret: string): string {
  * cookies and a long state in its Location header, and proxies' default header buffers are
  * 4 KiB (nginx's proxy_buffer_size) — a sealed JWT here pushed the answer past it.
  */
-export function signInConnectionCookie(connectionId: string, state: string, secret: string, secureCookies: boolean) {
+export function signInConnectionCookie(connectionId: string, state: string, secret: string, secureCookies: boolean, purpose: SignInPurpose = "sign_in") {
+  const subject = purpose === "setup_test" ? `${connectionId}${SETUP_TEST_SUFFIX}` : connectionId;
   return {
     name: signInConnectionCookieName(secureCookies),
-    value: `${connectionId}.${tag(connectionId, state, secret)}`,
+    value: `${subject}.${tag(subject, state, secret)}`,
     options: { httpOnly: true, sameSite: "lax" as const, path: "/", secure: secureCookies, maxAge: MAX_AGE_SECONDS },
   };
 }
@@ -52,13 +61,14 @@ export function signInConnectionOf(
   state: string | null,
   secret: string,
   secureCookies: boolean,
-): { ok: true; connectionId: string } | { ok: false; reason: "missing_check_cookie" | "state" } {
+): { ok: true; connectionId: string; purpose: SignInPurpose } | { ok: false; reason: "missing_check_cookie" | "state" } {
   const value = cookies.get(signInConnectionCookieName(secureCookies))?.value ?? "";
   const dot = value.lastIndexOf(".");
   if (dot <= 0 || dot === value.length - 1) return { ok: false, reason: "missing_check_cookie" };
-  const connectionId = value.slice(0, dot);
+  const subject = value.slice(0, dot);
   const given = Buffer.from(value.slice(dot + 1), "base64url");
-  const expected = Buffer.from(tag(connectionId, state ?? "", secret), "base64url");
+  const expected = Buffer.from(tag(subject, state ?? "", secret), "base64url");
   if (!state || given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "state" };
-  return { ok: true, connectionId };
+  if (subject.endsWith(SETUP_TEST_SUFFIX)) return { ok: true, connectionId: subject.slice(0, -SETUP_TEST_SUFFIX.length), purpose: "setup_test" };
+  return { ok: true, connectionId: subject, purpose: "sign_in" };
 }

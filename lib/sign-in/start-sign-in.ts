@@ -7,10 +7,10 @@ import { classifySignInError } from "./classify-sign-in-error";
 import type { SignInContext } from "./complete-sign-in";
 import { refuseSignIn } from "./refuse-sign-in";
 import { relayAuthRedirect, runAuthAction } from "./run-auth-action";
-import { signInConnectionCookie } from "./sign-in-connection-cookie";
+import { signInConnectionCookie, type SignInPurpose } from "./sign-in-connection-cookie";
 
 /** Where the sign-in goes: the connection's id, and the email the person typed (sent as `login_hint`). */
-export type SignInTarget = { connectionId: string; loginHint?: string };
+export type SignInTarget = { connectionId: string; loginHint?: string; purpose?: SignInPurpose };
 
 /**
  * GET /api/auth/login?callbackUrl=/path: starts the authorization code flow at the IdP of
@@ -36,8 +36,10 @@ export async function startSignIn(request: NextRequest, config: AuthConfig, cont
   const state = new URL(outcome.result.redirect).searchParams.get("state");
   if (!state) return refuseSignIn({ code: "server_error", reason: "no_state" }, { ...context, cookies: request.cookies, stage: "login" });
   const response = relayAuthRedirect(outcome.result, outcome.result.redirect);
-  const binding = signInConnectionCookie(target.connectionId, state, context.secret, context.secureCookies);
+  const binding = signInConnectionCookie(target.connectionId, state, context.secret, context.secureCookies, target.purpose);
   response.cookies.set(binding.name, binding.value, binding.options);
+  // A test sign-in makes no session, so it leaves the browser's own alone.
+  if (target.purpose === "setup_test") return response;
   // Starting a sign-in from this app (or a typed address) signs the earlier session out of
   // this browser. A link from another site does not: it must not be a way to sign people out
   // (logout CSRF); that session is replaced only when the new sign-in succeeds, and the

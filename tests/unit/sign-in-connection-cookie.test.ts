@@ -9,7 +9,7 @@ describe("the cookie that binds a sign-in to its connection", () => {
     const cookie = signInConnectionCookie("conn-a", "state-1", SECRET, false);
     expect(cookie.options).toMatchObject({ httpOnly: true, sameSite: "lax", path: "/", secure: false });
     const cookies = jar({ [cookie.name]: cookie.value });
-    expect(signInConnectionOf(cookies, "state-1", SECRET, false)).toEqual({ ok: true, connectionId: "conn-a" });
+    expect(signInConnectionOf(cookies, "state-1", SECRET, false)).toEqual({ ok: true, connectionId: "conn-a", purpose: "sign_in" });
     // The answer of another sign-in (another state) cannot be completed with this connection.
     expect(signInConnectionOf(cookies, "state-2", SECRET, false)).toEqual({ ok: false, reason: "state" });
     expect(signInConnectionOf(cookies, null, SECRET, false)).toEqual({ ok: false, reason: "state" });
@@ -25,6 +25,16 @@ describe("the cookie that binds a sign-in to its connection", () => {
     expect(signInConnectionOf(jar({ [cookie.name]: cookie.value }), "state-1", "another-secret-0123456789abcdefghijklmnop", false)).toEqual({ ok: false, reason: "state" });
     for (const value of ["", "conn-a", "conn-a.", ".tag"]) expect(signInConnectionOf(jar({ [cookie.name]: value }), "state-1", SECRET, false)).toEqual({ ok: false, reason: "missing_check_cookie" });
     expect(signInConnectionOf(jar({}), "state-1", SECRET, false)).toEqual({ ok: false, reason: "missing_check_cookie" });
+  });
+
+  it("tells a setup link's test sign-in from an ordinary one, and neither can be passed off as the other", () => {
+    const test = signInConnectionCookie("conn-a", "state-1", SECRET, false, "setup_test");
+    expect(signInConnectionOf(jar({ [test.name]: test.value }), "state-1", SECRET, false)).toEqual({ ok: true, connectionId: "conn-a", purpose: "setup_test" });
+    const ordinary = signInConnectionCookie("conn-a", "state-1", SECRET, false);
+    const tagOf = (value: string) => value.slice(value.lastIndexOf(".") + 1);
+    // The test's tag on an ordinary binding (a test answer completed as a real sign-in), and the reverse.
+    expect(signInConnectionOf(jar({ [test.name]: `conn-a.${tagOf(test.value)}` }), "state-1", SECRET, false)).toEqual({ ok: false, reason: "state" });
+    expect(signInConnectionOf(jar({ [test.name]: `conn-a~setup-test.${tagOf(ordinary.value)}` }), "state-1", SECRET, false)).toEqual({ ok: false, reason: "state" });
   });
 
   it("is small (the sign-in start's headers must fit a proxy's 4 KiB buffer), __Host- and Secure on https", () => {

@@ -70,7 +70,7 @@ describe("startSignIn", () => {
     const binding = response.cookies.get(signInConnectionCookieName(false));
     expect(binding?.value).toBeTruthy();
     const cookies = { get: (name: string) => (name === binding!.name ? { value: binding!.value } : undefined) };
-    expect(signInConnectionOf(cookies, location.searchParams.get("state"), env.authSecret, false)).toEqual({ ok: true, connectionId: "conn-42" });
+    expect(signInConnectionOf(cookies, location.searchParams.get("state"), env.authSecret, false)).toEqual({ ok: true, connectionId: "conn-42", purpose: "sign_in" });
     expect(signInConnectionOf(cookies, "some-other-state", env.authSecret, false)).toEqual({ ok: false, reason: "state" });
   });
 

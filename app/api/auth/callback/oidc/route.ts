@@ -7,6 +7,17 @@ import { readLimitedBody } from "@/lib/http/body-limit";
 import { limitRequest } from "@/lib/rate-limits/limit-request";
 import { connectionForSignIn } from "@/lib/sign-in/sign-in-connection";
 import { signInConnectionOf } from "@/lib/sign-in/sign-in-connection-cookie";
+import { setupConnectionOf } from "@/lib/organisation-admin/setup-connection";
+import { completeSetupTestSignIn } from "@/lib/sign-in/setup-test-sign-in";
+import type { SignInContext } from "@/lib/sign-in/complete-sign-in";
+import type { Env } from "@/lib/config/env";
+
+/** A setup link's test sign-in: only with the link this browser holds, and its connection. */
+async function setupTestCallback(request: NextRequest, body: string | undefined, env: Env, context: SignInContext, connectionId: string) {
+  const setup = await setupConnectionOf(getDb(), env, request.cookies);
+  if (!setup.ok || setup.connection?.id !== connectionId) return refuseCallback(getDb(), request, { code: "connection_unavailable", reason: "unknown" }, context);
+  return completeSetupTestSignIn(getDb(), request, body, env, context, setup.connection, setup.link);
+}
 
 /** The IdP's redirect back (authorization code flow); a form_post answer arrives as POST. */
 async function callback(request: NextRequest) {
@@ -25,6 +36,7 @@ async function callback(request: NextRequest) {
   const state = (body !== undefined ? new URLSearchParams(body) : request.nextUrl.searchParams).get("state");
   const binding = signInConnectionOf(request.cookies, state, env.authSecret, env.secureCookies);
   if (!binding.ok) return refuseCallback(getDb(), request, { code: "state_mismatch", reason: binding.reason }, context);
+  if (binding.purpose === "setup_test") return setupTestCallback(request, body, env, context, binding.connectionId);
   const chosen = await connectionForSignIn(getDb(), env, binding.connectionId, context.requestId);
   if (!chosen.ok) return refuseCallback(getDb(), request, chosen.failure, context);
   return completeSignIn(getDb(), request, body, (state) => buildAuthJsConfigWithDatabase(env, state, chosen.connection), context, chosen.connection.id);
