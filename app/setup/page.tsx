@@ -12,7 +12,7 @@ import { SETUP_BLOCKER_MESSAGES, setupStatus } from "@/lib/organisation-admin/se
 import { idpRegistrationValues } from "@/lib/sign-in/idp-registration";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Set up your organisation's sign-in · VoiceSurveyAgent console", referrer: "no-referrer" };
+export const metadata: Metadata = { title: "Set up your organisation's sign-in · VoiceSurveyAgent console" };
 
 type Query = { error?: string; detail?: string; saved?: string; verified?: string };
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);

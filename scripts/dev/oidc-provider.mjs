@@ -4,7 +4,7 @@
 // login and consent pages, and a few fixed accounts. `npm run dev` and the end-to-end
 // tests start it; it is never meant for production (in-memory state, fixed passwords).
 //
-// Environment: DEV_OIDC_PORT (default 9400), DEV_OIDC_ACCOUNTS (example or acme: whose
+// Environment: DEV_OIDC_PORT (default 9400), DEV_OIDC_ACCOUNTS (example, acme or globex: whose
 // accounts it holds, default example), DEV_OIDC_APP_URLS (comma-separated app
 // origins allowed to sign in, default http://localhost:3000), OIDC_CLIENT_ID,
 // OIDC_CLIENT_SECRET (default: the development client), DEV_OIDC_NO_REFRESH_CLIENT_ID (a
@@ -46,7 +46,16 @@ export const ACME_ACCOUNTS = [
   { sub: "acme-mallory", login: "mallory@acme.test", password: "mallory", claims: { email: "alice@example.com", name: "Mallory (claims Alice)" } },
 ];
 
-export const ACCOUNT_SETS = { example: DEV_ACCOUNTS, acme: ACME_ACCOUNTS };
+/**
+ * A third organisation's people (DEV_OIDC_ACCOUNTS=globex): the one the end-to-end suite sets
+ * up through a setup link at run time, as a customer's IT admin would (Gale is that admin).
+ */
+export const GLOBEX_ACCOUNTS = [
+  { sub: "globex-gale", login: "gale@globex.test", password: "gale", claims: { email: "gale@globex.test", name: "Gale Globex", groups: ["globex-it"] } },
+  { sub: "globex-gus", login: "gus@globex.test", password: "gus", claims: { email: "gus@globex.test", name: "Gus Globex", groups: ["globex-staff"] } },
+];
+
+export const ACCOUNT_SETS = { example: DEV_ACCOUNTS, acme: ACME_ACCOUNTS, globex: GLOBEX_ACCOUNTS };
 
 const escapeHtml = (value) =>
   String(value).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -236,7 +245,7 @@ export async function startDevOidcProvider({
   return { issuer, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-/** DEV_OIDC_ACCOUNTS: "example" (default: alice, bob, carol) or "acme" (the second organisation's people). */
+/** DEV_OIDC_ACCOUNTS: "example" (default: alice, bob, carol), "acme" (the second organisation's people) or "globex" (a third's). */
 function accountSet(name = "example") {
   const accounts = ACCOUNT_SETS[name];
   if (!accounts) throw new Error(`DEV_OIDC_ACCOUNTS must be one of ${Object.keys(ACCOUNT_SETS).join(", ")}, not ${JSON.stringify(name)}`);

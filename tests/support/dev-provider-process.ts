@@ -8,9 +8,9 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 
 /**
  * The bundled development provider as its own process, as `npm run dev` runs it, holding
- * `accounts` (DEV_OIDC_ACCOUNTS: "example" or "acme") and one client that returns to `appUrls`.
+ * `accounts` (DEV_OIDC_ACCOUNTS: "example", "acme" or "globex") and one client that returns to `appUrls`.
  */
-export async function startDevProviderProcess(options: { port: number; accounts: "example" | "acme"; clientId: string; clientSecret: string; appUrls: string[] }) {
+export async function startDevProviderProcess(options: { port: number; accounts: "example" | "acme" | "globex"; clientId: string; clientSecret: string; appUrls: string[] }) {
   const issuer = devIssuer(options.port);
   const child = spawn(process.execPath, [path.join(ROOT, "scripts/dev/oidc-provider.mjs")], {
     cwd: ROOT,

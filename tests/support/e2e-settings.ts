@@ -12,6 +12,10 @@ const forwardAuthPort = Number(process.env.E2E_FORWARD_AUTH_PORT ?? appPort + 9)
 const hostileOidcPort = Number(process.env.E2E_HOSTILE_OIDC_PORT ?? 9430);
 // The second organisation's identity provider (organisations.spec.ts starts it).
 const acmeOidcPort = Number(process.env.E2E_ACME_OIDC_PORT ?? 9440);
+// The third, set up through a setup link (setup-links.spec.ts starts it), and the DNS server
+// on loopback that holds its domain's TXT record (the app asks it: DNS_SERVERS).
+const globexOidcPort = Number(process.env.E2E_GLOBEX_OIDC_PORT ?? acmeOidcPort + 1);
+const dnsPort = Number(process.env.E2E_DNS_PORT ?? 9450);
 
 export const E2E = {
   appPort,
@@ -28,6 +32,8 @@ export const E2E = {
   issuer: devIssuer(oidcPort),
   acmeOidcPort,
   acmeIssuer: devIssuer(acmeOidcPort),
+  globexOidcPort,
+  dnsPort,
   sessionCookieName: "authjs.session-token",
   appEnv: {
     NODE_ENV: "production",
@@ -58,6 +64,8 @@ export const E2E = {
     METRICS_TOKEN: "e2e-only-metrics-token-0123456789",
     // Seals the client secrets of connections the organisations suite adds at run time.
     CONNECTION_SECRET_KEY: "ZTJlLW9ubHktY29ubmVjdGlvbi1zZWNyZXQta2V5ISE=",
+    // Domain verification asks the suite's own DNS server (setup-links.spec.ts runs it).
+    DNS_SERVERS: `127.0.0.1:${dnsPort}`,
     API_TOKEN_SIGNING_KEY: '{"kty":"EC","x":"sLLDCKcKxVZ_SQHWwBzXrCAxoeUdqy6tLTlPnqYlaGI","y":"acuGxqy2YsQ-2Hz6poUFniPx2wTSKHZO-nymKKldsuA","crv":"P-256","d":"f0HeJTQdZmpQIK1s-hH1Fl3HtRTzHeIlusWwD_TlS8Y","kid":"e2e-test-key","alg":"ES256"}',
   },
   hostile: {

@@ -5,9 +5,9 @@ const { Packet } = dns2;
 /**
  * A real DNS server on loopback (UDP) answering TXT questions from `records` (name → values,
  * each value a list of strings), as a zone would: NXDOMAIN for a name it does not hold, an
- * empty answer for another type. Tests change `records` while it runs.
+ * empty answer for another type. Tests change `records` while it runs. `port` 0: any free one.
  */
-export async function startTestDnsServer(): Promise<{ address: string; records: Map<string, string[][]>; queries: string[]; close: () => Promise<void> }> {
+export async function startTestDnsServer(port = 0): Promise<{ address: string; records: Map<string, string[][]>; queries: string[]; close: () => Promise<void> }> {
   const records = new Map<string, string[][]>();
   const queries: string[] = [];
   const server = dns2.createServer({
@@ -25,6 +25,6 @@ export async function startTestDnsServer(): Promise<{ address: string; records: 
       void send(response);
     },
   });
-  const addresses = await server.listen({ udp: { port: 0, address: "127.0.0.1" } });
+  const addresses = await server.listen({ udp: { port, address: "127.0.0.1" } });
   return { address: `127.0.0.1:${addresses.udp!.port}`, records, queries, close: () => server.close() };
 }
