@@ -89,6 +89,7 @@ export async function recordSetupTest(db: Db, link: SetupLink, result: SetupTest
 }
 
 class SetupRaceLost extends Error {}
+const USED_MESSAGE = "this setup link was used already";
 
 /**
  * Activates the link's connection: allowed only when setupStatus has nothing left in the
@@ -99,7 +100,13 @@ class SetupRaceLost extends Error {}
 export async function activateSetup(db: Db, env: Env, link: SetupLink, request?: Request): Promise<AdminOutcome<{ connectionId: string; userId: string; slug: string }>> {
   const status = await setupStatus(db, env, link);
   const [blocker] = status.blockers;
-  if (blocker) return { ok: false, code: blocker, message: SETUP_BLOCKER_MESSAGES[blocker] };
+  if (blocker) {
+    // Activation moves the connection's version, so a second activation read after the first
+    // committed sees the test as outdated: the real reason is that the link is used up.
+    const current = await db.setupLink.findUnique({ where: { id: link.id }, select: { usedAt: true } });
+    if (current?.usedAt) return { ok: false, code: "setup_link_used", message: USED_MESSAGE };
+    return { ok: false, code: blocker, message: SETUP_BLOCKER_MESSAGES[blocker] };
+  }
   const connection = status.connection!;
   const test = status.test!;
   const actor = setupLinkActor(link.id);
@@ -129,7 +136,7 @@ export async function activateSetup(db: Db, env: Env, link: SetupLink, request?:
   } catch (error) {
     if (error instanceof SetupRaceLost) {
       const code = error.message as "setup_link_used" | "test_outdated";
-      return { ok: false, code, message: code === "test_outdated" ? SETUP_BLOCKER_MESSAGES.test_outdated : "this setup link was used already" };
+      return { ok: false, code, message: code === "test_outdated" ? SETUP_BLOCKER_MESSAGES.test_outdated : USED_MESSAGE };
     }
     if (isUniqueViolation(error)) return { ok: false, code: "first_admin_exists", message: "the organisation already has a user with this email or this identity provider account: ask its admins, or the operator" };
     throw error;

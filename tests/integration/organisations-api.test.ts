@@ -11,7 +11,9 @@ const routes = {
   list: await import("@/app/api/organisations/route"),
   one: await import("@/app/api/organisations/[slug]/route"),
   connection: await import("@/app/api/organisations/[slug]/connections/[id]/route"),
+  setupLinks: await import("@/app/api/organisations/[slug]/setup-links/route"),
 };
+const createdSlug = `api-created-${randomUUID().slice(0, 8)}`;
 let world: Awaited<ReturnType<typeof twoOrganisations>>;
 const connectionId = `api-connection-${randomUUID()}`;
 
@@ -25,6 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   // A connection left enabled would put the email step on the end-to-end suites' sign-in page.
   await db.connection.deleteMany({ where: { id: connectionId } });
+  await db.organisation.deleteMany({ where: { slug: createdSlug } });
   await db.$disconnect();
   const { getDb } = await import("@/lib/db");
   await getDb().$disconnect();
@@ -79,5 +82,38 @@ describe("the organisations API", () => {
       ["connection_enabled", admins.operator.id],
     ]);
     expect((await patch(tokens.a, a.slug, connectionId, { enabled: "no" })).status).toBe(400);
+  });
+
+  it("creates organisations for the operator's admins only; another organisation's admin gets the answer of a route that is not there for them", async () => {
+    const { tokens } = world;
+    const create = (token: string, body: unknown) => routes.list.POST(apiRequest("/api/organisations", token, { method: "POST", body: JSON.stringify(body) }), routeParams({}));
+    const refused = await create(tokens.a, { slug: createdSlug, name: "Created" });
+    expect(refused.status).toBe(404);
+    expect(await db.organisation.count({ where: { slug: createdSlug } })).toBe(0);
+    const created = await create(tokens.operator, { slug: createdSlug, name: "Created" });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ slug: createdSlug });
+    const again = await create(tokens.operator, { slug: createdSlug, name: "Again" });
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ error: "slug_taken" });
+    expect((await create(tokens.operator, { slug: "Not A Slug!", name: "x" })).status).toBe(400);
+  });
+
+  it("makes setup links for the caller's own organisation (every one for the operator's), answered once, 404 for another's", async () => {
+    const { a, b, tokens } = world;
+    const make = (token: string, slug: string, body: unknown = {}) =>
+      routes.setupLinks.POST(apiRequest(`/api/organisations/${slug}/setup-links`, token, { method: "POST", body: JSON.stringify(body) }), routeParams({ slug }));
+    const own = await make(tokens.a, a.slug, { hours: 2 });
+    expect(own.status).toBe(201);
+    const body = (await own.json()) as { url: string; expiresAt: string };
+    expect(body.url).toMatch(/\/setup#[A-Za-z0-9_-]{43}$/);
+    expect(Date.parse(body.expiresAt) - Date.now()).toBeGreaterThan(3600_000);
+    expect(Date.parse(body.expiresAt) - Date.now()).toBeLessThanOrEqual(2 * 3600_000);
+    expect((await make(tokens.operator, b.slug)).status).toBe(201);
+    const before = await db.setupLink.count({ where: { organisationId: a.id } });
+    expect((await make(tokens.b, a.slug)).status).toBe(404);
+    expect(await db.setupLink.count({ where: { organisationId: a.id } })).toBe(before);
+    expect((await make(tokens.a, a.slug, { hours: 1000 })).status).toBe(400);
+    expect((await make(tokens.a, a.slug, { hours: "2" })).status).toBe(400);
   });
 });
