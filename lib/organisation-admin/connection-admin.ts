@@ -98,6 +98,7 @@ function settingsColumns(id: string, input: NewConnection, prepared: PreparedCon
   };
 }
 
+const notFound = refused("connection_not_found", "no such connection in this organisation");
 const exists = (issuer: string) => refused("connection_exists", `a connection with the issuer ${issuer} and this client id already exists`);
 
 /**
@@ -146,13 +147,15 @@ export async function changeConnection(
   input: NewConnection,
   context: AdminContext,
 ): Promise<AdminOutcome<{ id: string; issuer: string; domains: string[]; version: number }>> {
+  // First: a connection outside the organisation is unknown, whatever else the settings say.
+  if (!(await db.connection.findFirst({ where: { id: connectionId, organisationId }, select: { id: true } }))) return notFound;
   const prepared = await prepareConnection(db, env, organisationId, input);
   if (!prepared.ok) return prepared;
   const { issuer, domainRows, valid } = prepared.value;
   try {
     return await db.$transaction(async (tx) => {
       const changed = await tx.connection.updateMany({ where: { id: connectionId, organisationId }, data: { ...settingsColumns(connectionId, input, prepared.value), version: { increment: 1 } } });
-      if (changed.count === 0) return refused("connection_not_found", "no such connection in this organisation");
+      if (changed.count === 0) return notFound;
       await tx.connectionDomain.deleteMany({ where: { connectionId } });
       await tx.connectionDomain.createMany({ data: domainRows.map((row) => ({ connectionId, domainId: row.id })) });
       const { version } = await tx.connection.findUniqueOrThrow({ where: { id: connectionId }, select: { version: true } });
