@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from "jose";
+import { createRemoteJWKSet, customFetch, jwksCache, type ExportedJWKSCache, type JWTVerifyGetKey } from "jose";
 import type { Env } from "../config/env";
 import { metrics } from "../observability/metrics";
 import { clientSecretBasicAuthorization, type ClientCredentials } from "./client-authentication";
@@ -146,7 +146,7 @@ export class IdpMetadataError extends Error {
 export class IdentityProvider {
   private metadataEntry: { metadata: IdpMetadata; fetchedAtMs: number } | undefined;
   private pendingMetadata: Promise<IdpMetadata> | undefined;
-  private keySet: { jwksUri: string; keys: JWTVerifyGetKey } | undefined;
+  private keySet: { jwksUri: string; keys: JWTVerifyGetKey; cache: Partial<ExportedJWKSCache> } | undefined;
   private readonly timeoutMs: number;
   private readonly metadataTtlMs: number;
   private readonly jwksCooldownMs: number;
@@ -233,6 +233,12 @@ export class IdentityProvider {
     return this.metadataEntry?.fetchedAtMs;
   }
 
+  /** What this process last fetched from the IdP: the discovery document and the key set (when, how many keys). */
+  health(): { discoveryFetchedAtMs: number | null; keysFetchedAtMs: number | null; keyCount: number | null } {
+    const cache = this.keySet?.cache;
+    return { discoveryFetchedAtMs: this.metadataEntry?.fetchedAtMs ?? null, keysFetchedAtMs: cache?.uat ?? null, keyCount: cache?.jwks ? cache.jwks.keys.length : null };
+  }
+
   private async fetchMetadata(): Promise<IdpMetadata> {
     const response = await this.boundedFetch(discoveryUrl(this.issuer), { headers: { accept: "application/json" }, redirect: "manual" });
     if (response.status !== 200) throw new IdpMetadataError(`the discovery document answered HTTP ${response.status}`, response.status);
@@ -254,13 +260,17 @@ export class IdentityProvider {
     const { jwks_uri: jwksUri } = await this.metadata();
     if (typeof jwksUri !== "string") throw new IdpMetadataError("the discovery document has no jwks_uri");
     if (this.keySet?.jwksUri !== jwksUri) {
+      // jose writes each fetched key set and its time here: what health() reports.
+      const cache: Partial<ExportedJWKSCache> = {};
       const keys = createRemoteJWKSet(new URL(jwksUri), {
         timeoutDuration: this.timeoutMs,
         cooldownDuration: this.jwksCooldownMs,
         cacheMaxAge: this.metadataTtlMs,
         [customFetch]: (url: string, options: RequestInit) => this.boundedFetch(url, options),
+        // An empty object is what jose asks for (JWKSCacheInput); it fills it in.
+        [jwksCache]: cache as Record<string, never>,
       });
-      this.keySet = { jwksUri, keys };
+      this.keySet = { jwksUri, keys, cache };
     }
     return this.keySet.keys;
   }
@@ -289,6 +299,11 @@ type IdpTiming = Pick<Env, "oidcHttpTimeoutMs" | "oidcMetadataTtlSeconds" | "oid
 
 /** What one connection's identity provider is: where, and as which client. */
 export type IdpClient = { id: string; issuer: string; clientId: string; clientSecret: string };
+
+/** The health of a connection's identity provider in this process, if it was used here since the start (else null). */
+export function identityProviderHealthOf(connectionId: string): ReturnType<IdentityProvider["health"]> | null {
+  return registry.get(connectionId)?.idp.health() ?? null;
+}
 
 /**
  * The identity provider of one connection, with its discovery and key caches, shared by every

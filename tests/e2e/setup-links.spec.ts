@@ -191,6 +191,28 @@ test.describe("setup links: an organisation's IT admin sets up its sign-in", () 
     await signInWith(gus, second.url, "gus@globex.test", "gus");
     await expect.poll(async () => (await gus.request.get(`${second.url}/api/auth/me`)).json()).toMatchObject({ email: "gus@globex.test", role: "viewer" });
 
+    // Gale administers the organisation from the console: its page only, this instance's IdP caches, a setup link, the switch.
+    await gale.goto("/admin/organisations");
+    await expect(gale.getByTestId("organisation")).toHaveCount(1);
+    await expect(gale.getByTestId("organisation")).toHaveAttribute("data-slug", SLUG);
+    await expect(gale.getByTestId("connection-caches")).toContainText(/discovery \d{4}-\d\d-\d\d \d\d:\d\d UTC; keys \d{4}-\d\d-\d\d \d\d:\d\d UTC \(1 key\)/);
+    await expect(gale.getByRole("form", { name: "New organisation" })).toHaveCount(0);
+    await gale.getByRole("button", { name: "Create a setup link for Globex Corp (e2e)" }).click();
+    await gale.getByRole("dialog").getByRole("button", { name: "Create" }).click();
+    await expect(gale.getByRole("textbox", { name: "Setup link", exact: true })).toHaveValue(new RegExp(`^${E2E.appUrl}/setup#[A-Za-z0-9_-]{43}$`));
+    await gale.getByRole("button", { name: "Disable Globex Corp (e2e) sign-in" }).click();
+    await gale.getByRole("dialog").getByRole("button", { name: "Disable" }).click();
+    await expect(gale.getByRole("button", { name: "Enable Globex Corp (e2e) sign-in" })).toBeVisible();
+    // Refused at once on the other instance; sessions already made stay (she did not end them).
+    const late = await (await browser.newContext()).newPage();
+    await late.goto(`${second.url}/api/auth/login?connection=${saved!.id}`);
+    await expect(late).toHaveURL(/\/signin\/error\?error=connection_unavailable/);
+    expect((await gus.request.get(`${second.url}/api/auth/me`)).status()).toBe(200);
+    await gale.getByRole("button", { name: "Enable Globex Corp (e2e) sign-in" }).click();
+    await gale.getByRole("dialog").getByRole("button", { name: "Enable" }).click();
+    await expect(gale.getByRole("button", { name: "Disable Globex Corp (e2e) sign-in" })).toBeVisible();
+    expect((await connectionOf(SLUG))?.enabled).toBe(true);
+
     // Every step is on the audit trail, the link's holder as the actor.
     const actions = await query<{ action: string }>(`SELECT e.action FROM "AuditEvent" e JOIN "Organisation" o ON o.id = e."organisationId" WHERE o.slug = $1 AND e.actor LIKE 'setup-link:%' ORDER BY e."createdAt"`, [SLUG]);
     expect(actions.map((row) => row.action)).toEqual(

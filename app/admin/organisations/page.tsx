@@ -7,12 +7,34 @@ import { showServiceUnavailable } from "@/lib/http/service-unavailable";
 import { adminScopeOf } from "@/lib/organisations/admin-scope";
 import { listOrganisations } from "@/lib/organisation-admin/organisation-views";
 import { verificationRecordName } from "@/lib/organisations/domain-verification";
+import { OPERATOR_ORGANISATION_ID } from "@/lib/organisations/operator-organisation";
+import { identityProviderHealthOf } from "@/lib/oidc/identity-provider";
+import { CheckDomainButton } from "@/components/admin/check-domain-button";
+import { ConnectionSwitch } from "@/components/admin/connection-switch";
+import { NewOrganisationForm } from "@/components/admin/new-organisation-form";
+import { SetupLinkButton } from "@/components/admin/setup-link-button";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Organisations · VoiceSurveyAgent console" };
 
 const PATH = "/admin/organisations";
 const cell = "px-3 py-2 align-top";
+
+/**
+ * What this instance last fetched from a connection's IdP (its discovery document, its keys):
+ * each instance keeps its own caches, so another instance may show other times.
+ */
+function IdpCaches({ connectionId }: { connectionId: string }) {
+  const health = identityProviderHealthOf(connectionId);
+  if (!health) return <>not used on this instance since it started</>;
+  const at = (ms: number | null) => (ms === null ? "never" : formatUtcMinute(new Date(ms)));
+  return (
+    <>
+      discovery {at(health.discoveryFetchedAtMs)}; keys {at(health.keysFetchedAtMs)}
+      {health.keyCount === null ? "" : ` (${health.keyCount} ${health.keyCount === 1 ? "key" : "keys"})`}
+    </>
+  );
+}
 
 /** The admin's organisation (every organisation for the operator's admins): its domains, its connections and their health. */
 export default async function OrganisationsPage() {
@@ -24,17 +46,19 @@ export default async function OrganisationsPage() {
   return (
     <section className="space-y-8">
       <h1 className="text-2xl font-bold tracking-tight">Organisations</h1>
+      {admin.organisationId === OPERATOR_ORGANISATION_ID ? <NewOrganisationForm /> : null}
       {organisations.map((organisation) => (
         <article key={organisation.id} className="space-y-4" data-testid="organisation" data-slug={organisation.slug}>
           <h2 className="text-xl font-semibold">
             {organisation.name} <span className="text-sm font-normal text-slate-500">({organisation.slug}{organisation.isOperator ? ", the operator organisation" : ""}; {organisation.users} users)</span>
           </h2>
-          <AdminTable caption={`${organisation.name}'s connections`} headers={["connection", "issuer", "domains", "status", "last sign-in", "last refusal"]}>
+          {organisation.isOperator ? null : <SetupLinkButton slug={organisation.slug} name={organisation.name} />}
+          <AdminTable caption={`${organisation.name}'s connections`} headers={["connection", "issuer", "domains", "status", "last sign-in", "last refusal", "this instance's IdP caches", ""]}>
             {organisation.connections.map((connection) =>
               "fromEnvironment" in connection ? (
                 <tr key={connection.id}>
                   <td className={cell}>{connection.displayName}</td>
-                  <td className={cell} colSpan={5}>
+                  <td className={cell} colSpan={7}>
                     configured by the environment (OIDC_ISSUER, OIDC_CLIENT_ID…)
                   </td>
                 </tr>
@@ -49,17 +73,24 @@ export default async function OrganisationsPage() {
                   <td className={cell}>{connection.enabled ? "enabled" : "disabled"}</td>
                   <td className={cell}>{formatUtcMinute(connection.lastSignInAt)}</td>
                   <td className={cell}>{connection.lastRefusalCode ? `${connection.lastRefusalCode}, ${formatUtcMinute(connection.lastRefusalAt)}` : "—"}</td>
+                  <td className={cell} data-testid="connection-caches">
+                    <IdpCaches connectionId={connection.id} />
+                  </td>
+                  <td className={cell}>
+                    <ConnectionSwitch slug={organisation.slug} connectionId={connection.id} name={connection.displayName} enabled={connection.enabled} />
+                  </td>
                 </tr>
               ),
             )}
           </AdminTable>
-          <AdminTable caption={`${organisation.name}'s domains`} headers={["domain", "verified", "last check", "to prove it, publish"]}>
+          <AdminTable caption={`${organisation.name}'s domains`} headers={["domain", "verified", "last check", "to prove it, publish", ""]}>
             {organisation.domains.map((domain) => (
               <tr key={domain.domain} data-testid="domain">
                 <td className={cell}>{domain.domain}</td>
                 <td className={cell}>{domain.verifiedAt ? `${formatUtcMinute(domain.verifiedAt)} (${domain.verifiedBy === "operator" ? "by the operator" : "DNS"})` : "not yet"}</td>
                 <td className={cell}>{domain.lastCheckedAt ? `${domain.lastCheckOutcome}, ${formatUtcMinute(domain.lastCheckedAt)}` : "—"}</td>
                 <td className={`${cell} font-mono text-xs`}>{domain.verifiedAt ? "—" : `${verificationRecordName(domain.domain)} TXT "${domain.verificationToken}"`}</td>
+                <td className={cell}>{domain.verifiedAt ? null : <CheckDomainButton slug={organisation.slug} domain={domain.domain} />}</td>
               </tr>
             ))}
           </AdminTable>
