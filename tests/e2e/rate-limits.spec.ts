@@ -81,6 +81,11 @@ test("an unauthenticated POST body over 16 KiB is refused with 413, with or with
 
   // Auth.js's own POSTs are capped too, and one under the limit reaches Auth.js intact.
   const form = { "content-type": "application/x-www-form-urlencoded" };
+  // So are the sign-in's own forms: the email step and IdP-initiated sign-in refuse, not read as empty.
+  for (const path of ["/api/auth/discover", "/api/auth/initiate"]) {
+    const refused = await requestFrom("127.0.0.4", path, { method: "POST", headers: form, chunks: [`email=${"x".repeat(17 * 1024)}`] });
+    expect(refused.status, path).toBe(413);
+  }
   const authJs = await requestFrom("127.0.0.4", "/api/auth/signout", { method: "POST", headers: form, chunks: [`csrfToken=${"x".repeat(17 * 1024)}`] });
   expect(authJs.status).toBe(413);
   const csrf = await requestFrom("127.0.0.4", "/api/auth/csrf");

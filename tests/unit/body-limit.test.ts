@@ -1,6 +1,6 @@
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
-import { MAX_UNAUTHENTICATED_BODY_BYTES, readLimitedBody, readLimitedJson, withLimitedBody } from "@/lib/http/body-limit";
+import { MAX_UNAUTHENTICATED_BODY_BYTES, readLimitedBody, readLimitedForm, readLimitedJson, withLimitedBody } from "@/lib/http/body-limit";
 
 const URL = "http://localhost:3000/api/auth/refresh";
 const KIB = 1024;
@@ -81,5 +81,15 @@ describe("readLimitedJson and withLimitedBody", () => {
     if (!limited.ok) return;
     expect(limited.request.nextUrl.pathname).toBe("/api/auth/signin/oidc");
     expect(Object.fromEntries((await limited.request.formData()).entries())).toEqual({ csrfToken: "t", callbackUrl: "/profile" });
+  });
+});
+
+describe("readLimitedForm", () => {
+  it("gives an HTML form's fields, and refuses a form over the limit rather than reading it as empty", async () => {
+    const form = await readLimitedForm(post("email=pat%40acme.test&callbackUrl=%2Fprofile", { "content-type": "application/x-www-form-urlencoded" }));
+    expect(form.ok && Object.fromEntries(form.form)).toEqual({ email: "pat@acme.test", callbackUrl: "/profile" });
+    const oversized = await readLimitedForm(post(`email=${"a".repeat(16 * KIB)}`));
+    expect(oversized.ok).toBe(false);
+    if (!oversized.ok) expect(oversized.response.status).toBe(413);
   });
 });

@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/config/env";
-import { readLimitedBody } from "@/lib/http/body-limit";
+import { readLimitedForm } from "@/lib/http/body-limit";
 import { safeCallbackPath } from "@/lib/http/callback-url";
 import { escapeHtml } from "@/lib/http/escape-html";
 import { NO_STORE, noStoreRedirect } from "@/lib/http/no-store";
@@ -34,8 +34,9 @@ export async function POST(request: NextRequest) {
   // Each answer leads to a sign-in start: counted with them.
   const refusal = await limitRequest(request, "login", env);
   if (refusal) return refusal;
-  const read = await readLimitedBody(request);
-  const form = new URLSearchParams(read.ok ? new TextDecoder().decode(read.bytes) : "");
+  const read = await readLimitedForm(request);
+  if (!read.ok) return read.response;
+  const { form } = read;
   const email = (form.get("email") ?? "").trim().slice(0, 254);
   const callbackUrl = safeCallbackPath(form.get("callbackUrl"), env.authUrl);
   const to = (path: string) => noStoreRedirect(`${env.authUrl}${path}`, 303);

@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/config/env";
-import { readLimitedBody } from "@/lib/http/body-limit";
+import { readLimitedForm } from "@/lib/http/body-limit";
 import { noStoreRedirect } from "@/lib/http/no-store";
 import { findConnectionIdByIssuer } from "@/lib/organisations/find-connection";
 import { limitRequest } from "@/lib/rate-limits/limit-request";
@@ -24,8 +24,9 @@ async function initiate(request: NextRequest) {
   if (refusal) return refusal;
   let params = request.nextUrl.searchParams;
   if (request.method === "POST") {
-    const read = await readLimitedBody(request);
-    params = new URLSearchParams(read.ok ? new TextDecoder().decode(read.bytes) : "");
+    const read = await readLimitedForm(request);
+    if (!read.ok) return read.response;
+    params = read.form;
   }
   const context = signInContextOf(request, env);
   const refuse = (reason: string) => refuseSignIn({ code: "connection_unavailable", reason }, { ...context, cookies: request.cookies, stage: "login" });
