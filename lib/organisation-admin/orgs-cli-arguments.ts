@@ -8,6 +8,8 @@ export const ORGS_CLI_USAGE = `Usage: npm run orgs -- COMMAND
                  [--name NAME] [--scopes "openid email profile"] [--role-claim CLAIM --role-map JSON]
                                             checks the IdP's discovery live; the secret is read from
                                             PATH (- for stdin), never from the command line
+  change-connection SLUG CONNECTION_ID (the options of add-connection, all of them again)
+                                            replaces its settings in place, checked live, the secret sealed again
   disable-connection SLUG CONNECTION_ID [--end-sessions]
   enable-connection SLUG CONNECTION_ID
   setup-link SLUG [--hours N]               a single-use link (24 h, at most 168) for the organisation's
@@ -18,24 +20,27 @@ add-connection needs CONNECTION_SECRET_KEY, verify-domain asks DNS_SERVERS (or t
 setup-link prints an address under AUTH_URL.
 Exit codes: 0 done, 1 refused or failed (the reason's code is printed), 2 usage.`;
 
+/** A connection's settings as add-connection and change-connection take them. */
+type ConnectionSettings = {
+  slug: string;
+  issuer: string;
+  clientId: string;
+  clientSecretFile: string;
+  domains: string[];
+  name?: string;
+  scopes?: string;
+  roleClaim?: string;
+  roleMap?: string;
+};
+
 export type OrgsCommand =
   | { kind: "help" }
   | { kind: "list" }
   | { kind: "create"; slug: string; name: string }
   | { kind: "add-domain"; slug: string; domain: string }
   | { kind: "verify-domain"; slug: string; domain: string; mark: boolean }
-  | {
-      kind: "add-connection";
-      slug: string;
-      issuer: string;
-      clientId: string;
-      clientSecretFile: string;
-      domains: string[];
-      name?: string;
-      scopes?: string;
-      roleClaim?: string;
-      roleMap?: string;
-    }
+  | ({ kind: "add-connection" } & ConnectionSettings)
+  | ({ kind: "change-connection"; connectionId: string } & ConnectionSettings)
   | { kind: "disable-connection"; slug: string; connectionId: string; endSessions: boolean }
   | { kind: "enable-connection"; slug: string; connectionId: string }
   | { kind: "setup-link"; slug: string; hours?: number };
@@ -66,31 +71,29 @@ function positional(name: string, rest: string[], count: number, shape: string, 
   return { ok: true, args, flags: new Set(given) };
 }
 
-function parseAddConnection(rest: string[]): OrgsCliArguments {
-  const [slug, ...optionArgs] = rest;
-  if (!slug || slug.startsWith("--")) return { ok: false, message: "add-connection takes SLUG first, then its options" };
-  const parsed = options(optionArgs, CONNECTION_OPTIONS);
+/** add-connection's SLUG and options, or change-connection's SLUG CONNECTION_ID and the same options. */
+function parseConnectionCommand(kind: "add-connection" | "change-connection", rest: string[]): OrgsCliArguments {
+  const ids = kind === "add-connection" ? 1 : 2;
+  const positionals = rest.slice(0, ids);
+  if (positionals.length < ids || positionals.some((arg) => arg.startsWith("--"))) return { ok: false, message: `${kind} takes ${ids === 1 ? "SLUG" : "SLUG CONNECTION_ID"} first, then its options` };
+  const parsed = options(rest.slice(ids), CONNECTION_OPTIONS);
   if (!parsed.ok) return parsed;
   const values = parsed.values;
   for (const required of ["--issuer", "--client-id", "--client-secret-file", "--domains"]) {
-    if (!values.has(required)) return { ok: false, message: `add-connection needs ${required}` };
+    if (!values.has(required)) return { ok: false, message: `${kind} needs ${required}` };
   }
-  const domains = values.get("--domains")!.split(",").map((domain) => domain.trim()).filter(Boolean);
-  return {
-    ok: true,
-    command: {
-      kind: "add-connection",
-      slug,
-      issuer: values.get("--issuer")!,
-      clientId: values.get("--client-id")!,
-      clientSecretFile: values.get("--client-secret-file")!,
-      domains,
-      name: values.get("--name"),
-      scopes: values.get("--scopes"),
-      roleClaim: values.get("--role-claim"),
-      roleMap: values.get("--role-map"),
-    },
+  const settings = {
+    slug: positionals[0]!,
+    issuer: values.get("--issuer")!,
+    clientId: values.get("--client-id")!,
+    clientSecretFile: values.get("--client-secret-file")!,
+    domains: values.get("--domains")!.split(",").map((domain) => domain.trim()).filter(Boolean),
+    name: values.get("--name"),
+    scopes: values.get("--scopes"),
+    roleClaim: values.get("--role-claim"),
+    roleMap: values.get("--role-map"),
   };
+  return { ok: true, command: kind === "add-connection" ? { kind, ...settings } : { kind, connectionId: positionals[1]!, ...settings } };
 }
 
 /** `npm run orgs -- …`'s arguments as a command, or what is wrong with them. */
@@ -120,7 +123,8 @@ export function parseOrgsCliArguments(argv: string[]): OrgsCliArguments {
       return parsed.ok ? { ok: true, command: { kind: "verify-domain", slug: parsed.args[0]!, domain: parsed.args[1]!, mark: parsed.flags.has("--mark") } } : parsed;
     }
     case "add-connection":
-      return parseAddConnection(rest);
+    case "change-connection":
+      return parseConnectionCommand(name, rest);
     case "disable-connection": {
       const parsed = positional(name, rest, 2, "SLUG CONNECTION_ID", ["--end-sessions"]);
       return parsed.ok

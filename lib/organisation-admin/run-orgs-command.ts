@@ -5,7 +5,7 @@ import { terminalSafe } from "../admin/terminal-safe";
 import { formatUtcMinute } from "../format-utc-minute";
 import type { loadOrganisationsEnv } from "../config/env";
 import { addDomain, createOrganisation, verifyDomain, type AdminOutcome } from "./organisation-admin";
-import { addConnection, setConnectionEnabled } from "./connection-admin";
+import { addConnection, changeConnection, setConnectionEnabled } from "./connection-admin";
 import { createSetupLink } from "./setup-links";
 import type { OrgsCommand } from "./orgs-cli-arguments";
 
@@ -73,20 +73,22 @@ export async function runOrgsCommand(db: Db, env: OrganisationsEnv, command: Exc
       output.out(`orgs: ${checked.value.domain} is verified for ${organisation.slug}${command.mark ? " (marked by the operator)" : ""}.`);
       return 0;
     }
-    case "add-connection": {
+    case "add-connection":
+    case "change-connection": {
       let clientSecret: string;
       try {
         clientSecret = (await readSecret(command.clientSecretFile)).trim();
       } catch (error) {
         return refusedBy(output, { ok: false, code: "secret_unreadable", message: `could not read the client secret from ${command.clientSecretFile} (${(error as NodeJS.ErrnoException).code ?? "error"})` });
       }
-      const added = await addConnection(
-        db,
-        env,
-        organisation.id,
-        { displayName: command.name ?? `${organisation.slug} sign-in`, issuer: command.issuer, clientId: command.clientId, clientSecret, scopes: command.scopes, roleClaim: command.roleClaim, roleMap: command.roleMap, domains: command.domains },
-        CLI,
-      );
+      const settings = { displayName: command.name ?? `${organisation.slug} sign-in`, issuer: command.issuer, clientId: command.clientId, clientSecret, scopes: command.scopes, roleClaim: command.roleClaim, roleMap: command.roleMap, domains: command.domains };
+      if (command.kind === "change-connection") {
+        const changed = await changeConnection(db, env, organisation.id, command.connectionId, settings, CLI);
+        if (!changed.ok) return refusedBy(output, changed);
+        output.out(`orgs: connection ${changed.value.id} changed (${changed.value.issuer}; domains ${changed.value.domains.join(", ")}; version ${changed.value.version}). Every instance uses it from the next sign-in.`);
+        return 0;
+      }
+      const added = await addConnection(db, env, organisation.id, settings, CLI);
       if (!added.ok) return refusedBy(output, added);
       output.out(`orgs: connection ${added.value.id} added to ${organisation.slug} (${added.value.issuer}; domains ${added.value.domains.join(", ")}). Its people sign in at /signin from now on, on every instance.`);
       output.out(added.value.id);

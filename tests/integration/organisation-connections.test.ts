@@ -3,7 +3,8 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb } from "@/lib/db";
 import { loadEnv } from "@/lib/config/env";
-import { addConnection, setConnectionEnabled } from "@/lib/organisation-admin/connection-admin";
+import { addConnection, changeConnection, setConnectionEnabled } from "@/lib/organisation-admin/connection-admin";
+import { identityProviderOf } from "@/lib/oidc/identity-provider";
 import { addDomain, createOrganisation, verifyDomain } from "@/lib/organisation-admin/organisation-admin";
 import { findConnection, findConnectionByIssuer, findConnectionIdByIssuer } from "@/lib/organisations/find-connection";
 import { homeRealmOf, signInChoicesOf } from "@/lib/organisations/home-realm";
@@ -107,6 +108,27 @@ describe("connections added at run time", () => {
     const edits = await Promise.all([false, true, false, true].map((enabled) => setConnectionEnabled(db, org.id, id, enabled, {}, CLI)));
     expect(edits.every((edit) => edit.ok)).toBe(true);
     expect((await db.connection.findUniqueOrThrow({ where: { id } })).version).toBe(5);
+  });
+
+  it("a change made through one instance is what another instance's next sign-in reads, and its IdP caches start afresh", async () => {
+    // Two instances: two database clients and the process's one IdP registry, as two processes would have theirs.
+    const other = createDb(inject("databaseUrl"), inject("poolMax"));
+    try {
+      const org = await organisationWithDomain("theta");
+      const input = connectionInput([org.domain]);
+      const id = ((await addConnection(db, env, org.id, input, CLI)) as { value: { id: string } }).value.id;
+      const before = (await findConnection(other, env, id))!;
+      const idpBefore = identityProviderOf(before, env);
+      expect(identityProviderOf((await findConnection(other, env, id))!, env)).toBe(idpBefore);
+      expect(await changeConnection(db, env, org.id, id, { ...input, clientSecret: "a-rotated-secret", displayName: "Theta SSO" }, CLI)).toMatchObject({ ok: true, value: { version: 2 } });
+      const after = (await findConnection(other, env, id))!;
+      expect(after).toMatchObject({ displayName: "Theta SSO", clientSecret: "a-rotated-secret", version: 2, enabled: true });
+      expect(identityProviderOf(after, env)).not.toBe(idpBefore);
+      await setConnectionEnabled(db, org.id, id, false, {}, CLI);
+      expect((await findConnection(other, env, id))!.enabled).toBe(false);
+    } finally {
+      await other.$disconnect();
+    }
   });
 
   it("home-realm discovery finds the organisation by the email's verified domain, its enabled connections only", async () => {

@@ -31,6 +31,21 @@ describe("npm run orgs arguments", () => {
     expect(parseOrgsCliArguments(["add-connection", "acme", "--issuer", "https://i", "--client-id", "c", "--client-secret", "s", "--domains", "a.test"])).toMatchObject({ ok: false, message: expect.stringContaining('unknown option "--client-secret"') });
   });
 
+  it("reads change-connection as add-connection's options after the connection's id", () => {
+    const parsed = parseOrgsCliArguments(["change-connection", "acme", "c-1", "--issuer", "https://idp.acme.test", "--client-id", "console", "--client-secret-file", "/run/secret", "--domains", "acme.test"]);
+    expect(parsed).toMatchObject({ ok: true, command: { kind: "change-connection", slug: "acme", connectionId: "c-1", issuer: "https://idp.acme.test", clientSecretFile: "/run/secret", domains: ["acme.test"] } });
+    expect(parseOrgsCliArguments(["change-connection", "acme", "--issuer", "https://i"])).toMatchObject({ ok: false, message: "change-connection takes SLUG CONNECTION_ID first, then its options" });
+    expect(parseOrgsCliArguments(["change-connection", "acme", "c-1", "--issuer", "https://i"])).toMatchObject({ ok: false, message: "change-connection needs --client-id" });
+  });
+
+  it("reads setup-link with its hours, whole ones only", () => {
+    expect(parseOrgsCliArguments(["setup-link", "acme"])).toEqual({ ok: true, command: { kind: "setup-link", slug: "acme", hours: undefined } });
+    expect(parseOrgsCliArguments(["setup-link", "acme", "--hours", "48"])).toEqual({ ok: true, command: { kind: "setup-link", slug: "acme", hours: 48 } });
+    expect(parseOrgsCliArguments(["setup-link", "acme", "--hours", "1.5"])).toMatchObject({ ok: false, message: '--hours takes a whole number of hours, not "1.5"' });
+    expect(parseOrgsCliArguments(["setup-link", "--hours", "2"])).toMatchObject({ ok: false, message: expect.stringContaining("setup-link takes SLUG first") });
+    expect(parseOrgsCliArguments(["setup-link", "acme", "--days", "2"])).toMatchObject({ ok: false, message: expect.stringContaining('unknown option "--days"') });
+  });
+
   it("names what is wrong", () => {
     expect(parseOrgsCliArguments([])).toEqual({ ok: false, message: "no command given" });
     expect(parseOrgsCliArguments(["bogus"])).toEqual({ ok: false, message: 'unknown command "bogus"' });
