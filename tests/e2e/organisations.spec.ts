@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import pg from "pg";
+import { queryDatabase as query } from "../support/database-query";
 import { startDevProviderProcess } from "../support/dev-provider-process";
 import { E2E } from "../support/e2e-settings";
 import { runOrgsCli } from "../support/orgs-cli";
@@ -16,15 +16,6 @@ const cliEnv = { DATABASE_URL: process.env.DATABASE_URL!, CONNECTION_SECRET_KEY:
 let acmeIdp: Awaited<ReturnType<typeof startDevProviderProcess>>;
 let connectionId: string;
 
-async function query<Row extends object>(sql: string, params: unknown[] = []): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
-  try {
-    return (await client.query<Row>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** How many sign-ins (browser token families) the acme IdP's `subject` has had here. */
 async function signInsOf(subject: string): Promise<number> {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import pg from "pg";
+import { queryDatabase as query } from "../support/database-query";
 import { startAppInstance, type AppInstance } from "../support/app-instance";
 import { startDevProviderProcess } from "../support/dev-provider-process";
 import { E2E } from "../support/e2e-settings";
@@ -22,15 +22,6 @@ let idp: Awaited<ReturnType<typeof startDevProviderProcess>>;
 let dns: Awaited<ReturnType<typeof startTestDnsServer>>;
 let second: AppInstance;
 
-async function query<Row extends object>(sql: string, params: unknown[] = []): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
-  try {
-    return (await client.query<Row>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 /** Earlier runs' globex organisations (globex.test can be verified by one organisation only). */
 async function removeEarlierRuns() {

@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import net from "node:net";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb } from "@/lib/db";
 import { configureProcess } from "../support/process-configuration";
 import { apiRequest, routeParams, twoOrganisations } from "../support/organisation-fixtures";
 import { startTestDnsServer } from "../support/test-dns-server";
 import { startDevOidcProvider } from "../../scripts/dev/oidc-provider.mjs";
+import { freePort } from "../support/free-port";
 
 // The routes read the process configuration: the suite's own DNS server and sealing key first.
 await configureProcess("organisations-api-changes");
@@ -24,14 +24,6 @@ let world: Awaited<ReturnType<typeof twoOrganisations>>;
 let idp: { issuer: string; close(): Promise<unknown> };
 const domain = `api-${randomUUID().slice(0, 8)}.test`;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   world = await twoOrganisations(db);

@@ -1,32 +1,20 @@
-import { randomBytes, randomUUID } from "node:crypto";
-import net from "node:net";
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb } from "@/lib/db";
-import { loadEnv } from "@/lib/config/env";
 import { createOrganisation, verifyDomain } from "@/lib/organisation-admin/organisation-admin";
 import { createSetupLink, openSetupLink } from "@/lib/organisation-admin/setup-links";
 import { setupStatus } from "@/lib/organisation-admin/setup-status";
 import { activateSetup, recordSetupTest, saveSetupConnection } from "@/lib/organisation-admin/setup-steps";
 import { startDevOidcProvider } from "../../scripts/dev/oidc-provider.mjs";
+import { freePort } from "../support/free-port";
+import { organisationAdminEnv } from "../support/organisation-fixtures";
 
 const db = createDb(inject("databaseUrl"), inject("poolMax"));
-const env = loadEnv({
-  AUTH_SECRET: "integration-secret-0123456789abcdefghijklmnop",
-  API_TOKEN_SIGNING_KEY: "{}",
-  CONNECTION_SECRET_KEY: randomBytes(32).toString("base64"),
-});
+const env = await organisationAdminEnv();
 const CLI = { actor: "cli" } as const;
 const RUN = randomUUID().slice(0, 8);
 const APP = "https://console.example.test";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let idp: { issuer: string; close(): Promise<unknown> };
 beforeAll(async () => {

@@ -58,3 +58,10 @@ export function apiRequest(path: string, token: string, init: { method?: string;
 
 /** A route handler's context with these params. */
 export const routeParams = <Params extends Record<string, string>>(params: Params) => ({ params: Promise.resolve(params) });
+
+/** A configuration for calling organisation administration directly: a sealing key of its own (connections' secrets). */
+export async function organisationAdminEnv() {
+  const { randomBytes } = await import("node:crypto");
+  const { loadEnv } = await import("@/lib/config/env");
+  return loadEnv({ AUTH_SECRET: "integration-secret-0123456789abcdefghijklmnop", API_TOKEN_SIGNING_KEY: "{}", CONNECTION_SECRET_KEY: randomBytes(32).toString("base64") });
+}
