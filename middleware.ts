@@ -56,7 +56,8 @@ export const config = {
   // sign-in about 5 ms (npm run bench -- --only sign-in: 22.6 ms without, 29.4 ms with).
   // Nor forward auth (/api/auth/verify): its decision (lib/access/forward-auth-decision.ts) is
   // the guard's full check and renews a due cookie itself, the same answer the forward-auth
-  // listener gives outside Next. The runtime headers come from the request observer for every
+  // listener gives outside Next. Nor SCIM (/scim/v2): a directory's token is no session, and
+  // its routes check it themselves (lib/scim/scim-route.ts). The runtime headers come from the request observer for every
   // response alike.
-  matcher: ["/api/((?!auth/callback/oidc|auth/verify$).*)", "/((?!_next/|api/|\\.well-known/|favicon.ico$).*)"],
+  matcher: ["/api/((?!auth/callback/oidc|auth/verify$).*)", "/((?!_next/|api/|scim/|\\.well-known/|favicon.ico$).*)"],
 };

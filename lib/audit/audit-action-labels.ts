@@ -24,6 +24,14 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   setup_link_created: "Setup link created",
   setup_test_sign_in: "Setup: test sign-in",
   setup_completed: "Setup completed",
+  directory_token_created: "Directory token created",
+  directory_token_rotated: "Directory token rotated",
+  directory_token_revoked: "Directory token revoked",
+  scim_user_created: "Provisioned by the directory",
+  scim_user_changed: "Changed by the directory",
+  scim_user_deprovisioned: "Deprovisioned by the directory",
+  scim_user_reactivated: "Reactivated by the directory",
+  scim_user_deleted: "Deleted by the directory",
 };
 
 /** The label of a recorded action; an action written by a later version shows as it is stored. */

@@ -27,15 +27,24 @@ export const AUDIT_ACTIONS = [
   "setup_link_created",
   "setup_test_sign_in",
   "setup_completed",
+  "directory_token_created",
+  "directory_token_rotated",
+  "directory_token_revoked",
+  "scim_user_created",
+  "scim_user_changed",
+  "scim_user_deprovisioned",
+  "scim_user_reactivated",
+  "scim_user_deleted",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /**
  * A user id, or the console itself ("system": sign-in, the IdP's mapping, back-channel), the
- * CLI, or the holder of a setup link (who has no account yet: the link's id says which).
+ * CLI, the holder of a setup link (who has no account yet: the link's id says which), or an
+ * organisation's directory provisioning by SCIM (its token's id says which).
  */
-export type AuditActor = { userId: string } | "system" | "cli" | `setup-link:${string}`;
+export type AuditActor = { userId: string } | "system" | "cli" | `setup-link:${string}` | `directory:${string}`;
 
 export type AuditEventInput = {
   actor: AuditActor;

@@ -1,5 +1,5 @@
 import "server-only";
-import { Prisma } from "@prisma/client";
+import { isUniqueViolation } from "../unique-violation";
 import { recordAuditEvent, type AuditActor, type AuditEventInput } from "../audit/audit-events";
 import type { Db } from "../db";
 import type { Env } from "../config/env";
@@ -12,9 +12,7 @@ export type AdminContext = { actor: AuditActor; request?: AuditEventInput["reque
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
-}
+export { isUniqueViolation };
 
 export async function createOrganisation(db: Db, input: { slug: string; name: string }, context: AdminContext): Promise<AdminOutcome<{ id: string; slug: string }>> {
   const slug = input.slug.trim().toLowerCase();

@@ -14,6 +14,10 @@ export const ORGS_CLI_USAGE = `Usage: npm run orgs -- COMMAND
   enable-connection SLUG CONNECTION_ID
   setup-link SLUG [--hours N]               a single-use link (24 h, at most 168) for the organisation's
                                             IT admin to set up its connection and become its first admin
+  directory-token SLUG [--name NAME]        a bearer token for the organisation's SCIM directory (printed once)
+  rotate-directory-token SLUG TOKEN_ID [--overlap-hours N]
+                                            a new token; the old one works N hours more (24 by default)
+  revoke-directory-token SLUG TOKEN_ID      ends it now
 
 Against DATABASE_URL (in development, without it: the embedded database of \`npm run dev\`);
 add-connection needs CONNECTION_SECRET_KEY, verify-domain asks DNS_SERVERS (or the system's),
@@ -43,7 +47,10 @@ export type OrgsCommand =
   | ({ kind: "change-connection"; connectionId: string } & ConnectionSettings)
   | { kind: "disable-connection"; slug: string; connectionId: string; endSessions: boolean }
   | { kind: "enable-connection"; slug: string; connectionId: string }
-  | { kind: "setup-link"; slug: string; hours?: number };
+  | { kind: "setup-link"; slug: string; hours?: number }
+  | { kind: "directory-token"; slug: string; name?: string }
+  | { kind: "rotate-directory-token"; slug: string; tokenId: string; overlapHours?: number }
+  | { kind: "revoke-directory-token"; slug: string; tokenId: string };
 
 export type OrgsCliArguments = { ok: true; command: OrgsCommand } | { ok: false; message: string };
 
@@ -143,6 +150,25 @@ export function parseOrgsCliArguments(argv: string[]): OrgsCliArguments {
       const hours = parsed.values.get("--hours");
       if (hours !== undefined && !/^\d{1,3}$/.test(hours)) return { ok: false, message: `--hours takes a whole number of hours, not "${hours}"` };
       return { ok: true, command: { kind: "setup-link", slug, hours: hours === undefined ? undefined : Number(hours) } };
+    }
+    case "directory-token": {
+      const [slug, ...optionArgs] = rest;
+      if (!slug || slug.startsWith("--")) return { ok: false, message: "directory-token takes SLUG first, then --name NAME if you like" };
+      const parsed = options(optionArgs, ["--name"]);
+      return parsed.ok ? { ok: true, command: { kind: "directory-token", slug, name: parsed.values.get("--name") } } : parsed;
+    }
+    case "rotate-directory-token": {
+      const [slug, tokenId, ...optionArgs] = rest;
+      if (!slug || !tokenId || slug.startsWith("--") || tokenId.startsWith("--")) return { ok: false, message: "rotate-directory-token takes SLUG TOKEN_ID, then --overlap-hours N if not 24" };
+      const parsed = options(optionArgs, ["--overlap-hours"]);
+      if (!parsed.ok) return parsed;
+      const overlap = parsed.values.get("--overlap-hours");
+      if (overlap !== undefined && !/^\d{1,3}$/.test(overlap)) return { ok: false, message: `--overlap-hours takes a whole number of hours, not "${overlap}"` };
+      return { ok: true, command: { kind: "rotate-directory-token", slug, tokenId, overlapHours: overlap === undefined ? undefined : Number(overlap) } };
+    }
+    case "revoke-directory-token": {
+      const parsed = positional(name, rest, 2, "SLUG TOKEN_ID");
+      return parsed.ok ? { ok: true, command: { kind: "revoke-directory-token", slug: parsed.args[0]!, tokenId: parsed.args[1]! } } : parsed;
     }
     default:
       return { ok: false, message: `unknown command "${name}"` };

@@ -7,6 +7,7 @@ import type { loadOrganisationsEnv } from "../config/env";
 import { addDomain, createOrganisation, verifyDomain, type AdminOutcome } from "./organisation-admin";
 import { addConnection, changeConnection, setConnectionEnabled } from "./connection-admin";
 import { createSetupLink } from "./setup-links";
+import { createDirectoryToken, revokeDirectoryToken, rotateDirectoryToken } from "./directory-tokens";
 import type { OrgsCommand } from "./orgs-cli-arguments";
 
 type OrganisationsEnv = ReturnType<typeof loadOrganisationsEnv>;
@@ -108,6 +109,26 @@ export async function runOrgsCommand(db: Db, env: OrganisationsEnv, command: Exc
       if (!created.ok) return refusedBy(output, created);
       output.err(`orgs: a setup link for ${organisation.slug}, valid until ${formatUtcMinute(created.value.expiresAt)}, once. Send it to the organisation's IT admin privately: whoever holds it sets up the sign-in and becomes the first admin.`);
       output.out(created.value.url);
+      return 0;
+    }
+    case "directory-token": {
+      const created = await createDirectoryToken(db, organisation.id, command.name ?? "SCIM provisioning", CLI);
+      if (!created.ok) return refusedBy(output, created);
+      output.err(`orgs: directory token ${created.value.id} for ${organisation.slug}. Give the directory ${env.authUrl}/scim/v2 as the SCIM base URL and this token (shown once):`);
+      output.out(created.value.token);
+      return 0;
+    }
+    case "rotate-directory-token": {
+      const rotated = await rotateDirectoryToken(db, organisation.id, command.tokenId, command.overlapHours ?? 24, CLI);
+      if (!rotated.ok) return refusedBy(output, rotated);
+      output.err(`orgs: directory token ${rotated.value.id} replaces ${command.tokenId}, which works until ${formatUtcMinute(rotated.value.previousExpiresAt)}. The new token (shown once):`);
+      output.out(rotated.value.token);
+      return 0;
+    }
+    case "revoke-directory-token": {
+      const revoked = await revokeDirectoryToken(db, organisation.id, command.tokenId, CLI);
+      if (!revoked.ok) return refusedBy(output, revoked);
+      output.out(`orgs: directory token ${command.tokenId} revoked: its next SCIM request is refused.`);
       return 0;
     }
   }

@@ -15,6 +15,8 @@ export type RevocationReason =
   | "idp_refresh_rejected"
   /** An administrator (console, API or CLI) disabled the user. */
   | "user_disabled"
+  /** The organisation's directory deactivated or deleted the user (SCIM). */
+  | "user_deprovisioned"
   /** An administrator ended this session or token, or all of the user's. */
   | "admin_revoked";
 

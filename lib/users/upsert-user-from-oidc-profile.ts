@@ -4,6 +4,7 @@ import { recordAuditEvent, type AuditEventInput } from "../audit/audit-events";
 import { DEFAULT_ROLE, type Role } from "../roles/roles";
 import type { Db } from "../db";
 import { utcTimestamp } from "../sql-timestamp";
+import { isUniqueViolation } from "../unique-violation";
 
 export type OidcSignIn = {
   /** The connection's account key ("oidc" for the environment's, else its id); the account key is (provider, subject). */
@@ -94,11 +95,6 @@ export class AccountDisabledError extends Error {
 
 const MAX_ATTEMPTS = 3;
 
-/** A unique index refused a write (Prisma's P2002; raw SQL reports PostgreSQL's 23505 as P2010). */
-function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
-  return error.code === "P2002" || (error.code === "P2010" && JSON.stringify(error.meta ?? {}).includes("23505"));
-}
 
 /**
  * The account's record of the IdP's answer. Never its access, refresh or ID token: nothing
@@ -119,7 +115,7 @@ function tokenColumns(tokens: OidcSignIn["tokens"]) {
 }
 
 /** The user's columns as Prisma reads them (the role as text, as Prisma maps the enum). */
-const USER_COLUMNS = Prisma.sql`u.id, u."organisationId", u.name, u.email, u."emailVerified", u.image, u.role::text AS role, u."createdAt", u."updatedAt", u."lastLoginAt", u."disabledAt", u.version`;
+const USER_COLUMNS = Prisma.sql`u.id, u."organisationId", u.name, u.email, u."emailVerified", u.image, u.role::text AS role, u."createdAt", u."updatedAt", u."lastLoginAt", u."disabledAt", u.version, u."scimUserName", u."scimUserNameLower", u."scimExternalId", u."scimAttributes", u."provisionedAt"`;
 
 /**
  * A returning user's claims (email, name, lastLoginAt) and their account's record of the
@@ -176,8 +172,18 @@ async function applySignInRules(tx: Transaction, signIn: OidcSignIn, rules: Sign
   // together: this read misses both or sees the email taken, and at worst the create below
   // meets a unique violation, which retries and then finds the account.
   const key = { provider: signIn.provider, providerAccountId: signIn.subject };
-  const owner = signIn.email ? await tx.user.findUnique({ where: { organisationId_email: { organisationId: signIn.organisationId, email: signIn.email } }, select: { id: true } }) : null;
-  if (owner) throw new AccountConflictError();
+  const owner = signIn.email ? await tx.user.findUnique({ where: { organisationId_email: { organisationId: signIn.organisationId, email: signIn.email } }, select: { id: true, scimUserNameLower: true, disabledAt: true } }) : null;
+  if (owner) {
+    // The one rule linking a person to the user their directory provisioned (SCIM, which has no
+    // IdP subject to give): the email the IdP verified, in the user's organisation. Anyone else
+    // with the email is another person (account conflict); a deprovisioned user stays disabled.
+    if (owner.scimUserNameLower === null || signIn.emailVerified !== true) throw new AccountConflictError();
+    if (owner.disabledAt) throw new AccountDisabledError();
+    await tx.account.create({ data: { type: "oidc", userId: owner.id, ...key, ...tokenColumns(signIn.tokens) } });
+    const linked = await tx.user.update({ where: { id: owner.id }, data: { lastLoginAt: now } });
+    const user = rules.idpRole !== null ? await applyIdpMappedRole(tx, linked, rules.idpRole, rules.request) : linked;
+    return { user, created: false };
+  }
   const assigned = roleOfNewUser(signIn, rules);
   const user = await tx.user.create({
     data: {

@@ -30,6 +30,11 @@ describe("where the middleware runs", () => {
     }
   });
 
+  it("does not run for SCIM: a directory token is no session, and its routes check it themselves; a page merely starting with scim does run it", () => {
+    for (const path of ["/scim/v2/Users", "/scim/v2/Users/c123", "/scim/v2/ServiceProviderConfig"]) expect(runsFor(path), path).toBe(false);
+    expect(runsFor("/scimx")).toBe(true);
+  });
+
   it("does not run for forward auth: its decision is the guard's and renews a due cookie itself (a second renewal would be a second Set-Cookie)", () => {
     expect(runsFor("/api/auth/verify")).toBe(false);
   });

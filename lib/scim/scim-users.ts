@@ -1,0 +1,188 @@
+import "server-only";
+import { Prisma } from "@prisma/client";
+import { scimPatch, type ScimPatchOperation } from "scim-patch";
+import { recordAuditEvent, type AuditEventInput } from "../audit/audit-events";
+import type { Db } from "../db";
+import { isUniqueViolation } from "../unique-violation";
+import { revokeFamilies } from "../sessions/revocation";
+import { clearFamilyStateCache } from "../sessions/token-families";
+import type { Directory } from "../organisation-admin/directory-tokens";
+import { scimUserInput, scimUserResource, type ScimUserInput, type ScimUserRow } from "./scim-user-resource";
+import { userFilterWhere } from "./scim-user-filter";
+import type { ScimErrorType } from "./scim-response";
+
+type Transaction = Prisma.TransactionClient;
+type Request = AuditEventInput["request"];
+export type ScimRefusal = { ok: false; status: 400 | 404 | 409; detail: string; scimType?: ScimErrorType };
+type ScimOutcome<T> = { ok: true; value: T } | ScimRefusal;
+
+const ROW = { id: true, scimUserName: true, scimExternalId: true, scimAttributes: true, disabledAt: true, createdAt: true, updatedAt: true, version: true, email: true } as const;
+const MAX_PAGE = 200;
+
+const actorOf = (directory: Directory) => `directory:${directory.tokenId}` as const;
+const notFound: ScimRefusal = { ok: false, status: 404, detail: "No such user in this directory." };
+const taken = (what: string): ScimRefusal => ({ ok: false, status: 409, detail: `Another user of this organisation already has this ${what}.`, scimType: "uniqueness" });
+
+function columns(input: ScimUserInput) {
+  return {
+    scimUserName: input.userName,
+    scimUserNameLower: input.userName.toLowerCase(),
+    scimExternalId: input.externalId,
+    scimAttributes: input.attributes as Prisma.InputJsonObject,
+    email: input.email,
+    name: input.displayName,
+  };
+}
+
+/**
+ * The directory's `active` applied to a user whose row this transaction has locked. Going
+ * inactive disables the user and revokes every session and API token of theirs in the same
+ * transaction, so no request is admitted with the user disabled and a session alive (other
+ * instances within their family-check cache, 2 s by default). Active again enables the user;
+ * the revoked sessions stay revoked: they sign in again.
+ */
+async function applyActive(tx: Transaction, directory: Directory, userId: string, wasActive: boolean, active: boolean, request: Request) {
+  if (wasActive === active) return;
+  const event = { actor: actorOf(directory), targetUserId: userId, organisationId: directory.organisationId, request };
+  if (!active) {
+    await tx.user.update({ where: { id: userId }, data: { disabledAt: new Date() } });
+    const revokedFamilies = await revokeFamilies(tx, { userId }, "user_deprovisioned");
+    await recordAuditEvent(tx, { ...event, action: "scim_user_deprovisioned", detail: { revokedFamilies } });
+  } else {
+    await tx.user.update({ where: { id: userId }, data: { disabledAt: null } });
+    await recordAuditEvent(tx, { ...event, action: "scim_user_reactivated" });
+  }
+}
+
+/** Runs `work` in a transaction; a unique violation (a userName or email another user has) is a 409, as SCIM says. */
+async function inTransaction<T>(db: Db, what: string, work: (tx: Transaction) => Promise<ScimOutcome<T>>): Promise<ScimOutcome<T>> {
+  try {
+    return await db.$transaction(work);
+  } catch (error) {
+    if (isUniqueViolation(error)) return taken(what);
+    throw error;
+  } finally {
+    clearFamilyStateCache();
+  }
+}
+
+/**
+ * POST /Users. A new user of the directory's organisation, or, when someone of the
+ * organisation with that email signed in before being provisioned (not provisioned yet, no
+ * other userName), that user: the directory takes them over (RFC 7644 leaves the rule to the
+ * service; ours is written here once and in docs/scim.md). A userName the organisation already
+ * has is a 409 `uniqueness`, as Okta expects before it links instead.
+ */
+export async function createScimUser(db: Db, directory: Directory, body: unknown, baseUrl: string, request?: Request): Promise<ScimOutcome<ReturnType<typeof scimUserResource>>> {
+  const parsed = scimUserInput(body);
+  if (!parsed.ok) return { ok: false, status: 400, detail: parsed.detail, scimType: parsed.scimType };
+  const input = parsed.user;
+  return inTransaction(db, "userName or email", async (tx) => {
+    const { organisationId } = directory;
+    if (await tx.user.findUnique({ where: { organisationId_scimUserNameLower: { organisationId, scimUserNameLower: input.userName.toLowerCase() } }, select: { id: true } })) return taken("userName");
+    const signedInBefore = input.email ? await tx.user.findFirst({ where: { organisationId, email: input.email, scimUserNameLower: null }, select: { id: true, disabledAt: true } }) : null;
+    let row: ScimUserRow;
+    if (signedInBefore) {
+      row = await tx.user.update({ where: { id: signedInBefore.id }, data: { ...columns(input), provisionedAt: new Date(), version: { increment: 1 } }, select: ROW });
+      await applyActive(tx, directory, row.id, signedInBefore.disabledAt === null, input.active, request);
+    } else {
+      row = await tx.user.create({ data: { organisationId, ...columns(input), provisionedAt: new Date(), disabledAt: input.active ? null : new Date() }, select: ROW });
+    }
+    await recordAuditEvent(tx, { actor: actorOf(directory), action: "scim_user_created", targetUserId: row.id, organisationId, detail: { userName: input.userName, via: signedInBefore ? "adopted" : "created", active: input.active }, request });
+    const fresh = await tx.user.findUniqueOrThrow({ where: { id: row.id }, select: ROW });
+    return { ok: true, value: scimUserResource(fresh, baseUrl) };
+  });
+}
+
+/** The directory's user `id` locked for this transaction (FOR UPDATE): two PATCHes of one user apply one after the other. */
+async function lockedUser(tx: Transaction, directory: Directory, id: string): Promise<(ScimUserRow & { email: string | null }) | null> {
+  if (id.length > 64) return null;
+  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "User" WHERE id = ${id} AND "organisationId" = ${directory.organisationId} AND "scimUserNameLower" IS NOT NULL FOR UPDATE`;
+  if (locked.length === 0) return null;
+  return tx.user.findUniqueOrThrow({ where: { id }, select: ROW });
+}
+
+async function replaceLocked(tx: Transaction, directory: Directory, row: ScimUserRow, input: ScimUserInput, baseUrl: string, request: Request) {
+  await tx.user.update({ where: { id: row.id }, data: { ...columns(input), version: { increment: 1 } } });
+  await recordAuditEvent(tx, { actor: actorOf(directory), action: "scim_user_changed", targetUserId: row.id, organisationId: directory.organisationId, detail: { userName: input.userName }, request });
+  await applyActive(tx, directory, row.id, row.disabledAt === null, input.active, request);
+  return scimUserResource(await tx.user.findUniqueOrThrow({ where: { id: row.id }, select: ROW }), baseUrl);
+}
+
+/** PUT /Users/:id: the resource replaced whole (Okta's wizard-built apps). */
+export async function replaceScimUser(db: Db, directory: Directory, id: string, body: unknown, baseUrl: string, request?: Request): Promise<ScimOutcome<ReturnType<typeof scimUserResource>>> {
+  const parsed = scimUserInput(body);
+  if (!parsed.ok) return { ok: false, status: 400, detail: parsed.detail, scimType: parsed.scimType };
+  return inTransaction(db, "userName or email", async (tx) => {
+    const row = await lockedUser(tx, directory, id);
+    if (!row) return notFound;
+    return { ok: true, value: await replaceLocked(tx, directory, row, parsed.user, baseUrl, request) };
+  });
+}
+
+/**
+ * PATCH /Users/:id (RFC 7644 §3.5.2), applied by scim-patch to the resource as stored, then
+ * kept as a PUT of the result would be: Okta's `{"op":"replace","value":{"active":false}}`
+ * without a path, Entra ID's capitalised "Replace"/"Add", its `emails[type eq "work"].value`
+ * paths and its "True"/"False" strings all come out as the same columns.
+ */
+export async function patchScimUser(db: Db, directory: Directory, id: string, body: unknown, baseUrl: string, request?: Request): Promise<ScimOutcome<ReturnType<typeof scimUserResource>>> {
+  const operations = (body as { Operations?: unknown } | null)?.Operations;
+  if (!Array.isArray(operations) || operations.length === 0) return { ok: false, status: 400, detail: "A PatchOp body has a non-empty Operations list.", scimType: "invalidSyntax" };
+  return inTransaction(db, "userName or email", async (tx) => {
+    const row = await lockedUser(tx, directory, id);
+    if (!row) return notFound;
+    let patched: unknown;
+    try {
+      patched = scimPatch(structuredClone(scimUserResource(row, baseUrl)) as never, operations as ScimPatchOperation[]);
+    } catch (error) {
+      return { ok: false, status: 400, detail: `The patch could not be applied: ${error instanceof Error ? error.message : String(error)}`, scimType: "invalidPath" };
+    }
+    const parsed = scimUserInput(patched);
+    if (!parsed.ok) return { ok: false, status: 400, detail: parsed.detail, scimType: parsed.scimType };
+    return { ok: true, value: await replaceLocked(tx, directory, row, parsed.user, baseUrl, request) };
+  });
+}
+
+/**
+ * DELETE /Users/:id: the user is deprovisioned (disabled, every session and API token revoked,
+ * in one transaction) and no longer the directory's (its GET answers 404); the record stays,
+ * disabled, for the audit trail.
+ */
+export async function deleteScimUser(db: Db, directory: Directory, id: string, request?: Request): Promise<ScimOutcome<null>> {
+  return inTransaction(db, "userName", async (tx) => {
+    const row = await lockedUser(tx, directory, id);
+    if (!row) return notFound;
+    await applyActive(tx, directory, row.id, row.disabledAt === null, false, request);
+    // Already inactive or not, nothing of theirs outlives the deletion.
+    await revokeFamilies(tx, { userId: row.id }, "user_deprovisioned");
+    await tx.user.update({ where: { id: row.id }, data: { scimUserName: null, scimUserNameLower: null, scimExternalId: null, scimAttributes: Prisma.DbNull, provisionedAt: null, version: { increment: 1 } } });
+    await recordAuditEvent(tx, { actor: actorOf(directory), action: "scim_user_deleted", targetUserId: row.id, organisationId: directory.organisationId, detail: { userName: row.scimUserName }, request });
+    return { ok: true, value: null };
+  });
+}
+
+/** GET /Users/:id, the directory's users only. */
+export async function getScimUser(db: Db, directory: Directory, id: string, baseUrl: string): Promise<ScimOutcome<ReturnType<typeof scimUserResource>>> {
+  if (id.length > 64) return notFound;
+  const row = await db.user.findFirst({ where: { id, organisationId: directory.organisationId, scimUserNameLower: { not: null } }, select: ROW });
+  return row ? { ok: true, value: scimUserResource(row, baseUrl) } : notFound;
+}
+
+/**
+ * GET /Users?filter=…&startIndex=…&count=… (RFC 7644 §3.4.2): the directory's users in a
+ * stable order (by id), `startIndex` 1-based, `count` 100 by default and 200 at most.
+ */
+export async function listScimUsers(db: Db, directory: Directory, params: URLSearchParams, baseUrl: string): Promise<ScimOutcome<object>> {
+  const filter = userFilterWhere(params.get("filter"));
+  if (!filter.ok) return { ok: false, status: 400, detail: filter.detail, scimType: "invalidFilter" };
+  const startIndex = Math.max(1, Number.parseInt(params.get("startIndex") ?? "1", 10) || 1);
+  const asked = Number.parseInt(params.get("count") ?? "100", 10);
+  const count = Number.isFinite(asked) ? Math.min(MAX_PAGE, Math.max(0, asked)) : 100;
+  const where: Prisma.UserWhereInput = { AND: [{ organisationId: directory.organisationId, scimUserNameLower: { not: null } }, filter.where] };
+  const [total, rows] = await Promise.all([db.user.count({ where }), count === 0 ? Promise.resolve([]) : db.user.findMany({ where, select: ROW, orderBy: { id: "asc" }, skip: startIndex - 1, take: count })]);
+  return {
+    ok: true,
+    value: { schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], totalResults: total, startIndex, itemsPerPage: rows.length, Resources: rows.map((row) => scimUserResource(row, baseUrl)) },
+  };
+}
