@@ -10,6 +10,8 @@ const SESSION_END_PAGES = new Map<string | null, SignInFailureCode>([
   ["idp_refresh_failed", "idp_renewal_failed"],
   ["idp_refresh_rejected", "idp_renewal_rejected"],
   ["expired", "session_expired"],
+  ["user_disabled", "account_disabled"],
+  ["user_deprovisioned", "account_disabled"],
 ]);
 
 /**

@@ -56,7 +56,7 @@ export const SIGN_IN_FAILURES = {
   },
   account_disabled: {
     title: "Your account is disabled",
-    detail: "An administrator of this console has disabled your account.",
+    detail: "An administrator of this console, or your organisation's directory, has disabled your account.",
     nextStep: "Ask your administrator to enable it.",
   },
   rate_limited: {
