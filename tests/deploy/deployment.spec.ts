@@ -182,6 +182,43 @@ test("forward auth goes to the instances' listeners; a role change and a disable
   }
 });
 
+test("a user deprovisioned by their directory (SCIM) through instance a is refused by forward auth on both instances and through nginx within 2 s", async ({ page }) => {
+  await signIn(page);
+  const cookie = { cookie: await cookieHeader(page) };
+  const { access_token: accessToken } = await mintApiToken(page);
+  const bearer = { authorization: `Bearer ${accessToken}` };
+  const minted = runOrgsCli(["directory-token", "default", "--name", "deployment suite"], { DATABASE_URL: process.env.DATABASE_URL!, NODE_ENV: "production" });
+  expect(minted.status, `${minted.stdout}${minted.stderr}`).toBe(0);
+  const directoryToken = minted.stdout.trim().split("\n").at(-1)!;
+  seenSecrets.add(directoryToken);
+  const scim = (path: string, method: string, body: unknown) =>
+    fetch(directUrl("a", `/scim/v2${path}`), { method, headers: { authorization: `Bearer ${directoryToken}`, "content-type": "application/scim+json" }, body: JSON.stringify(body) });
+  const database = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await database.connect();
+  try {
+    // The directory takes over the user who signed in first (same email), then deactivates them.
+    const provisioned = await scim("/Users", "POST", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: DEPLOY.user.email, emails: [{ value: DEPLOY.user.email, primary: true }], active: true });
+    expect(provisioned.status).toBe(201);
+    const { id } = (await provisioned.json()) as { id: string };
+    for (const name of ["a", "b"] as const) expect((await fetch(listenerUrl(name), { headers: bearer })).status).toBe(204);
+    const deactivated = await scim(`/Users/${id}`, "PATCH", { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", value: { active: false } }] });
+    const deactivatedAt = performance.now();
+    expect(deactivated.status).toBe(200);
+    for (const name of ["a", "b"] as const) {
+      for (const headers of [cookie, bearer]) {
+        await requestsUntil(() => fetch(listenerUrl(name), { headers }), async (response) => response.status === 401 && (await response.json()).error === "token_revoked", 2_000);
+      }
+    }
+    await requestsUntil(() => fetch(`${DEPLOY.url}/reports/whoami`, { headers: { ...bearer, accept: "application/json" } }), async (response) => response.status === 401, 2_000);
+    test.info().annotations.push({ type: "deprovisioned by SCIM through a, refused by both listeners and through nginx after (ms)", description: (performance.now() - deactivatedAt).toFixed(0) });
+  } finally {
+    // The other tests sign this user in again: enabled, and no longer the directory's.
+    await database.query(`UPDATE "User" SET "disabledAt" = NULL, "scimUserName" = NULL, "scimUserNameLower" = NULL, "scimExternalId" = NULL, "scimAttributes" = NULL, "provisionedAt" = NULL WHERE email = $1 AND "organisationId" = 'operator'`, [DEPLOY.user.email]);
+    await database.query(`DELETE FROM "DirectoryToken" WHERE "organisationId" = 'operator' AND name = 'deployment suite'`);
+    await database.end();
+  }
+});
+
 test("a connection added at run time signs its people in through both instances at once; disabled, both refuse it within 2 s", async ({ page }) => {
   test.setTimeout(90_000);
   const slug = `deploy-acme-${Date.now()}`;
