@@ -74,7 +74,16 @@ type Writer = Pick<Db, "auditEvent">;
  * back-channel logout and refresh-token reuse use recordAuditEventOrLog.
  */
 export async function recordAuditEvent(db: Writer, event: AuditEventInput): Promise<void> {
-  await db.auditEvent.create({
+  await auditEventWrite(db, event);
+}
+
+/**
+ * recordAuditEvent's write as a Prisma promise not yet sent, for a batch transaction
+ * (`db.$transaction([change, auditEventWrite(db, event)])`): one round of statements instead
+ * of an interactive transaction's, on paths that write many rows (a directory's full sync).
+ */
+export function auditEventWrite(db: Writer, event: AuditEventInput) {
+  return db.auditEvent.create({
     data: {
       actor: typeof event.actor === "string" ? event.actor : event.actor.userId,
       action: event.action,

@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { recordAuditEvent } from "../audit/audit-events";
 import type { Db } from "../db";
+import { ExpiringCache } from "../expiring-cache";
 import type { AdminContext, AdminOutcome } from "./organisation-admin";
 
 /** Recognisable in a secret scanner and in a log line that should not hold it, and unlike any JWT. */
@@ -47,38 +48,54 @@ export async function rotateDirectoryToken(db: Db, organisationId: string, token
   const createdBy = typeof context.actor === "string" ? context.actor : context.actor.userId;
   const row = await db.$transaction(async (tx) => {
     await tx.directoryToken.update({ where: { id: tokenId }, data: { expiresAt: previousExpiresAt } });
+    directories.clear();
     const created = await tx.directoryToken.create({ data: { organisationId, tokenHash: tokenHash(token), name: old.name, createdBy }, select: { id: true } });
     const detail = { organisationId, directoryTokenId: created.id, previousDirectoryTokenId: tokenId, previousExpiresAt: previousExpiresAt.toISOString() };
     await recordAuditEvent(tx, { actor: context.actor, action: "directory_token_rotated", organisationId, detail, request: context.request });
     return created;
   });
+  directories.clear();
   return { ok: true, value: { id: row.id, token, previousExpiresAt } };
 }
 
 /** Ends a directory token now: its next SCIM request is refused. */
 export async function revokeDirectoryToken(db: Db, organisationId: string, tokenId: string, context: AdminContext): Promise<AdminOutcome<{ id: string }>> {
-  return db.$transaction(async (tx) => {
+  const outcome = await db.$transaction(async (tx) => {
     const now = new Date();
     const ended = await tx.directoryToken.updateMany({ where: { id: tokenId, organisationId, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }, data: { expiresAt: now } });
     if (ended.count === 0) return { ok: false as const, code: "directory_token_not_found", message: "no such active directory token in this organisation" };
+    directories.clear();
     await recordAuditEvent(tx, { actor: context.actor, action: "directory_token_revoked", organisationId, detail: { organisationId, directoryTokenId: tokenId }, request: context.request });
     return { ok: true as const, value: { id: tokenId } };
   });
+  // Again after the commit: an answer cached while the transaction ran would outlive it.
+  directories.clear();
+  return outcome;
 }
 
 export type Directory = { organisationId: string; tokenId: string };
 
 /**
- * The directory an `Authorization: Bearer vsa_scim_…` header authenticates, or null (no such
- * token, expired, revoked, or not a directory token at all). One indexed read; its last use is
- * noted at most once a minute.
+ * A directory's full sync sends thousands of requests with one token: each instance keeps the
+ * answer for its token's hash for 2 s (as the family check keeps its verdicts), so a revoked or
+ * rotated-out token is refused by every instance within 2 s, by this one at once.
  */
+const DIRECTORY_CACHE_MS = 2_000;
+const directories = new ExpiringCache<{ directory: Directory; expiresAtMs: number | null } | null>(1_000);
+
 export async function authenticateDirectory(db: Db, authorization: string | null): Promise<Directory | null> {
   const match = /^Bearer +(\S+)$/i.exec(authorization ?? "");
   if (!match || !TOKEN_SHAPE.test(match[1]!)) return null;
-  const now = new Date();
-  const row = await db.directoryToken.findUnique({ where: { tokenHash: tokenHash(match[1]!) }, select: { id: true, organisationId: true, expiresAt: true, lastUsedAt: true } });
-  if (!row || (row.expiresAt && row.expiresAt <= now)) return null;
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) await db.directoryToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
-  return { organisationId: row.organisationId, tokenId: row.id };
+  const hash = tokenHash(match[1]!);
+  const nowMs = Date.now();
+  let known = directories.get(hash, nowMs);
+  if (known === undefined) {
+    const row = await db.directoryToken.findUnique({ where: { tokenHash: hash }, select: { id: true, organisationId: true, expiresAt: true, lastUsedAt: true } });
+    known = row ? { directory: { organisationId: row.organisationId, tokenId: row.id }, expiresAtMs: row.expiresAt?.getTime() ?? null } : null;
+    directories.set(hash, known, nowMs + DIRECTORY_CACHE_MS, nowMs);
+    // Its last use, noted at most once per cache period.
+    if (row && (!row.lastUsedAt || nowMs - row.lastUsedAt.getTime() > 60_000)) await db.directoryToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(nowMs) } });
+  }
+  if (!known || (known.expiresAtMs !== null && known.expiresAtMs <= nowMs)) return null;
+  return known.directory;
 }

@@ -1,7 +1,8 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { Prisma } from "@prisma/client";
 import { scimPatch, type ScimPatchOperation } from "scim-patch";
-import { recordAuditEvent, type AuditEventInput } from "../audit/audit-events";
+import { auditEventWrite, recordAuditEvent, type AuditEventInput } from "../audit/audit-events";
 import type { Db } from "../db";
 import { isUniqueViolation } from "../unique-violation";
 import { revokeFamilies } from "../sessions/revocation";
@@ -77,20 +78,40 @@ export async function createScimUser(db: Db, directory: Directory, body: unknown
   const parsed = scimUserInput(body);
   if (!parsed.ok) return { ok: false, status: 400, detail: parsed.detail, scimType: parsed.scimType };
   const input = parsed.user;
-  return inTransaction(db, "userName or email", async (tx) => {
-    const { organisationId } = directory;
-    if (await tx.user.findUnique({ where: { organisationId_scimUserNameLower: { organisationId, scimUserNameLower: input.userName.toLowerCase() } }, select: { id: true } })) return taken("userName");
-    const signedInBefore = input.email ? await tx.user.findFirst({ where: { organisationId, email: input.email, scimUserNameLower: null }, select: { id: true, disabledAt: true } }) : null;
-    let row: ScimUserRow;
-    if (signedInBefore) {
-      row = await tx.user.update({ where: { id: signedInBefore.id }, data: { ...columns(input), provisionedAt: new Date(), version: { increment: 1 } }, select: ROW });
-      await applyActive(tx, directory, row.id, signedInBefore.disabledAt === null, input.active, request);
-    } else {
-      row = await tx.user.create({ data: { organisationId, ...columns(input), provisionedAt: new Date(), disabledAt: input.active ? null : new Date() }, select: ROW });
+  const { organisationId } = directory;
+  const created = (row: ScimUserRow, via: "created" | "adopted") => ({
+    actor: actorOf(directory),
+    action: "scim_user_created" as const,
+    targetUserId: row.id,
+    organisationId,
+    detail: { userName: input.userName, via, active: input.active },
+    request,
+  });
+  const [signedInBefore] = input.email ? await db.$queryRaw<{ id: string }[]>`SELECT id FROM "User" WHERE "organisationId" = ${organisationId} AND email = ${input.email} AND "scimUserNameLower" IS NULL` : [];
+  if (!signedInBefore) {
+    // The common case (a directory's full sync): the user and its event in one batch. A
+    // userName or email the organisation has is refused by its unique index (409), with no
+    // read before the write; a sign-in that makes the email's user meanwhile is a 409 too,
+    // and the directory's retry takes that user over.
+    const id = randomUUID();
+    const row = { id, ...columns(input), provisionedAt: new Date(), disabledAt: input.active ? null : new Date(), createdAt: new Date(), updatedAt: new Date(), version: 1 };
+    try {
+      await db.$transaction([db.user.create({ data: { organisationId, ...row }, select: { id: true } }), auditEventWrite(db, created(row, "created"))]);
+    } catch (error) {
+      if (isUniqueViolation(error)) return taken("userName or email");
+      throw error;
     }
-    await recordAuditEvent(tx, { actor: actorOf(directory), action: "scim_user_created", targetUserId: row.id, organisationId, detail: { userName: input.userName, via: signedInBefore ? "adopted" : "created", active: input.active }, request });
-    const fresh = await tx.user.findUniqueOrThrow({ where: { id: row.id }, select: ROW });
-    return { ok: true, value: scimUserResource(fresh, baseUrl) };
+    return { ok: true, value: scimUserResource(row, baseUrl) };
+  }
+  return inTransaction(db, "userName or email", async (tx) => {
+    // Signed in before being provisioned: taken over, unless that changed since the read above.
+    const locked = await tx.$queryRaw<{ id: string; disabledAt: Date | null }[]>`SELECT id, "disabledAt" FROM "User" WHERE id = ${signedInBefore.id} AND "scimUserNameLower" IS NULL FOR UPDATE`;
+    if (locked.length === 0) return taken("email");
+    await tx.user.update({ where: { id: signedInBefore.id }, data: { ...columns(input), provisionedAt: new Date(), version: { increment: 1 } } });
+    await applyActive(tx, directory, signedInBefore.id, locked[0]!.disabledAt === null, input.active, request);
+    const row = await tx.user.findUniqueOrThrow({ where: { id: signedInBefore.id }, select: ROW });
+    await recordAuditEvent(tx, created(row, "adopted"));
+    return { ok: true, value: scimUserResource(row, baseUrl) };
   });
 }
 
@@ -180,7 +201,9 @@ export async function listScimUsers(db: Db, directory: Directory, params: URLSea
   const asked = Number.parseInt(params.get("count") ?? "100", 10);
   const count = Number.isFinite(asked) ? Math.min(MAX_PAGE, Math.max(0, asked)) : 100;
   const where: Prisma.UserWhereInput = { AND: [{ organisationId: directory.organisationId, scimUserNameLower: { not: null } }, filter.where] };
-  const [total, rows] = await Promise.all([db.user.count({ where }), count === 0 ? Promise.resolve([]) : db.user.findMany({ where, select: ROW, orderBy: { id: "asc" }, skip: startIndex - 1, take: count })]);
+  const rows = count === 0 ? [] : await db.user.findMany({ where, select: ROW, orderBy: { id: "asc" }, skip: startIndex - 1, take: count });
+  // A first page that is not full holds every match (the lookups before a create): no count needed.
+  const total = startIndex === 1 && rows.length < count ? rows.length : await db.user.count({ where });
   return {
     ok: true,
     value: { schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], totalResults: total, startIndex, itemsPerPage: rows.length, Resources: rows.map((row) => scimUserResource(row, baseUrl)) },

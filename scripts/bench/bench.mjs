@@ -17,8 +17,9 @@
 // --connections N, --memory-requests N, --console-users N, --no-build, --cpu-prof (the
 // server's CPU profile into bench-results/cpu-profile/), and
 // --only PART[,PART] to run some of: throughput, latency, forward-auth, memory, console,
-// organisations, hanging, sign-in. organisations: the email step and the login redirect with
-// 1,000 organisations seeded (scripts/bench/organisations.mjs). forward-auth: behind a real nginx (auth_request), the same static file
+// organisations, scim, hanging, sign-in. organisations: the email step and the login redirect with
+// 1,000 organisations seeded (scripts/bench/organisations.mjs). scim: a directory's full sync
+// of 10,000 users and the userName lookup at 100,000 (scripts/bench/scim.mjs). forward-auth: behind a real nginx (auth_request), the same static file
 // unprotected, through the forward-auth listener and through the Next route, with the
 // server's CPU per request (scripts/bench/forward-auth.mjs).
 import { spawn, spawnSync } from "node:child_process";
@@ -34,6 +35,7 @@ import { measureForwardAuth } from "./forward-auth.mjs";
 import { measureFixedRateLatency, measureMemory, measureThroughput } from "./gate.mjs";
 import { measureHangingIdp } from "./hanging-idp.mjs";
 import { measureOrganisations } from "./organisations.mjs";
+import { measureScim } from "./scim.mjs";
 import { runLoad } from "./load.mjs";
 import { printReport } from "./report.mjs";
 import { migrateAndBuild } from "../production-build.mjs";
@@ -54,7 +56,7 @@ const { values: flags } = parseArgs({
     "cpu-prof": { type: "boolean", default: false },
   },
 });
-const PARTS = ["throughput", "latency", "forward-auth", "memory", "console", "organisations", "hanging", "sign-in"];
+const PARTS = ["throughput", "latency", "forward-auth", "memory", "console", "organisations", "scim", "hanging", "sign-in"];
 const only = flags.only?.split(",").map((part) => part.trim()) ?? PARTS;
 for (const part of only) if (!PARTS.includes(part)) throw new Error(`--only: unknown part "${part}"; the parts are ${PARTS.join(", ")}`);
 const runs = (part) => only.includes(part);
@@ -305,6 +307,11 @@ async function main() {
   if (runs("organisations")) {
     log("organisations: 1,000 organisations, 5,000 verified domains and 1,500 connections seeded; the email step and the login redirect, one request at a time");
     report.organisations = await measureOrganisations({ appUrl, env, issuer: devIssuer(OIDC_PORT), samples: smoke ? 20 : 500 });
+  }
+  if (runs("scim")) {
+    const scimUsers = smoke ? 100 : 10_000;
+    log(`scim: a directory's full sync of ${scimUsers} users (8 in flight), then the userName lookup at ${smoke ? 1_000 : 100_000} users`);
+    report.scim = await measureScim({ appUrl, env, users: scimUsers, filterUsers: smoke ? 1_000 : 100_000, samples: smoke ? 20 : 200 });
   }
   if (runs("hanging")) {
     log("a hanging identity provider: sign-ins whose token endpoint holds its answer for 30 s");

@@ -37,7 +37,7 @@ function printForwardAuth(settings, { throughput, fixed, memory }) {
   }
 }
 
-export function printReport({ settings, summary, fixedRate, forwardAuth, memory, adminConsole, organisations, hanging, signIns }) {
+export function printReport({ settings, summary, fixedRate, forwardAuth, memory, adminConsole, organisations, scim, hanging, signIns }) {
   console.log("");
   if (summary) {
     console.log(`At full load (${settings.connections} connections), medians of ${settings.rounds} alternating rounds of ${settings.durationSeconds} s:`);
@@ -93,6 +93,11 @@ export function printReport({ settings, summary, fixedRate, forwardAuth, memory,
         ["the login redirect, again (discovery cached)", organisations.loginRedirect],
       ].map(([request, row]) => [request, row.samples, row.p50Ms, row.p95Ms, row.maxMs]),
     );
+  }
+  if (scim) {
+    console.log(`SCIM: a full sync of ${scim.users} users, ${scim.concurrency} requests in flight: ${scim.syncSeconds} s, ${scim.writesPerSecond} writes/s (target ≥ 200).`);
+    console.log(`The userName lookup at ${scim.filterUsers} users, one request at a time (target: p95 ≤ 10 ms):`);
+    table(["request", "samples", "p50 ms", "p95 ms", "max ms"], [['GET /scim/v2/Users?filter=userName eq "…"', scim.lookup.samples, scim.lookup.p50Ms, scim.lookup.p95Ms, scim.lookup.maxMs]]);
   }
   if (hanging) {
     const elapsed = hanging.samples.map((sample) => sample.elapsedMs);
