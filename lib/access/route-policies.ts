@@ -55,6 +55,8 @@ export const ROUTE_POLICIES = {
   "/api/setup/test-sign-in": { GET: pub("starts a setup link's test sign-in (the link's cookie is the credential)") },
   "/scim/v2/Users": { GET: pub("the organisation's directory token is the credential (lib/scim/scim-route.ts)"), POST: pub("the directory token") },
   "/scim/v2/Users/[id]": { GET: pub("the directory token"), PUT: pub("the directory token"), PATCH: pub("the directory token"), DELETE: pub("the directory token") },
+  "/scim/v2/Groups": { GET: pub("the directory token"), POST: pub("the directory token") },
+  "/scim/v2/Groups/[id]": { GET: pub("the directory token"), PUT: pub("the directory token"), PATCH: pub("the directory token"), DELETE: pub("the directory token") },
   "/scim/v2/ServiceProviderConfig": { GET: pub("RFC 7644 §4: what the SCIM service supports, the same for everyone") },
   "/scim/v2/Schemas": { GET: pub("RFC 7644 §4: the schemas, the same for everyone") },
   "/scim/v2/ResourceTypes": { GET: pub("RFC 7644 §4: the resource types, the same for everyone") },

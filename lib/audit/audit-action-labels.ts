@@ -32,6 +32,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   scim_user_deprovisioned: "Deprovisioned by the directory",
   scim_user_reactivated: "Reactivated by the directory",
   scim_user_deleted: "Deleted by the directory",
+  scim_group_changed: "Group changed by the directory",
+  directory_group_role_set: "Directory group's role set",
 };
 
 /** The label of a recorded action; an action written by a later version shows as it is stored. */

@@ -35,6 +35,8 @@ export const AUDIT_ACTIONS = [
   "scim_user_deprovisioned",
   "scim_user_reactivated",
   "scim_user_deleted",
+  "scim_group_changed",
+  "directory_group_role_set",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,3 +1,5 @@
+import { isRole, type Role } from "../roles/roles";
+
 export const ORGS_CLI_USAGE = `Usage: npm run orgs -- COMMAND
 
   list                                      every organisation, its domains and connections
@@ -18,6 +20,8 @@ export const ORGS_CLI_USAGE = `Usage: npm run orgs -- COMMAND
   rotate-directory-token SLUG TOKEN_ID [--overlap-hours N]
                                             a new token; the old one works N hours more (24 by default)
   revoke-directory-token SLUG TOKEN_ID      ends it now
+  group-role SLUG GROUP_NAME ROLE|none      the role the directory group's members get (admin, campaign_manager,
+                                            viewer); with any set, provisioned users' roles follow their groups
 
 Against DATABASE_URL (in development, without it: the embedded database of \`npm run dev\`);
 add-connection needs CONNECTION_SECRET_KEY, verify-domain asks DNS_SERVERS (or the system's),
@@ -50,7 +54,8 @@ export type OrgsCommand =
   | { kind: "setup-link"; slug: string; hours?: number }
   | { kind: "directory-token"; slug: string; name?: string }
   | { kind: "rotate-directory-token"; slug: string; tokenId: string; overlapHours?: number }
-  | { kind: "revoke-directory-token"; slug: string; tokenId: string };
+  | { kind: "revoke-directory-token"; slug: string; tokenId: string }
+  | { kind: "group-role"; slug: string; group: string; role: Role | null };
 
 export type OrgsCliArguments = { ok: true; command: OrgsCommand } | { ok: false; message: string };
 
@@ -165,6 +170,13 @@ export function parseOrgsCliArguments(argv: string[]): OrgsCliArguments {
       const overlap = parsed.values.get("--overlap-hours");
       if (overlap !== undefined && !/^\d{1,3}$/.test(overlap)) return { ok: false, message: `--overlap-hours takes a whole number of hours, not "${overlap}"` };
       return { ok: true, command: { kind: "rotate-directory-token", slug, tokenId, overlapHours: overlap === undefined ? undefined : Number(overlap) } };
+    }
+    case "group-role": {
+      const parsed = positional(name, rest, 3, "SLUG GROUP_NAME ROLE|none");
+      if (!parsed.ok) return parsed;
+      const role = parsed.args[2]!;
+      if (role !== "none" && !isRole(role)) return { ok: false, message: `the role is admin, campaign_manager, viewer or none, not "${role}"` };
+      return { ok: true, command: { kind: "group-role", slug: parsed.args[0]!, group: parsed.args[1]!, role: role === "none" ? null : role } };
     }
     case "revoke-directory-token": {
       const parsed = positional(name, rest, 2, "SLUG TOKEN_ID");

@@ -8,6 +8,7 @@ import { addDomain, createOrganisation, verifyDomain, type AdminOutcome } from "
 import { addConnection, changeConnection, setConnectionEnabled } from "./connection-admin";
 import { createSetupLink } from "./setup-links";
 import { createDirectoryToken, revokeDirectoryToken, rotateDirectoryToken } from "./directory-tokens";
+import { setDirectoryGroupRole } from "../users/directory-group-roles";
 import type { OrgsCommand } from "./orgs-cli-arguments";
 
 type OrganisationsEnv = ReturnType<typeof loadOrganisationsEnv>;
@@ -123,6 +124,12 @@ export async function runOrgsCommand(db: Db, env: OrganisationsEnv, command: Exc
       if (!rotated.ok) return refusedBy(output, rotated);
       output.err(`orgs: directory token ${rotated.value.id} replaces ${command.tokenId}, which works until ${formatUtcMinute(rotated.value.previousExpiresAt)}. The new token (shown once):`);
       output.out(rotated.value.token);
+      return 0;
+    }
+    case "group-role": {
+      const set = await setDirectoryGroupRole(db, organisation.id, command.group, command.role, "cli");
+      if (!set.ok) return refusedBy(output, set);
+      output.out(`orgs: members of the directory group "${command.group}" ${command.role ? `get ${command.role}` : "get no role from it"}; ${set.rolesChanged} ${set.rolesChanged === 1 ? "role" : "roles"} changed.`);
       return 0;
     }
     case "revoke-directory-token": {

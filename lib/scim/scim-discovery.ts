@@ -34,7 +34,19 @@ export function schemas(baseUrl: string) {
     ],
     meta: { resourceType: "Schema", location: `${baseUrl}/scim/v2/Schemas/${SCIM_SCHEMAS.user}` },
   };
-  return { schemas: [SCIM_SCHEMAS.listResponse], totalResults: 1, startIndex: 1, itemsPerPage: 1, Resources: [user] };
+  const group = {
+    schemas: ["urn:ietf:params:scim:schemas:core:2.0:Schema"],
+    id: "urn:ietf:params:scim:schemas:core:2.0:Group",
+    name: "Group",
+    description: "A group of the organisation's directory; its name may map to a role",
+    attributes: [
+      attribute("displayName", "string", { required: true, uniqueness: "server" }),
+      attribute("externalId", "string", { caseExact: true }),
+      attribute("members", "complex", { multiValued: true, subAttributes: [attribute("value", "string", { mutability: "immutable" })] }),
+    ],
+    meta: { resourceType: "Schema", location: `${baseUrl}/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group` },
+  };
+  return { schemas: [SCIM_SCHEMAS.listResponse], totalResults: 2, startIndex: 1, itemsPerPage: 2, Resources: [user, group] };
 }
 
 /** RFC 7643 §6: the resource types served. */
@@ -48,5 +60,13 @@ export function resourceTypes(baseUrl: string) {
     schemaExtensions: [{ schema: SCIM_SCHEMAS.enterpriseUser, required: false }],
     meta: { resourceType: "ResourceType", location: `${baseUrl}/scim/v2/ResourceTypes/User` },
   };
-  return { schemas: [SCIM_SCHEMAS.listResponse], totalResults: 1, startIndex: 1, itemsPerPage: 1, Resources: [users] };
+  const groups = {
+    schemas: ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
+    id: "Group",
+    name: "Group",
+    endpoint: "/Groups",
+    schema: "urn:ietf:params:scim:schemas:core:2.0:Group",
+    meta: { resourceType: "ResourceType", location: `${baseUrl}/scim/v2/ResourceTypes/Group` },
+  };
+  return { schemas: [SCIM_SCHEMAS.listResponse], totalResults: 2, startIndex: 1, itemsPerPage: 2, Resources: [users, groups] };
 }

@@ -24,3 +24,6 @@ export function scimError(status: 400 | 401 | 403 | 404 | 409 | 412 | 413 | 429 
   const headers: Record<string, string> = status === 401 ? { "WWW-Authenticate": 'Bearer realm="voicesurveyagent-scim"' } : status === 503 ? { "Retry-After": "5" } : {};
   return scimJson({ schemas: [SCIM_SCHEMAS.error], status: String(status), ...(scimType ? { scimType } : {}), detail }, status, headers);
 }
+
+/** A SCIM operation's refusal, for scimAnswer to send. */
+export type ScimRefusal = { ok: false; status: 400 | 404 | 409; detail: string; scimType?: ScimErrorType };

@@ -7,7 +7,7 @@ import { readLimitedJson } from "../http/body-limit";
 import { getLogger } from "../observability/logger";
 import { authenticateDirectory, type Directory } from "../organisation-admin/directory-tokens";
 import { scimError, scimJson } from "./scim-response";
-import type { ScimRefusal } from "./scim-users";
+import type { ScimRefusal } from "./scim-response";
 
 /** A directory's group PATCH can name thousands of members: more room than the 16 KiB of unauthenticated bodies, still bounded. */
 const MAX_SCIM_BODY_BYTES = 1024 * 1024;

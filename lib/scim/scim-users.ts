@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { Prisma } from "@prisma/client";
-import { scimPatch, type ScimPatchOperation } from "scim-patch";
+import { applyScimPatch } from "./apply-scim-patch";
 import { auditEventWrite, recordAuditEvent, type AuditEventInput } from "../audit/audit-events";
 import type { Db } from "../db";
 import { isUniqueViolation } from "../unique-violation";
@@ -10,11 +10,10 @@ import { clearFamilyStateCache } from "../sessions/token-families";
 import type { Directory } from "../organisation-admin/directory-tokens";
 import { scimUserInput, scimUserResource, type ScimUserInput, type ScimUserRow } from "./scim-user-resource";
 import { userFilterWhere } from "./scim-user-filter";
-import type { ScimErrorType } from "./scim-response";
+import type { ScimRefusal } from "./scim-response";
 
 type Transaction = Prisma.TransactionClient;
 type Request = AuditEventInput["request"];
-export type ScimRefusal = { ok: false; status: 400 | 404 | 409; detail: string; scimType?: ScimErrorType };
 type ScimOutcome<T> = { ok: true; value: T } | ScimRefusal;
 
 const ROW = { id: true, scimUserName: true, scimExternalId: true, scimAttributes: true, disabledAt: true, createdAt: true, updatedAt: true, version: true, email: true } as const;
@@ -148,18 +147,12 @@ export async function replaceScimUser(db: Db, directory: Directory, id: string, 
  * paths and its "True"/"False" strings all come out as the same columns.
  */
 export async function patchScimUser(db: Db, directory: Directory, id: string, body: unknown, baseUrl: string, request?: Request): Promise<ScimOutcome<ReturnType<typeof scimUserResource>>> {
-  const operations = (body as { Operations?: unknown } | null)?.Operations;
-  if (!Array.isArray(operations) || operations.length === 0) return { ok: false, status: 400, detail: "A PatchOp body has a non-empty Operations list.", scimType: "invalidSyntax" };
   return inTransaction(db, "userName or email", async (tx) => {
     const row = await lockedUser(tx, directory, id);
     if (!row) return notFound;
-    let patched: unknown;
-    try {
-      patched = scimPatch(structuredClone(scimUserResource(row, baseUrl)) as never, operations as ScimPatchOperation[]);
-    } catch (error) {
-      return { ok: false, status: 400, detail: `The patch could not be applied: ${error instanceof Error ? error.message : String(error)}`, scimType: "invalidPath" };
-    }
-    const parsed = scimUserInput(patched);
+    const applied = applyScimPatch(scimUserResource(row, baseUrl), body);
+    if (!applied.ok) return applied;
+    const parsed = scimUserInput(applied.patched);
     if (!parsed.ok) return { ok: false, status: 400, detail: parsed.detail, scimType: parsed.scimType };
     return { ok: true, value: await replaceLocked(tx, directory, row, parsed.user, baseUrl, request) };
   });

@@ -2,7 +2,8 @@ import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb } from "@/lib/db";
 import { configureProcess } from "../support/process-configuration";
-import { newOrganisation, routeParams, type Organisation } from "../support/organisation-fixtures";
+import { routeParams, type Organisation } from "../support/organisation-fixtures";
+import { removeDirectories, scimRequest, twoDirectories } from "../support/scim-fixtures";
 import { RUN, browserSignIn } from "../support/user-fixtures";
 
 await configureProcess("scim-users");
@@ -15,32 +16,20 @@ const CLI = { actor: "cli" } as const;
 
 let a: Organisation;
 let b: Organisation;
-const tokens = { a: "", b: "" };
+let tokens: { a: string; b: string };
 
 beforeAll(async () => {
-  [a, b] = [await newOrganisation(db, "scim-a"), await newOrganisation(db, "scim-b")];
-  for (const [key, org] of [["a", a], ["b", b]] as const) {
-    const created = await createDirectoryToken(db, org.id, "Test directory", CLI);
-    if (!created.ok) throw new Error(created.message);
-    tokens[key] = created.value.token;
-  }
+  ({ a, b, tokens } = await twoDirectories(db, "scim"));
 });
 
 afterAll(async () => {
-  await db.user.deleteMany({ where: { organisationId: { in: [a.id, b.id] } } });
-  await db.organisation.deleteMany({ where: { id: { in: [a.id, b.id] } } });
+  await removeDirectories(db, [a, b]);
   await db.$disconnect();
   const { getDb } = await import("@/lib/db");
   await getDb().$disconnect();
 });
 
-function scim(path: string, token: string, init: { method?: string; body?: unknown } = {}) {
-  return new NextRequest(`http://localhost:3000${path}`, {
-    method: init.method ?? "GET",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
-    body: init.body === undefined || init.method === undefined || init.method === "GET" || init.method === "DELETE" ? undefined : JSON.stringify(init.body),
-  });
-}
+const scim = (path: string, token: string, init: { method?: string; body?: unknown } = {}) => scimRequest(path, token, init.method, init.body);
 const list = async (token: string, query: string) => routes.users.GET(scim(`/scim/v2/Users?${query}`, token), routeParams({}));
 const create = (token: string, body: unknown) => routes.users.POST(scim("/scim/v2/Users", token, { method: "POST", body }), routeParams({}));
 const one = (token: string, id: string, method: "GET" | "PUT" | "PATCH" | "DELETE" = "GET", body?: unknown) =>

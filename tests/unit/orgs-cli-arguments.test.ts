@@ -46,6 +46,16 @@ describe("npm run orgs arguments", () => {
     expect(parseOrgsCliArguments(["setup-link", "acme", "--days", "2"])).toMatchObject({ ok: false, message: expect.stringContaining('unknown option "--days"') });
   });
 
+  it("reads the directory's commands: tokens and group roles", () => {
+    expect(parseOrgsCliArguments(["directory-token", "acme", "--name", "Entra ID"])).toEqual({ ok: true, command: { kind: "directory-token", slug: "acme", name: "Entra ID" } });
+    expect(parseOrgsCliArguments(["rotate-directory-token", "acme", "t-1", "--overlap-hours", "0"])).toEqual({ ok: true, command: { kind: "rotate-directory-token", slug: "acme", tokenId: "t-1", overlapHours: 0 } });
+    expect(parseOrgsCliArguments(["revoke-directory-token", "acme", "t-1"])).toEqual({ ok: true, command: { kind: "revoke-directory-token", slug: "acme", tokenId: "t-1" } });
+    expect(parseOrgsCliArguments(["group-role", "acme", "VSA Admins", "admin"])).toEqual({ ok: true, command: { kind: "group-role", slug: "acme", group: "VSA Admins", role: "admin" } });
+    expect(parseOrgsCliArguments(["group-role", "acme", "VSA Admins", "none"])).toEqual({ ok: true, command: { kind: "group-role", slug: "acme", group: "VSA Admins", role: null } });
+    expect(parseOrgsCliArguments(["group-role", "acme", "VSA Admins", "owner"])).toMatchObject({ ok: false, message: expect.stringContaining('not "owner"') });
+    expect(parseOrgsCliArguments(["rotate-directory-token", "acme", "t-1", "--overlap-hours", "a day"])).toMatchObject({ ok: false, message: expect.stringContaining("whole number") });
+  });
+
   it("names what is wrong", () => {
     expect(parseOrgsCliArguments([])).toEqual({ ok: false, message: "no command given" });
     expect(parseOrgsCliArguments(["bogus"])).toEqual({ ok: false, message: 'unknown command "bogus"' });
