@@ -20,18 +20,32 @@ export type Scenario = {
 
 export type IdpLog = { seen: { authorize: Record<string, string>[]; token: { grantType: string; basicAuth: boolean }[]; userinfo: number; jwks: number; discovery: number; lateAnswers: number }; issued: string[] };
 
+/**
+ * A call to the provider's test controls, once more if the kept-alive connection it went on
+ * was closed by the provider as it was sent (Node closes idle connections after 5 s, and a
+ * suite's beforeAll can leave one idle that long): the controls are idempotent.
+ */
+async function control(path: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(`${E2E.hostile.issuer}${path}`, init);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return fetch(`${E2E.hostile.issuer}${path}`, init);
+  }
+}
+
 export async function setScenario(scenario: Scenario = {}): Promise<void> {
-  const response = await fetch(`${E2E.hostile.issuer}/__scenario`, { method: "POST", body: JSON.stringify(scenario) });
+  const response = await control("/__scenario", { method: "POST", body: JSON.stringify(scenario) });
   if (response.status !== 204) throw new Error(`the hostile provider refused the scenario (${response.status})`);
 }
 
 export async function idpLog(): Promise<IdpLog> {
-  return (await fetch(`${E2E.hostile.issuer}/__log`)).json() as Promise<IdpLog>;
+  return (await control("/__log")).json() as Promise<IdpLog>;
 }
 
 /** Signs a JWT with one of the provider's keys (back-channel logout tokens). */
 export async function signAtIdp(claims: Record<string, unknown>, options: { key?: string; header?: Record<string, unknown> } = {}): Promise<string> {
-  const response = await fetch(`${E2E.hostile.issuer}/__sign`, { method: "POST", body: JSON.stringify({ claims, ...options }) });
+  const response = await control("/__sign", { method: "POST", body: JSON.stringify({ claims, ...options }) });
   return ((await response.json()) as { jwt: string }).jwt;
 }
 
