@@ -73,6 +73,11 @@ export async function revokeDirectoryToken(db: Db, organisationId: string, token
   return outcome;
 }
 
+/** An organisation's directory tokens as its admins see them: never the token (it was shown once). */
+export function listDirectoryTokens(db: Db, organisationId: string) {
+  return db.directoryToken.findMany({ where: { organisationId }, select: { id: true, name: true, createdAt: true, createdBy: true, expiresAt: true, lastUsedAt: true }, orderBy: { createdAt: "asc" } });
+}
+
 export type Directory = { organisationId: string; tokenId: string };
 
 /**

@@ -204,6 +204,18 @@ test.describe("setup links: an organisation's IT admin sets up its sign-in", () 
     await expect(gale.getByRole("button", { name: "Disable Globex Corp (e2e) sign-in" })).toBeVisible();
     expect((await connectionOf(SLUG))?.enabled).toBe(true);
 
+    // And connects the organisation's directory: a token made in the console opens its SCIM service, until revoked.
+    await gale.getByRole("button", { name: "Create a directory token for Globex Corp (e2e)" }).click();
+    await gale.getByRole("dialog").getByRole("button", { name: "Create" }).click();
+    const directoryToken = await gale.getByRole("textbox", { name: "Directory token", exact: true }).inputValue();
+    expect(directoryToken).toMatch(/^vsa_scim_[A-Za-z0-9_-]{43}$/);
+    const scimUsers = () => fetch(`${E2E.appUrl}/scim/v2/Users?count=1`, { headers: { authorization: `Bearer ${directoryToken}` } });
+    expect((await scimUsers()).status).toBe(200);
+    await gale.getByRole("button", { name: "Revoke the directory token SCIM provisioning" }).click();
+    await gale.getByRole("dialog").getByRole("button", { name: "Revoke" }).click();
+    await expect(gale.getByRole("button", { name: "Revoke the directory token SCIM provisioning" })).toHaveCount(0);
+    expect((await scimUsers()).status).toBe(401);
+
     // Every step is on the audit trail, the link's holder as the actor.
     const actions = await query<{ action: string }>(`SELECT e.action FROM "AuditEvent" e JOIN "Organisation" o ON o.id = e."organisationId" WHERE o.slug = $1 AND e.actor LIKE 'setup-link:%' ORDER BY e."createdAt"`, [SLUG]);
     expect(actions.map((row) => row.action)).toEqual(

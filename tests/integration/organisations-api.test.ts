@@ -12,6 +12,8 @@ const routes = {
   one: await import("@/app/api/organisations/[slug]/route"),
   connection: await import("@/app/api/organisations/[slug]/connections/[id]/route"),
   setupLinks: await import("@/app/api/organisations/[slug]/setup-links/route"),
+  directoryTokens: await import("@/app/api/organisations/[slug]/directory-tokens/route"),
+  directoryToken: await import("@/app/api/organisations/[slug]/directory-tokens/[id]/route"),
 };
 const createdSlug = `api-created-${randomUUID().slice(0, 8)}`;
 let world: Awaited<ReturnType<typeof twoOrganisations>>;
@@ -115,5 +117,29 @@ describe("the organisations API", () => {
     expect(await db.setupLink.count({ where: { organisationId: a.id } })).toBe(before);
     expect((await make(tokens.a, a.slug, { hours: 1000 })).status).toBe(400);
     expect((await make(tokens.a, a.slug, { hours: "2" })).status).toBe(400);
+  });
+
+  it("makes, lists and revokes directory tokens within the caller's organisation only; the token is answered once and never listed", async () => {
+    const { a, tokens } = world;
+    const { authenticateDirectory } = await import("@/lib/organisation-admin/directory-tokens");
+    const make = (token: string, slug: string) => routes.directoryTokens.POST(apiRequest(`/api/organisations/${slug}/directory-tokens`, token, { method: "POST", body: JSON.stringify({ name: "Entra ID" }) }), routeParams({ slug }));
+    const list = (token: string, slug: string) => routes.directoryTokens.GET(apiRequest(`/api/organisations/${slug}/directory-tokens`, token), routeParams({ slug }));
+    const revoke = (token: string, slug: string, id: string) => routes.directoryToken.DELETE(apiRequest(`/api/organisations/${slug}/directory-tokens/${id}`, token, { method: "DELETE" }), routeParams({ slug, id }));
+    expect((await make(tokens.b, a.slug)).status).toBe(404);
+    const made = await make(tokens.a, a.slug);
+    expect(made.status).toBe(201);
+    const { id, token, scimBaseUrl } = (await made.json()) as { id: string; token: string; scimBaseUrl: string };
+    expect(token).toMatch(/^vsa_scim_/);
+    expect(scimBaseUrl).toMatch(/\/scim\/v2$/);
+    expect(await authenticateDirectory(db, `Bearer ${token}`)).toEqual({ organisationId: a.id, tokenId: id });
+    const listed = await (await list(tokens.a, a.slug)).text();
+    expect(listed).toContain(id);
+    expect(listed).not.toContain(token);
+    expect((await list(tokens.b, a.slug)).status).toBe(404);
+    expect((await revoke(tokens.b, a.slug, id)).status).toBe(404);
+    expect((await revoke(tokens.b, world.b.slug, id)).status).toBe(404);
+    expect((await revoke(tokens.a, a.slug, id)).status).toBe(200);
+    expect(await authenticateDirectory(db, `Bearer ${token}`)).toBeNull();
+    expect((await revoke(tokens.a, a.slug, id)).status).toBe(404);
   });
 });

@@ -13,6 +13,8 @@ import { CheckDomainButton } from "@/components/admin/check-domain-button";
 import { ConnectionSwitch } from "@/components/admin/connection-switch";
 import { NewOrganisationForm } from "@/components/admin/new-organisation-form";
 import { SetupLinkButton } from "@/components/admin/setup-link-button";
+import { DirectoryTokenButton, RevokeDirectoryTokenButton } from "@/components/admin/directory-token-button";
+import { listDirectoryTokens } from "@/lib/organisation-admin/directory-tokens";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Organisations · VoiceSurveyAgent console" };
@@ -36,6 +38,29 @@ function IdpCaches({ connectionId }: { connectionId: string }) {
   );
 }
 
+/** The organisation's directory tokens (SCIM): their names and use, never a token; revoke, or make one. */
+async function DirectoryTokens({ organisationId, slug, name }: { organisationId: string; slug: string; name: string }) {
+  const tokens = await listDirectoryTokens(getDb(), organisationId);
+  const active = tokens.filter((token) => !token.expiresAt || token.expiresAt > new Date());
+  return (
+    <div className="space-y-2" data-testid="directory-tokens">
+      <h3 className="font-semibold">Directory (SCIM provisioning)</h3>
+      {active.length === 0 ? <p className="text-sm text-slate-600">No directory token: this organisation&apos;s directory does not provision its people.</p> : null}
+      <ul className="space-y-1 text-sm">
+        {active.map((token) => (
+          <li key={token.id} className="flex flex-wrap items-center gap-3">
+            <span>
+              {token.name} <span className="text-slate-500">(made {formatUtcMinute(token.createdAt)}; last used {formatUtcMinute(token.lastUsedAt)}{token.expiresAt ? `; ends ${formatUtcMinute(token.expiresAt)}` : ""})</span>
+            </span>
+            <RevokeDirectoryTokenButton slug={slug} tokenId={token.id} name={token.name} />
+          </li>
+        ))}
+      </ul>
+      <DirectoryTokenButton slug={slug} name={name} />
+    </div>
+  );
+}
+
 /** The admin's organisation (every organisation for the operator's admins): its domains, its connections and their health. */
 export default async function OrganisationsPage() {
   const admin = await requirePageUser(PATH, { role: "admin" });
@@ -53,6 +78,7 @@ export default async function OrganisationsPage() {
             {organisation.name} <span className="text-sm font-normal text-slate-500">({organisation.slug}{organisation.isOperator ? ", the operator organisation" : ""}; {organisation.users} users)</span>
           </h2>
           {organisation.isOperator ? null : <SetupLinkButton slug={organisation.slug} name={organisation.name} />}
+          <DirectoryTokens organisationId={organisation.id} slug={organisation.slug} name={organisation.name} />
           <AdminTable caption={`${organisation.name}'s connections`} headers={["connection", "issuer", "domains", "status", "last sign-in", "last refusal", "this instance's IdP caches", ""]}>
             {organisation.connections.map((connection) =>
               "fromEnvironment" in connection ? (
