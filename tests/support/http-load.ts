@@ -32,12 +32,22 @@ export function countStatuses(values: (number | string)[]): Record<string, numbe
   return counts;
 }
 
-/** Repeats a request until `done` says so, and says how long that took; fails after `timeoutMs`. */
+/**
+ * Repeats a request until `done` says so, and says how long that took; fails after `timeoutMs`.
+ * A request that fails to connect is one more not-yet: the first one after an idle spell can
+ * meet a kept-alive connection the server closed as it was sent ("other side closed").
+ */
 export async function requestsUntil(request: () => Promise<Response>, done: (response: Response) => Promise<boolean>, timeoutMs: number): Promise<{ elapsedMs: number }> {
   const started = performance.now();
+  let lastError: unknown;
   for (;;) {
-    if (await done(await request())) return { elapsedMs: performance.now() - started };
-    if (performance.now() - started > timeoutMs) throw new Error(`not done after ${timeoutMs} ms`);
+    const response = await request().catch((error: unknown) => {
+      if (!(error instanceof TypeError)) throw error;
+      lastError = error;
+      return null;
+    });
+    if (response && (await done(response))) return { elapsedMs: performance.now() - started };
+    if (performance.now() - started > timeoutMs) throw new Error(`not done after ${timeoutMs} ms${response ? "" : `: ${String(lastError)}`}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
