@@ -48,6 +48,11 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
  */
 export type AuditActor = { userId: string } | "system" | "cli" | `setup-link:${string}` | `directory:${string}`;
 
+/** How an actor is stored and shown: the user's id, or the actor's own name. */
+export function auditActorId(actor: AuditActor): string {
+  return typeof actor === "string" ? actor : actor.userId;
+}
+
 export type AuditEventInput = {
   actor: AuditActor;
   action: AuditAction;
@@ -87,7 +92,7 @@ export async function recordAuditEvent(db: Writer, event: AuditEventInput): Prom
 export function auditEventWrite(db: Writer, event: AuditEventInput) {
   return db.auditEvent.create({
     data: {
-      actor: typeof event.actor === "string" ? event.actor : event.actor.userId,
+      actor: auditActorId(event.actor),
       action: event.action,
       targetUserId: event.targetUserId ?? null,
       organisationId: event.organisationId,
@@ -111,7 +116,7 @@ export async function recordAuditEventOrLog(db: Writer, event: AuditEventInput):
     getLogger().error({
       event: "audit_event_lost",
       action: event.action,
-      actor: typeof event.actor === "string" ? event.actor : event.actor.userId,
+      actor: auditActorId(event.actor),
       targetUserId: event.targetUserId ?? null,
       organisationId: event.organisationId,
       detail: event.detail ?? null,

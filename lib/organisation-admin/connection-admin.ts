@@ -11,7 +11,8 @@ import { sealSecret } from "../organisations/connection-secrets";
 import { parseDomain } from "../organisations/domain-verification";
 import { connectionSecretRing, ConnectionSecretKeyMissingError } from "../organisations/find-connection";
 import { checkIdpDiscovery } from "./idp-discovery-check";
-import { isUniqueViolation, type AdminContext, type AdminOutcome } from "./organisation-admin";
+import { isUniqueViolation } from "../unique-violation";
+import type { AdminContext, AdminOutcome } from "./organisation-admin";
 
 export type NewConnection = {
   displayName: string;

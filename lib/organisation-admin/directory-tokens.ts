@@ -1,6 +1,7 @@
 import "server-only";
-import { createHash, randomBytes } from "node:crypto";
-import { recordAuditEvent } from "../audit/audit-events";
+import { randomBytes } from "node:crypto";
+import { hashOpaqueToken } from "../opaque-token-hash";
+import { auditActorId, recordAuditEvent } from "../audit/audit-events";
 import type { Db } from "../db";
 import { ExpiringCache } from "../expiring-cache";
 import type { AdminContext, AdminOutcome } from "./organisation-admin";
@@ -10,9 +11,6 @@ const PREFIX = "vsa_scim_";
 const TOKEN_SHAPE = /^vsa_scim_[A-Za-z0-9_-]{43}$/;
 const MAX_OVERLAP_HOURS = 7 * 24;
 
-function tokenHash(token: string): string {
-  return createHash("sha256").update(token).digest("base64url");
-}
 
 function newToken(): string {
   return `${PREFIX}${randomBytes(32).toString("base64url")}`;
@@ -26,9 +24,9 @@ export async function createDirectoryToken(db: Db, organisationId: string, name:
   const label = name.trim();
   if (label.length === 0 || label.length > 100) return { ok: false, code: "invalid_request", message: "a directory token's name is 1 to 100 characters, e.g. \"Entra ID provisioning\"" };
   const token = newToken();
-  const createdBy = typeof context.actor === "string" ? context.actor : context.actor.userId;
+  const createdBy = auditActorId(context.actor);
   const row = await db.$transaction(async (tx) => {
-    const created = await tx.directoryToken.create({ data: { organisationId, tokenHash: tokenHash(token), name: label, createdBy }, select: { id: true } });
+    const created = await tx.directoryToken.create({ data: { organisationId, tokenHash: hashOpaqueToken(token), name: label, createdBy }, select: { id: true } });
     await recordAuditEvent(tx, { actor: context.actor, action: "directory_token_created", organisationId, detail: { organisationId, directoryTokenId: created.id, name: label }, request: context.request });
     return created;
   });
@@ -45,11 +43,11 @@ export async function rotateDirectoryToken(db: Db, organisationId: string, token
   if (!old) return { ok: false, code: "directory_token_not_found", message: "no such active directory token in this organisation" };
   const token = newToken();
   const previousExpiresAt = new Date(Date.now() + overlapHours * 3600_000);
-  const createdBy = typeof context.actor === "string" ? context.actor : context.actor.userId;
+  const createdBy = auditActorId(context.actor);
   const row = await db.$transaction(async (tx) => {
     await tx.directoryToken.update({ where: { id: tokenId }, data: { expiresAt: previousExpiresAt } });
     directories.clear();
-    const created = await tx.directoryToken.create({ data: { organisationId, tokenHash: tokenHash(token), name: old.name, createdBy }, select: { id: true } });
+    const created = await tx.directoryToken.create({ data: { organisationId, tokenHash: hashOpaqueToken(token), name: old.name, createdBy }, select: { id: true } });
     const detail = { organisationId, directoryTokenId: created.id, previousDirectoryTokenId: tokenId, previousExpiresAt: previousExpiresAt.toISOString() };
     await recordAuditEvent(tx, { actor: context.actor, action: "directory_token_rotated", organisationId, detail, request: context.request });
     return created;
@@ -91,7 +89,7 @@ const directories = new ExpiringCache<{ directory: Directory; expiresAtMs: numbe
 export async function authenticateDirectory(db: Db, authorization: string | null): Promise<Directory | null> {
   const match = /^Bearer +(\S+)$/i.exec(authorization ?? "");
   if (!match || !TOKEN_SHAPE.test(match[1]!)) return null;
-  const hash = tokenHash(match[1]!);
+  const hash = hashOpaqueToken(match[1]!);
   const nowMs = Date.now();
   let known = directories.get(hash, nowMs);
   if (known === undefined) {

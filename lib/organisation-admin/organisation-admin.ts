@@ -12,8 +12,6 @@ export type AdminContext = { actor: AuditActor; request?: AuditEventInput["reque
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 
-export { isUniqueViolation };
-
 export async function createOrganisation(db: Db, input: { slug: string; name: string }, context: AdminContext): Promise<AdminOutcome<{ id: string; slug: string }>> {
   const slug = input.slug.trim().toLowerCase();
   const name = input.name.trim();

@@ -1,6 +1,7 @@
 import "server-only";
-import { createHash, randomBytes } from "node:crypto";
-import { recordAuditEvent, type AuditActor } from "../audit/audit-events";
+import { randomBytes } from "node:crypto";
+import { hashOpaqueToken } from "../opaque-token-hash";
+import { auditActorId, recordAuditEvent, type AuditActor } from "../audit/audit-events";
 import type { Db } from "../db";
 import type { AdminContext, AdminOutcome } from "./organisation-admin";
 
@@ -11,9 +12,6 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 export type SetupLinkRefusal = "setup_link_unknown" | "setup_link_expired" | "setup_link_used";
 
-function tokenHash(token: string): string {
-  return createHash("sha256").update(token).digest("base64url");
-}
 
 /**
  * The address the link's holder opens. The token rides in the fragment, which browsers never
@@ -46,9 +44,9 @@ export async function createSetupLink(
   }
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + hours * 3600_000);
-  const createdBy = typeof context.actor === "string" ? context.actor : context.actor.userId;
+  const createdBy = auditActorId(context.actor);
   const link = await db.$transaction(async (tx) => {
-    const row = await tx.setupLink.create({ data: { organisationId, tokenHash: tokenHash(token), createdBy, expiresAt }, select: { id: true } });
+    const row = await tx.setupLink.create({ data: { organisationId, tokenHash: hashOpaqueToken(token), createdBy, expiresAt }, select: { id: true } });
     await recordAuditEvent(tx, { actor: context.actor, action: "setup_link_created", organisationId, detail: { organisationId, setupLinkId: row.id, expiresAt: expiresAt.toISOString() }, request: context.request });
     return row;
   });
@@ -73,7 +71,7 @@ const SETUP_LINK_VIEW = {
 
 async function findByToken(db: Db, token: string | undefined) {
   if (!token || !TOKEN_SHAPE.test(token)) return null;
-  return db.setupLink.findUnique({ where: { tokenHash: tokenHash(token) }, select: SETUP_LINK_VIEW });
+  return db.setupLink.findUnique({ where: { tokenHash: hashOpaqueToken(token) }, select: SETUP_LINK_VIEW });
 }
 
 export type SetupLink = NonNullable<Awaited<ReturnType<typeof findByToken>>>;

@@ -5,7 +5,8 @@ import type { Db } from "../db";
 import type { Env } from "../config/env";
 import { parseDomain } from "../organisations/domain-verification";
 import { addConnection, changeConnection, type NewConnection } from "./connection-admin";
-import { addDomain, isUniqueViolation, verifyDomain, type AdminOutcome } from "./organisation-admin";
+import { isUniqueViolation } from "../unique-violation";
+import { addDomain, verifyDomain, type AdminOutcome } from "./organisation-admin";
 import { setupLinkActor, type SetupLink } from "./setup-links";
 import { SETUP_BLOCKER_MESSAGES, setupStatus } from "./setup-status";
 

@@ -1,4 +1,4 @@
-import { DEFAULT_ROLE, isRole, ROLES, type Role } from "./roles";
+import { isRole, mostPrivilegedRole, ROLES, type Role } from "./roles";
 
 /**
  * Roles from the identity provider (OIDC_ROLE_CLAIM + OIDC_ROLE_MAP): which claim of the ID
@@ -67,8 +67,7 @@ export function idpRoleValues(claims: Readonly<Record<string, unknown>>, claim: 
 
 /** The most privileged role any of the claim's values maps to (admin ⊇ campaign_manager ⊇ viewer), or viewer when none does. */
 export function roleFromIdpClaims(claims: Readonly<Record<string, unknown>>, mapping: IdpRoleMapping): Role {
-  const mapped = new Set((idpRoleValues(claims, mapping.claim) ?? []).map((value) => mapping.roleMap.get(value)));
-  return ROLES.find((role) => mapped.has(role)) ?? DEFAULT_ROLE;
+  return mostPrivilegedRole((idpRoleValues(claims, mapping.claim) ?? []).map((value) => mapping.roleMap.get(value)));
 }
 
 /**

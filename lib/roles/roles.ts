@@ -8,6 +8,12 @@ export const DEFAULT_ROLE: Role = "viewer";
 /** How pages name each role. */
 export const ROLE_LABELS: Record<Role, string> = { admin: "admin", campaign_manager: "campaign manager", viewer: "viewer" };
 
+/** The most privileged of `roles` (what unknown or absent entries leave out), or viewer when there is none. */
+export function mostPrivilegedRole(roles: Iterable<Role | undefined>): Role {
+  const given = new Set(roles);
+  return ROLES.find((role) => given.has(role)) ?? DEFAULT_ROLE;
+}
+
 export function isRole(value: unknown): value is Role {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value);
 }

@@ -8,6 +8,7 @@ import { clearFamilyStateCache } from "../sessions/token-families";
 import { isUniqueViolation } from "../unique-violation";
 import { applyGroupRoles } from "../users/directory-group-roles";
 import { filterWhere, type FilterAttributes } from "./scim-filter";
+import { scimList } from "./scim-list";
 import { scimGroupInput, scimGroupResource, type ScimGroupInput } from "./scim-group-resource";
 import type { ScimRefusal } from "./scim-response";
 
@@ -16,7 +17,6 @@ type Request = AuditEventInput["request"];
 type ScimOutcome<T> = { ok: true; value: T } | ScimRefusal;
 
 const ROW = { id: true, displayName: true, externalId: true, createdAt: true, updatedAt: true, version: true, members: { select: { userId: true }, orderBy: { userId: "asc" } } } as const;
-const MAX_PAGE = 200;
 const notFound: ScimRefusal = { ok: false, status: 404, detail: "No such group in this directory." };
 const actorOf = (directory: Directory) => `directory:${directory.tokenId}` as const;
 
@@ -128,11 +128,11 @@ export async function listScimGroups(db: Db, directory: Directory, params: URLSe
   const filter = filterWhere(params.get("filter"), GROUP_ATTRIBUTES);
   if (!filter.ok) return { ok: false, status: 400, detail: filter.detail, scimType: "invalidFilter" };
   const withMembers = !(params.get("excludedAttributes") ?? "").toLowerCase().split(",").map((name) => name.trim()).includes("members");
-  const startIndex = Math.max(1, Number.parseInt(params.get("startIndex") ?? "1", 10) || 1);
-  const asked = Number.parseInt(params.get("count") ?? "100", 10);
-  const count = Number.isFinite(asked) ? Math.min(MAX_PAGE, Math.max(0, asked)) : 100;
   const where: Prisma.DirectoryGroupWhereInput = { AND: [{ organisationId: directory.organisationId }, filter.where as Prisma.DirectoryGroupWhereInput] };
-  const rows = count === 0 ? [] : await db.directoryGroup.findMany({ where, select: ROW, orderBy: { id: "asc" }, skip: startIndex - 1, take: count });
-  const total = startIndex === 1 && rows.length < count ? rows.length : await db.directoryGroup.count({ where });
-  return { ok: true, value: { schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], totalResults: total, startIndex, itemsPerPage: rows.length, Resources: rows.map((row) => scimGroupResource(row, baseUrl, withMembers)) } };
+  const list = await scimList(
+    params,
+    { find: (skip, take) => db.directoryGroup.findMany({ where, select: ROW, orderBy: { id: "asc" }, skip, take }), count: () => db.directoryGroup.count({ where }) },
+    (row) => scimGroupResource(row, baseUrl, withMembers),
+  );
+  return { ok: true, value: list };
 }

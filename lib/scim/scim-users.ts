@@ -10,6 +10,7 @@ import { clearFamilyStateCache } from "../sessions/token-families";
 import type { Directory } from "../organisation-admin/directory-tokens";
 import { scimUserInput, scimUserResource, type ScimUserInput, type ScimUserRow } from "./scim-user-resource";
 import { userFilterWhere } from "./scim-user-filter";
+import { scimList } from "./scim-list";
 import type { ScimRefusal } from "./scim-response";
 
 type Transaction = Prisma.TransactionClient;
@@ -17,7 +18,6 @@ type Request = AuditEventInput["request"];
 type ScimOutcome<T> = { ok: true; value: T } | ScimRefusal;
 
 const ROW = { id: true, scimUserName: true, scimExternalId: true, scimAttributes: true, disabledAt: true, createdAt: true, updatedAt: true, version: true, email: true } as const;
-const MAX_PAGE = 200;
 
 const actorOf = (directory: Directory) => `directory:${directory.tokenId}` as const;
 const notFound: ScimRefusal = { ok: false, status: 404, detail: "No such user in this directory." };
@@ -190,15 +190,7 @@ export async function getScimUser(db: Db, directory: Directory, id: string, base
 export async function listScimUsers(db: Db, directory: Directory, params: URLSearchParams, baseUrl: string): Promise<ScimOutcome<object>> {
   const filter = userFilterWhere(params.get("filter"));
   if (!filter.ok) return { ok: false, status: 400, detail: filter.detail, scimType: "invalidFilter" };
-  const startIndex = Math.max(1, Number.parseInt(params.get("startIndex") ?? "1", 10) || 1);
-  const asked = Number.parseInt(params.get("count") ?? "100", 10);
-  const count = Number.isFinite(asked) ? Math.min(MAX_PAGE, Math.max(0, asked)) : 100;
   const where: Prisma.UserWhereInput = { AND: [{ organisationId: directory.organisationId, scimUserNameLower: { not: null } }, filter.where] };
-  const rows = count === 0 ? [] : await db.user.findMany({ where, select: ROW, orderBy: { id: "asc" }, skip: startIndex - 1, take: count });
-  // A first page that is not full holds every match (the lookups before a create): no count needed.
-  const total = startIndex === 1 && rows.length < count ? rows.length : await db.user.count({ where });
-  return {
-    ok: true,
-    value: { schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], totalResults: total, startIndex, itemsPerPage: rows.length, Resources: rows.map((row) => scimUserResource(row, baseUrl)) },
-  };
+  const list = await scimList(params, { find: (skip, take) => db.user.findMany({ where, select: ROW, orderBy: { id: "asc" }, skip, take }), count: () => db.user.count({ where }) }, (row) => scimUserResource(row, baseUrl));
+  return { ok: true, value: list };
 }

@@ -1,5 +1,6 @@
 import "server-only";
-import { createHash, createHmac, hkdfSync, randomBytes } from "node:crypto";
+import { createHmac, hkdfSync, randomBytes } from "node:crypto";
+import { hashOpaqueToken } from "../opaque-token-hash";
 import { recordAuditEvent, recordAuditEventOrLog } from "../audit/audit-events";
 import type { AuditRequest } from "../audit/audit-request";
 import { RETRY_AFTER_SECONDS } from "../http/api-route";
@@ -25,9 +26,8 @@ export type IssuedTokens = {
 const REFRESH_TOKEN_PREFIX = "vsa_rt_";
 const MAX_REFRESH_TOKEN_LENGTH = 128;
 
-export function hashRefreshToken(token: string): string {
-  return createHash("sha256").update(token).digest("base64url");
-}
+/** What RefreshToken.tokenHash holds for a refresh token. */
+export const hashRefreshToken = hashOpaqueToken;
 
 /** Too many active API tokens: minting one more is refused (409), never an older one silently revoked. */
 export class ApiTokenLimitError extends Error {

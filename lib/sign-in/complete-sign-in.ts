@@ -73,8 +73,7 @@ export async function completeSignIn(
   const sessionCookie = sessionCookieName(context.secureCookies);
   const issuesSession = outcome.ok && outcome.result.cookies?.some((cookie) => (cookie.name === sessionCookie || cookie.name.startsWith(`${sessionCookie}.`)) && cookie.value);
   if (!outcome.ok || !issuesSession || !outcome.result.redirect) {
-    const params = body !== undefined && request.method === "POST" ? new URLSearchParams(body) : request.nextUrl.searchParams;
-    const failure = outcome.ok ? { code: "server_error" as const, reason: "no_session" } : classifySignInError(outcome.error, params);
+    const failure = outcome.ok ? { code: "server_error" as const, reason: "no_session" } : classifySignInError(outcome.error, callbackParams(request, body));
     await recordConnectionOutcome(db, connectionId, failure.code);
     return refuseCallback(db, request, failure, context, state.attempt);
   }
@@ -88,6 +87,11 @@ export async function completeSignIn(
   const response = relayAuthRedirect(outcome.result, outcome.result.redirect);
   response.cookies.set(signInConnectionCookieName(context.secureCookies), "", { maxAge: 0, path: "/", httpOnly: true, sameSite: "lax", secure: context.secureCookies });
   return response;
+}
+
+/** The parameters of the IdP's answer: a form_post's body (POST), else the query. */
+export function callbackParams(request: NextRequest, body: string | undefined): URLSearchParams {
+  return body !== undefined && request.method === "POST" ? new URLSearchParams(body) : request.nextUrl.searchParams;
 }
 
 /** Runs Auth.js's callback on the IdP's answer, without the browser's session cookie. */

@@ -11,7 +11,7 @@ import type { SetupLink } from "../organisation-admin/setup-links";
 import { recordSetupTest, type SetupTestResult } from "../organisation-admin/setup-steps";
 import { buildAuthJsConfig } from "./auth-config";
 import { classifySignInError } from "./classify-sign-in-error";
-import { exchangeCode, type SignInContext } from "./complete-sign-in";
+import { callbackParams, exchangeCode, type SignInContext } from "./complete-sign-in";
 import { clearPendingSignInCookies } from "./refuse-sign-in";
 import type { AuthActionOutcome } from "./run-auth-action";
 
@@ -55,8 +55,7 @@ export async function completeSetupTestSignIn(
     const name = typeof seen.claims.name === "string" ? seen.claims.name.slice(0, 200) : null;
     result = { ok: true, subject: seen.subject, email: verifiedEmail(seen.claims), name, claims: seen.claims, connectionVersion: connection.version };
   } else {
-    const params = body !== undefined && request.method === "POST" ? new URLSearchParams(body) : request.nextUrl.searchParams;
-    const failure = outcome.ok ? { code: "server_error" as const, reason: "no_profile" } : classifySignInError(outcome.error, params);
+    const failure = outcome.ok ? { code: "server_error" as const, reason: "no_profile" } : classifySignInError(outcome.error, callbackParams(request, body));
     getLogger().warn({ event: "setup_test_sign_in_refused", code: failure.code, reason: failure.reason, setupLinkId: link.id, requestId: context.requestId });
     result = { ok: false, code: failure.reason ? `${failure.code}/${failure.reason}` : failure.code };
   }

@@ -2,7 +2,7 @@ import "server-only";
 import type { Prisma } from "@prisma/client";
 import { recordAuditEvent, type AuditActor, type AuditEventInput } from "../audit/audit-events";
 import type { Db } from "../db";
-import { DEFAULT_ROLE, ROLES, type Role } from "../roles/roles";
+import { mostPrivilegedRole, type Role } from "../roles/roles";
 
 type Transaction = Prisma.TransactionClient;
 
@@ -24,8 +24,7 @@ export async function applyGroupRoles(tx: Transaction, organisationId: string, u
   });
   let changed = 0;
   for (const user of users) {
-    const mapped = new Set(user.directoryGroups.map(({ group }) => roleOfGroup.get(group.displayNameLower)));
-    const role = ROLES.find((candidate) => mapped.has(candidate)) ?? DEFAULT_ROLE;
+    const role = mostPrivilegedRole(user.directoryGroups.map(({ group }) => roleOfGroup.get(group.displayNameLower)));
     if (role === user.role) continue;
     await tx.user.update({ where: { id: user.id }, data: { role, version: { increment: 1 } } });
     await recordAuditEvent(tx, { actor, action: "role_changed", targetUserId: user.id, organisationId, detail: { from: user.role, to: role, source: "directory_group" }, request });

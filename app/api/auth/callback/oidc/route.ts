@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { buildAuthJsConfigWithDatabase } from "@/lib/sign-in/auth-instance";
-import { completeSignIn, refuseCallback, signInContextOf } from "@/lib/sign-in/complete-sign-in";
+import { callbackParams, completeSignIn, refuseCallback, signInContextOf } from "@/lib/sign-in/complete-sign-in";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/config/env";
 import { readLimitedBody } from "@/lib/http/body-limit";
@@ -33,7 +33,7 @@ async function callback(request: NextRequest) {
     body = new TextDecoder().decode(read.bytes);
   }
   // The connection this sign-in was started with, bound to its state: no other may complete it.
-  const state = (body !== undefined ? new URLSearchParams(body) : request.nextUrl.searchParams).get("state");
+  const state = callbackParams(request, body).get("state");
   const binding = signInConnectionOf(request.cookies, state, env.authSecret, env.secureCookies);
   if (!binding.ok) return refuseCallback(getDb(), request, { code: "state_mismatch", reason: binding.reason }, context);
   if (binding.purpose === "setup_test") return setupTestCallback(request, body, env, context, binding.connectionId);
