@@ -1,8 +1,7 @@
 import "server-only";
 import { recordAuditEvent } from "../audit/audit-events";
 import type { Role } from "../roles/roles";
-import { revokeFamilies } from "../sessions/revocation";
-import { clearFamilyStateCache } from "../sessions/token-families";
+import { withAccessRevocation } from "../sessions/revoke-access";
 import type { Db } from "../db";
 import type { Env } from "../config/env";
 import type { AdminUser } from "./admin-user";
@@ -46,7 +45,7 @@ export async function changeUser(
   context: UserAdminContext & Pick<Env, "idpRoleMapping">,
 ): Promise<UserChangeOutcome> {
   if (change.role !== undefined && context.idpRoleMapping) return { ok: false, code: "role_managed_by_idp", message: idpManagedRoleMessage(context.idpRoleMapping) };
-  const outcome = await db.$transaction(async (tx): Promise<{ ok: true } | { ok: false; code: "not_found" | "last_admin" | "conflict" }> => {
+  const outcome = await withAccessRevocation(db, Date.now(), async (tx, revoke): Promise<{ ok: true } | { ok: false; code: "not_found" | "last_admin" | "conflict" }> => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${USER_ADMIN_LOCK_ID}::bigint)`;
     const user = await tx.user.findUnique({ where: { id: userId, ...inScope(context.scope) }, select: { role: true, disabledAt: true, version: true, organisationId: true } });
     if (!user) return { ok: false, code: "not_found" };
@@ -66,15 +65,14 @@ export async function changeUser(
     const event = { actor: context.actor, targetUserId: userId, organisationId: user.organisationId, request: context.request };
     if (role !== user.role) await recordAuditEvent(tx, { ...event, action: "role_changed", detail: { from: user.role, to: role } });
     if (disabled && !wasDisabled) {
-      const revokedFamilies = await revokeFamilies(tx, { userId }, "user_disabled");
-      await recordAuditEvent(tx, { ...event, action: "user_disabled", detail: { revokedFamilies } });
+      const revoked = await revoke({ source: "admin", reason: "user_disabled", match: { userId }, ...event });
+      await recordAuditEvent(tx, { ...event, action: "user_disabled", detail: { revokedFamilies: revoked.length } });
     }
     if (!disabled && wasDisabled) await recordAuditEvent(tx, { ...event, action: "user_enabled" });
     return { ok: true };
   });
-  // The role comes with the family check: this instance forgets its cached verdicts now (the
-  // revocation above did so before the commit), the others within FAMILY_STATE_CACHE_MS.
-  clearFamilyStateCache();
+  // The role comes with the family check: withAccessRevocation made this instance forget its
+  // cached verdicts on commit, whatever changed; the others follow within FAMILY_STATE_CACHE_MS.
   if (!outcome.ok) return outcome;
   const user = await findAdminUser(db, context.scope, userId);
   return user ? { ok: true, user } : { ok: false, code: "not_found" };

@@ -1,7 +1,5 @@
 import "server-only";
-import { recordAuditEvent } from "../audit/audit-events";
-import { revokeFamilies } from "../sessions/revocation";
-import { clearFamilyStateCache } from "../sessions/token-families";
+import { withAccessRevocation } from "../sessions/revoke-access";
 import { isFamilyOfUser } from "../sessions/user-families";
 import type { Db } from "../db";
 import { inScope } from "../organisations/admin-scope";
@@ -17,21 +15,20 @@ export type SessionRevocationOutcome = { ok: true; revoked: number } | { ok: fal
  * transaction: no event, no revocation.
  */
 export async function revokeUserSessions(db: Db, userId: string, familyId: string | undefined, context: UserAdminContext): Promise<SessionRevocationOutcome> {
-  const outcome = await db.$transaction(async (tx): Promise<SessionRevocationOutcome> => {
+  return withAccessRevocation(db, Date.now(), async (tx, revoke): Promise<SessionRevocationOutcome> => {
     const user = await tx.user.findUnique({ where: { id: userId, ...inScope(context.scope) }, select: { organisationId: true } });
     if (!user) return { ok: false, code: "not_found" };
     if (familyId !== undefined && !(await isFamilyOfUser(tx, familyId, userId))) return { ok: false, code: "not_found" };
-    const revoked = await revokeFamilies(tx, familyId !== undefined ? { ids: [familyId] } : { userId }, "admin_revoked");
-    await recordAuditEvent(tx, {
+    const revoked = await revoke({
+      source: "admin",
+      reason: "admin_revoked",
+      match: familyId !== undefined ? { ids: [familyId] } : { userId },
       actor: context.actor,
-      action: "sessions_revoked",
-      targetUserId: userId,
       organisationId: user.organisationId,
-      detail: { scope: familyId !== undefined ? "one" : "all", familyId: familyId ?? null, revokedFamilies: revoked },
+      targetUserId: userId,
       request: context.request,
+      detail: { scope: familyId !== undefined ? "one" : "all", familyId: familyId ?? null },
     });
-    return { ok: true, revoked };
+    return { ok: true, revoked: revoked.length };
   });
-  clearFamilyStateCache();
-  return outcome;
 }

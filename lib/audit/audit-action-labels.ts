@@ -13,6 +13,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   user_disabled: "User disabled",
   user_enabled: "User enabled",
   sessions_revoked: "Sessions revoked",
+  access_revoked: "Access revoked",
   organisation_created: "Organisation created",
   domain_added: "Domain added",
   domain_verified: "Domain verified",
@@ -34,6 +35,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   scim_user_deleted: "Deleted by the directory",
   scim_group_changed: "Group changed by the directory",
   directory_group_role_set: "Directory group's role set",
+  signal_stream_added: "Shared Signals stream added",
+  signal_stream_removed: "Shared Signals stream removed",
 };
 
 /** The label of a recorded action; an action written by a later version shows as it is stored. */

@@ -11,11 +11,15 @@ export const AUDIT_ACTIONS = [
   "sign_out_everywhere",
   "api_token_minted",
   "refresh_token_reused",
+  /** Written before access_revoked took over every revocation (kept so older records show by name). */
   "backchannel_logout",
   "role_changed",
   "user_disabled",
   "user_enabled",
+  /** Written before access_revoked took over every revocation (kept so older records show by name). */
   "sessions_revoked",
+  /** Someone's sessions and API tokens ended, by lib/sessions/revoke-access.ts: `detail.source` says who asked. */
+  "access_revoked",
   "organisation_created",
   "domain_added",
   "domain_verified",
@@ -37,6 +41,8 @@ export const AUDIT_ACTIONS = [
   "scim_user_deleted",
   "scim_group_changed",
   "directory_group_role_set",
+  "signal_stream_added",
+  "signal_stream_removed",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -44,9 +50,10 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 /**
  * A user id, or the console itself ("system": sign-in, the IdP's mapping, back-channel), the
  * CLI, the holder of a setup link (who has no account yet: the link's id says which), or an
- * organisation's directory provisioning by SCIM (its token's id says which).
+ * organisation's directory provisioning by SCIM (its token's id says which), or a connection's
+ * Shared Signals transmitter (its stream's id says which).
  */
-export type AuditActor = { userId: string } | "system" | "cli" | `setup-link:${string}` | `directory:${string}`;
+export type AuditActor = { userId: string } | "system" | "cli" | `setup-link:${string}` | `directory:${string}` | `signal-stream:${string}`;
 
 /** How an actor is stored and shown: the user's id, or the actor's own name. */
 export function auditActorId(actor: AuditActor): string {

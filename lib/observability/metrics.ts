@@ -21,6 +21,12 @@ export const metrics = {
   apiRefusals: counter("vsa_api_refusals_total", "API requests refused (401, 403, 404, 409, 413, 429), by code", ["status", "code"]),
   refreshes: counter("vsa_refresh_total", "API token refreshes, by outcome (rotated, retry_answered, reused, revoked, invalid_or_expired)", ["outcome"]),
   revocations: counter("vsa_revocations_total", "Token families revoked, by reason", ["reason"]),
+  timeToRevokeSeconds: histogram(
+    "vsa_time_to_revoke_seconds",
+    "From a revocation's arrival (back-channel logout, shared signal, Universal Logout, directory, admin) to the latest moment every instance refuses the person: its commit plus the family-check cache",
+    ["source"],
+    [0.25, 0.5, 1, 1.5, 1.75, 2, 2.5, 3, 5, 10],
+  ),
   rateLimited: counter("vsa_rate_limited_total", "Requests refused by a rate limit, by bucket", ["bucket"]),
   idpRenewals: counter("vsa_idp_renewals_total", "Renewals of a sign-in at the IdP, by outcome (renewed, refused, rejected, unavailable) and reason", ["outcome", "reason"]),
   idpRequestSeconds: histogram("vsa_idp_request_duration_seconds", "Calls to the identity provider, by endpoint and outcome", ["endpoint", "outcome"], SLOW),

@@ -5,8 +5,7 @@ import { applyScimPatch } from "./apply-scim-patch";
 import { auditEventWrite, recordAuditEvent, type AuditEventInput } from "../audit/audit-events";
 import type { Db } from "../db";
 import { isUniqueViolation } from "../unique-violation";
-import { revokeFamilies } from "../sessions/revocation";
-import { clearFamilyStateCache } from "../sessions/token-families";
+import { withAccessRevocation, type RevokeAccess } from "../sessions/revoke-access";
 import type { Directory } from "../organisation-admin/directory-tokens";
 import { scimUserInput, scimUserResource, type ScimUserInput, type ScimUserRow } from "./scim-user-resource";
 import { userFilterWhere } from "./scim-user-filter";
@@ -41,28 +40,29 @@ function columns(input: ScimUserInput) {
  * instances within their family-check cache, 2 s by default). Active again enables the user;
  * the revoked sessions stay revoked: they sign in again.
  */
-async function applyActive(tx: Transaction, directory: Directory, userId: string, wasActive: boolean, active: boolean, request: Request) {
+async function applyActive(tx: Transaction, revoke: RevokeAccess, directory: Directory, userId: string, wasActive: boolean, active: boolean, request: Request) {
   if (wasActive === active) return;
   const event = { actor: actorOf(directory), targetUserId: userId, organisationId: directory.organisationId, request };
   if (!active) {
     await tx.user.update({ where: { id: userId }, data: { disabledAt: new Date() } });
-    const revokedFamilies = await revokeFamilies(tx, { userId }, "user_deprovisioned");
-    await recordAuditEvent(tx, { ...event, action: "scim_user_deprovisioned", detail: { revokedFamilies } });
+    const revoked = await revoke({ source: "directory", reason: "user_deprovisioned", match: { userId }, ...event });
+    await recordAuditEvent(tx, { ...event, action: "scim_user_deprovisioned", detail: { revokedFamilies: revoked.length } });
   } else {
     await tx.user.update({ where: { id: userId }, data: { disabledAt: null } });
     await recordAuditEvent(tx, { ...event, action: "scim_user_reactivated" });
   }
 }
 
-/** Runs `work` in a transaction; a unique violation (a userName or email another user has) is a 409, as SCIM says. */
-async function inTransaction<T>(db: Db, what: string, work: (tx: Transaction) => Promise<ScimOutcome<T>>): Promise<ScimOutcome<T>> {
+/**
+ * Runs `work` in a transaction that may deprovision (lib/sessions/revoke-access.ts); a unique
+ * violation (a userName or email another user has) is a 409, as SCIM says.
+ */
+async function inTransaction<T>(db: Db, what: string, work: (tx: Transaction, revoke: RevokeAccess) => Promise<ScimOutcome<T>>): Promise<ScimOutcome<T>> {
   try {
-    return await db.$transaction(work);
+    return await withAccessRevocation(db, Date.now(), work);
   } catch (error) {
     if (isUniqueViolation(error)) return taken(what);
     throw error;
-  } finally {
-    clearFamilyStateCache();
   }
 }
 
@@ -102,12 +102,12 @@ export async function createScimUser(db: Db, directory: Directory, body: unknown
     }
     return { ok: true, value: scimUserResource(row, baseUrl) };
   }
-  return inTransaction(db, "userName or email", async (tx) => {
+  return inTransaction(db, "userName or email", async (tx, revoke) => {
     // Signed in before being provisioned: taken over, unless that changed since the read above.
     const locked = await tx.$queryRaw<{ id: string; disabledAt: Date | null }[]>`SELECT id, "disabledAt" FROM "User" WHERE id = ${signedInBefore.id} AND "scimUserNameLower" IS NULL FOR UPDATE`;
     if (locked.length === 0) return taken("email");
     await tx.user.update({ where: { id: signedInBefore.id }, data: { ...columns(input), provisionedAt: new Date(), version: { increment: 1 } } });
-    await applyActive(tx, directory, signedInBefore.id, locked[0]!.disabledAt === null, input.active, request);
+    await applyActive(tx, revoke, directory, signedInBefore.id, locked[0]!.disabledAt === null, input.active, request);
     const row = await tx.user.findUniqueOrThrow({ where: { id: signedInBefore.id }, select: ROW });
     await recordAuditEvent(tx, created(row, "adopted"));
     return { ok: true, value: scimUserResource(row, baseUrl) };
@@ -122,10 +122,10 @@ async function lockedUser(tx: Transaction, directory: Directory, id: string): Pr
   return tx.user.findUniqueOrThrow({ where: { id }, select: ROW });
 }
 
-async function replaceLocked(tx: Transaction, directory: Directory, row: ScimUserRow, input: ScimUserInput, baseUrl: string, request: Request) {
+async function replaceLocked(tx: Transaction, revoke: RevokeAccess, directory: Directory, row: ScimUserRow, input: ScimUserInput, baseUrl: string, request: Request) {
   await tx.user.update({ where: { id: row.id }, data: { ...columns(input), version: { increment: 1 } } });
   await recordAuditEvent(tx, { actor: actorOf(directory), action: "scim_user_changed", targetUserId: row.id, organisationId: directory.organisationId, detail: { userName: input.userName }, request });
-  await applyActive(tx, directory, row.id, row.disabledAt === null, input.active, request);
+  await applyActive(tx, revoke, directory, row.id, row.disabledAt === null, input.active, request);
   return scimUserResource(await tx.user.findUniqueOrThrow({ where: { id: row.id }, select: ROW }), baseUrl);
 }
 
@@ -133,10 +133,10 @@ async function replaceLocked(tx: Transaction, directory: Directory, row: ScimUse
 export async function replaceScimUser(db: Db, directory: Directory, id: string, body: unknown, baseUrl: string, request?: Request): Promise<ScimOutcome<ReturnType<typeof scimUserResource>>> {
   const parsed = scimUserInput(body);
   if (!parsed.ok) return { ok: false, status: 400, detail: parsed.detail, scimType: parsed.scimType };
-  return inTransaction(db, "userName or email", async (tx) => {
+  return inTransaction(db, "userName or email", async (tx, revoke) => {
     const row = await lockedUser(tx, directory, id);
     if (!row) return notFound;
-    return { ok: true, value: await replaceLocked(tx, directory, row, parsed.user, baseUrl, request) };
+    return { ok: true, value: await replaceLocked(tx, revoke, directory, row, parsed.user, baseUrl, request) };
   });
 }
 
@@ -147,14 +147,14 @@ export async function replaceScimUser(db: Db, directory: Directory, id: string, 
  * paths and its "True"/"False" strings all come out as the same columns.
  */
 export async function patchScimUser(db: Db, directory: Directory, id: string, body: unknown, baseUrl: string, request?: Request): Promise<ScimOutcome<ReturnType<typeof scimUserResource>>> {
-  return inTransaction(db, "userName or email", async (tx) => {
+  return inTransaction(db, "userName or email", async (tx, revoke) => {
     const row = await lockedUser(tx, directory, id);
     if (!row) return notFound;
     const applied = applyScimPatch(scimUserResource(row, baseUrl), body);
     if (!applied.ok) return applied;
     const parsed = scimUserInput(applied.patched);
     if (!parsed.ok) return { ok: false, status: 400, detail: parsed.detail, scimType: parsed.scimType };
-    return { ok: true, value: await replaceLocked(tx, directory, row, parsed.user, baseUrl, request) };
+    return { ok: true, value: await replaceLocked(tx, revoke, directory, row, parsed.user, baseUrl, request) };
   });
 }
 
@@ -164,12 +164,12 @@ export async function patchScimUser(db: Db, directory: Directory, id: string, bo
  * disabled, for the audit trail.
  */
 export async function deleteScimUser(db: Db, directory: Directory, id: string, request?: Request): Promise<ScimOutcome<null>> {
-  return inTransaction(db, "userName", async (tx) => {
+  return inTransaction(db, "userName", async (tx, revoke) => {
     const row = await lockedUser(tx, directory, id);
     if (!row) return notFound;
-    await applyActive(tx, directory, row.id, row.disabledAt === null, false, request);
+    await applyActive(tx, revoke, directory, row.id, row.disabledAt === null, false, request);
     // Already inactive or not, nothing of theirs outlives the deletion.
-    await revokeFamilies(tx, { userId: row.id }, "user_deprovisioned");
+    if (row.disabledAt !== null) await revoke({ source: "directory", reason: "user_deprovisioned", match: { userId: row.id }, actor: actorOf(directory), organisationId: directory.organisationId, targetUserId: row.id, request });
     await tx.user.update({ where: { id: row.id }, data: { scimUserName: null, scimUserNameLower: null, scimExternalId: null, scimAttributes: Prisma.DbNull, provisionedAt: null, version: { increment: 1 } } });
     await recordAuditEvent(tx, { actor: actorOf(directory), action: "scim_user_deleted", targetUserId: row.id, organisationId: directory.organisationId, detail: { userName: row.scimUserName }, request });
     return { ok: true, value: null };

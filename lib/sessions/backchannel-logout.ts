@@ -1,14 +1,13 @@
 import "server-only";
 import { Prisma } from "@prisma/client";
 import { decodeJwt, errors, jwtVerify, type JWTVerifyGetKey } from "jose";
-import { recordAuditEventOrLog } from "../audit/audit-events";
 import type { AuditRequest } from "../audit/audit-request";
 import type { Db } from "../db";
 import type { Env } from "../config/env";
 import { identityProviderOf } from "../oidc/identity-provider";
 import { findConnectionByIssuer } from "../organisations/find-connection";
 import { ID_TOKEN_CLOCK_SKEW_SECONDS } from "../oidc/verify-id-token";
-import { revokeAndListFamilies } from "./revocation";
+import { revokeAccess } from "./revoke-access";
 
 const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 
@@ -60,39 +59,34 @@ export async function verifyLogoutToken(
 
 export type BackchannelLogoutOutcome = { ok: true; revoked: number } | { ok: false; message: string };
 
-export type VerifiedLogoutToken = Extract<LogoutTokenVerification, { ok: true }>;
+/**
+ * Whose IdP session a logout token names, when nothing of theirs was left to end (they had
+ * signed out here first): the audit trail still says whose it was.
+ */
+async function personOfLogoutToken(db: Db, connectionId: string, verified: Extract<LogoutTokenVerification, { ok: true }>): Promise<string | null> {
+  const named = [...(verified.sid ? [{ idpSessionId: verified.sid }] : []), ...(verified.sub ? [{ idpSubject: verified.sub }] : [])];
+  const known = await db.tokenFamily.findFirst({ where: { connectionId, OR: named }, orderBy: { createdAt: "desc" }, select: { userId: true } }).catch(() => null);
+  return known?.userId ?? null;
+}
+
+export type VerifiedLogoutToken = Extract<LogoutTokenVerification, { ok: true }> & { connectionId: string; organisationId: string };
 
 /**
- * The audit trail's record of a back-channel logout: the IdP's sid and sub it named and the
- * families it ended, one event per user concerned (never the logout token). When it ended
- * nothing (the person had signed out here first), the event still names whose IdP session
- * ended when that is known. Logged, never thrown, if it cannot be written: the sessions are
- * revoked either way.
+ * Ends what a verified logout token names, through the one revocation path: on the audit trail,
+ * one access_revoked event per person concerned, with the IdP's sid and sub (never the token).
  */
-export async function recordBackchannelLogout(
-  db: Db,
-  verified: VerifiedLogoutToken & { connectionId: string; organisationId: string },
-  revoked: { id: string; userId: string }[],
-  request: AuditRequest,
-): Promise<void> {
-  const familiesByUser = new Map<string | null, string[]>();
-  for (const family of revoked) familiesByUser.set(family.userId, [...(familiesByUser.get(family.userId) ?? []), family.id]);
-  if (familiesByUser.size === 0) {
-    const named = [...(verified.sid ? [{ idpSessionId: verified.sid }] : []), ...(verified.sub ? [{ idpSubject: verified.sub }] : [])];
-    const known = await db.tokenFamily.findFirst({ where: { connectionId: verified.connectionId, OR: named }, orderBy: { createdAt: "desc" }, select: { userId: true } }).catch(() => null);
-    familiesByUser.set(known?.userId ?? null, []);
-  }
-  for (const [userId, familyIds] of familiesByUser) {
-    await recordAuditEventOrLog(db, {
-      actor: "system",
-      action: "backchannel_logout",
-      targetUserId: userId,
-      // A connection signs people into its own organisation only.
-      organisationId: verified.organisationId,
-      detail: { connectionId: verified.connectionId, idpSessionId: verified.sid ?? null, idpSubject: verified.sub ?? null, familyIds, revokedFamilies: familyIds.length },
-      request,
-    });
-  }
+export async function endSessionsOfLogoutToken(db: Db, verified: VerifiedLogoutToken, request: AuditRequest, arrivedAt: number) {
+  return revokeAccess(db, arrivedAt, {
+    source: "backchannel_logout",
+    reason: "backchannel_logout",
+    match: { connectionId: verified.connectionId, idpSessionId: verified.sid, idpSubject: verified.sub },
+    actor: "system",
+    // A connection signs people into its own organisation only.
+    organisationId: verified.organisationId,
+    targetUserId: await personOfLogoutToken(db, verified.connectionId, verified),
+    request,
+    detail: { connectionId: verified.connectionId, idpSessionId: verified.sid ?? null, idpSubject: verified.sub ?? null },
+  });
 }
 
 /** The connection whose IdP the (not yet verified) logout token says it comes from, by its iss and aud. */
@@ -111,9 +105,10 @@ async function connectionOfLogoutToken(db: Db, env: Env, token: string) {
 /**
  * Acts on a verified logout token once: its `jti` is recorded until the token's `exp`, so a
  * replayed token is refused instead of acted on again. The record is undone if revoking
- * fails, so the IdP may retry. `request` is the IdP's call, for the audit trail.
+ * fails, so the IdP may retry. `request` is the IdP's call, for the audit trail; `arrivedAt`
+ * its arrival (time to revoke).
  */
-export async function acceptLogoutToken(db: Db, env: Env, token: string, request: AuditRequest = {}): Promise<BackchannelLogoutOutcome> {
+export async function acceptLogoutToken(db: Db, env: Env, token: string, request: AuditRequest = {}, arrivedAt = Date.now()): Promise<BackchannelLogoutOutcome> {
   const connection = await connectionOfLogoutToken(db, env, token);
   if (!connection) return { ok: false, message: "the logout token's iss and aud name no connection of this console" };
   const idp = identityProviderOf(connection, env);
@@ -133,11 +128,10 @@ export async function acceptLogoutToken(db: Db, env: Env, token: string, request
   }
   let revoked;
   try {
-    revoked = await revokeAndListFamilies(db, { connectionId: connection.id, idpSessionId: verified.sid, idpSubject: verified.sub }, "backchannel_logout");
+    revoked = await endSessionsOfLogoutToken(db, { ...verified, connectionId: connection.id, organisationId: connection.organisationId }, request, arrivedAt);
   } catch (error) {
     await db.backchannelLogoutToken.delete({ where: { jti: verified.jti } }).catch(() => undefined);
     throw error;
   }
-  await recordBackchannelLogout(db, { ...verified, connectionId: connection.id, organisationId: connection.organisationId }, revoked, request);
   return { ok: true, revoked: revoked.length };
 }

@@ -18,7 +18,15 @@ export type RevocationReason =
   /** The organisation's directory deactivated or deleted the user (SCIM). */
   | "user_deprovisioned"
   /** An administrator ended this session or token, or all of the user's. */
-  | "admin_revoked";
+  | "admin_revoked"
+  /** The IdP's Shared Signals transmitter said the person's session ended (CAEP session-revoked). */
+  | "idp_session_revoked"
+  /** The IdP's transmitter disabled the account (RISC account-disabled). */
+  | "idp_account_disabled"
+  /** The IdP's transmitter asks for new credentials (RISC credential-change-required). */
+  | "idp_credential_change_required"
+  /** Okta's Universal Logout (global token revocation). */
+  | "universal_logout";
 
 /** `idpSessionId` and `idpSubject` are the IdP's, so they match only within `connectionId`'s sign-ins. */
 /** `ofConnection`: every sign-in through that connection (an admin disabling it ends them). */

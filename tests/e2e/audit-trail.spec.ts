@@ -107,7 +107,7 @@ test("an admin sees a real sign-in and sign-out on the audit page, filters them 
 
     // Bob's newest events: the IdP's back-channel logout (it had nothing left to end), his sign-out, his sign-in.
     const rows = table.locator("tbody tr");
-    await expect(rows.nth(0)).toHaveAttribute("data-action", "backchannel_logout");
+    await expect(rows.nth(0)).toHaveAttribute("data-action", "access_revoked");
     await expect(rows.nth(1)).toHaveAttribute("data-action", "sign_out");
     await expect(rows.nth(2)).toHaveAttribute("data-action", "sign_in_succeeded");
     await expect(rows.nth(1)).toContainText("Signed out");

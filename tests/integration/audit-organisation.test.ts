@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb } from "@/lib/db";
 import { addDomain, createOrganisation } from "@/lib/organisation-admin/organisation-admin";
-import { recordBackchannelLogout } from "@/lib/sessions/backchannel-logout";
+import { endSessionsOfLogoutToken } from "@/lib/sessions/backchannel-logout";
 import { endSignIn } from "@/lib/sessions/logout";
 import { recordSignInRefused, recordSignInSucceeded } from "@/lib/sign-in/sign-in-audit";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
@@ -58,8 +58,9 @@ describe("every event is recorded as its organisation's", () => {
     expect(await organisationsOf(replay.requestId)).toEqual([["refresh_token_reused", b.id]]);
 
     const logout = auditRequest();
-    await recordBackchannelLogout(db, { ok: true, connectionId: `connection-${b.id}`, organisationId: b.id, sub: "s", jti: randomUUID(), expiresAt: inHours(1) }, [{ id: parent.id, userId: viewers.b.id }], logout);
-    expect(await organisationsOf(logout.requestId)).toEqual([["backchannel_logout", b.id]]);
+    await db.tokenFamily.update({ where: { id: parent.id }, data: { connectionId: `connection-${b.id}`, idpSubject: `s-${parent.id}` } });
+    await endSessionsOfLogoutToken(db, { ok: true, connectionId: `connection-${b.id}`, organisationId: b.id, sub: `s-${parent.id}`, jti: randomUUID(), expiresAt: inHours(1) }, logout, Date.now());
+    expect(await organisationsOf(logout.requestId)).toEqual([["access_revoked", b.id]]);
   });
 
   it("an organisation's and its domains' changes: that organisation's", async () => {

@@ -5,9 +5,9 @@ import { getApiTokenKeys } from "@/lib/credentials/api-token-keys";
 import { accessTokenSettings } from "@/lib/credentials/authentication-options";
 import type { SessionIdentity } from "@/lib/credentials/session-cookie";
 import { createApiTokens, refreshApiTokens } from "@/lib/sessions/api-tokens";
-import { recordBackchannelLogout } from "@/lib/sessions/backchannel-logout";
+import { endSessionsOfLogoutToken } from "@/lib/sessions/backchannel-logout";
 import { logOut } from "@/lib/sessions/logout";
-import { revokeAndListFamilies } from "@/lib/sessions/revocation";
+
 import { createBrowserFamily, isFamilyActive } from "@/lib/sessions/token-families";
 import { createDb } from "@/lib/db";
 import { upsertUserFromOidcProfile } from "@/lib/users/upsert-user-from-oidc-profile";
@@ -125,26 +125,28 @@ describe("the sessions paths put their events on the audit trail", () => {
     const apiFamily = await apiFamilyOf(tokens.access_token);
     const verified = { ok: true as const, connectionId: "oidc", organisationId: "operator", sid: caller.idpSessionId, sub: caller.idpSubject, jti: randomUUID(), expiresAt: inHours(1) };
     const idpCall = auditRequest({ userAgent: "oidc-provider" });
-    const revoked = await revokeAndListFamilies(db, { connectionId: "oidc", idpSessionId: verified.sid, idpSubject: verified.sub }, "backchannel_logout");
-    await recordBackchannelLogout(db, verified, revoked, idpCall);
+    await endSessionsOfLogoutToken(db, verified, idpCall, Date.now());
     const [event, ...more] = await eventsOf(db, idpCall.requestId);
     expect(more).toEqual([]);
-    expect(event).toMatchObject({ actor: "system", action: "backchannel_logout", targetUserId: caller.userId, userAgent: "oidc-provider" });
-    expect(event!.detail).toMatchObject({ idpSessionId: caller.idpSessionId, idpSubject: caller.idpSubject, revokedFamilies: 2 });
+    expect(event).toMatchObject({ actor: "system", action: "access_revoked", targetUserId: caller.userId, userAgent: "oidc-provider" });
+    expect(event!.detail).toMatchObject({ source: "backchannel_logout", reason: "backchannel_logout", idpSessionId: caller.idpSessionId, idpSubject: caller.idpSubject, revokedFamilies: 2 });
     expect((event!.detail as { familyIds: string[] }).familyIds.sort()).toEqual([caller.familyId, apiFamily].sort());
 
     // The IdP says it again (another jti), with only the sid: nothing is left to end.
     const again = auditRequest({ userAgent: "oidc-provider" });
     const sidOnly = { ...verified, sub: undefined, jti: randomUUID() };
-    await recordBackchannelLogout(db, sidOnly, await revokeAndListFamilies(db, { connectionId: "oidc", idpSessionId: sidOnly.sid }, "backchannel_logout"), again);
+    await endSessionsOfLogoutToken(db, sidOnly, again, Date.now());
     expect(await eventsOf(db, again.requestId)).toEqual([
-      expect.objectContaining({ targetUserId: caller.userId, detail: { connectionId: "oidc", idpSessionId: caller.idpSessionId, idpSubject: null, familyIds: [], revokedFamilies: 0 } }),
+      expect.objectContaining({
+        targetUserId: caller.userId,
+        detail: { source: "backchannel_logout", reason: "backchannel_logout", connectionId: "oidc", idpSessionId: caller.idpSessionId, idpSubject: null, familyIds: [], revokedFamilies: 0 },
+      }),
     ]);
   });
 
   it("back-channel logout for a session nobody here has: one event, about no one", async () => {
     const request = auditRequest();
-    await recordBackchannelLogout(db, { ok: true, connectionId: "oidc", organisationId: "operator", sub: `nobody-${randomUUID()}`, jti: randomUUID(), expiresAt: inHours(1) }, [], request);
+    await endSessionsOfLogoutToken(db, { ok: true, connectionId: "oidc", organisationId: "operator", sub: `nobody-${randomUUID()}`, jti: randomUUID(), expiresAt: inHours(1) }, request, Date.now());
     expect(await eventsOf(db, request.requestId)).toEqual([expect.objectContaining({ targetUserId: null, detail: expect.objectContaining({ revokedFamilies: 0 }) })]);
   });
 });
@@ -181,10 +183,9 @@ describe("when an event cannot be written", () => {
 
   it("a back-channel logout still ends the IdP's session here", async () => {
     const caller = await signedInUser();
-    const revoked = await revokeAndListFamilies(db, { connectionId: "oidc", idpSessionId: caller.idpSessionId }, "backchannel_logout");
-    await recordBackchannelLogout(db, { ok: true, connectionId: "oidc", organisationId: "operator", sid: caller.idpSessionId, jti: randomUUID(), expiresAt: inHours(1) }, revoked, down());
+    await endSessionsOfLogoutToken(db, { ok: true, connectionId: "oidc", organisationId: "operator", sid: caller.idpSessionId, jti: randomUUID(), expiresAt: inHours(1) }, down(), Date.now());
     expect(await isFamilyActive(db, caller.familyId)).toBe(false);
-    expect(lostEvents()).toEqual([expect.objectContaining({ action: "backchannel_logout", targetUserId: caller.userId })]);
+    expect(lostEvents()).toEqual([expect.objectContaining({ action: "access_revoked", targetUserId: caller.userId })]);
   });
 
   it("minting an API token fails instead: no credential exists without its record", async () => {

@@ -80,7 +80,9 @@ describe("the SCIM service provider", () => {
     expect(await activeFamilies(resource.id)).toBe(0);
     expect((await db.user.findUniqueOrThrow({ where: { id: resource.id } })).disabledAt).not.toBeNull();
     const events = await db.auditEvent.findMany({ where: { targetUserId: resource.id }, orderBy: { createdAt: "asc" } });
-    expect(events.map((event) => event.action)).toEqual(["scim_user_created", "scim_user_changed", "scim_user_deprovisioned"]);
+    // Deprovisioning and its revocation are one transaction: one timestamp, so in either order.
+    expect(events.map((event) => event.action).sort()).toEqual(["access_revoked", "scim_user_changed", "scim_user_created", "scim_user_deprovisioned"]);
+    expect(events.find((event) => event.action === "access_revoked")!.detail).toMatchObject({ source: "directory", reason: "user_deprovisioned", revokedFamilies: 2 });
     expect(events.every((event) => event.actor.startsWith("directory:"))).toBe(true);
 
     // Active again: the user may sign in again, but the sessions revoked stay revoked.

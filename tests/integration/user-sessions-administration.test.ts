@@ -63,7 +63,7 @@ describe("an administrator revoking sessions", () => {
     const families = Object.fromEntries((await revocationsOf(user.id)).map((family) => [family.id, family.revokedReason]));
     expect(families).toEqual({ [first]: "admin_revoked", [apiToken]: "admin_revoked", [second]: null });
     expect((await listActiveFamilies(db, user.id)).map((family) => family.id)).toEqual([second]);
-    const event = await db.auditEvent.findFirstOrThrow({ where: { targetUserId: user.id, action: "sessions_revoked" } });
+    const event = await db.auditEvent.findFirstOrThrow({ where: { targetUserId: user.id, action: "access_revoked" } });
     expect(event).toMatchObject({ actor: adminId, detail: { scope: "one", familyId: first, revokedFamilies: 2 }, requestId: expect.stringMatching(/^req-/) });
   });
 
@@ -77,7 +77,7 @@ describe("an administrator revoking sessions", () => {
     const { user } = await userWithSessions("revoke-all");
     expect(await revokeUserSessions(db, user.id, undefined, adminContext(adminId))).toEqual({ ok: true, revoked: 3 });
     expect(await listActiveFamilies(db, user.id)).toEqual([]);
-    expect(await db.auditEvent.findFirstOrThrow({ where: { targetUserId: user.id, action: "sessions_revoked" } })).toMatchObject({ detail: { scope: "all", familyId: null, revokedFamilies: 3 } });
+    expect(await db.auditEvent.findFirstOrThrow({ where: { targetUserId: user.id, action: "access_revoked" } })).toMatchObject({ detail: expect.objectContaining({ source: "admin", scope: "all", familyId: null, revokedFamilies: 3 }) });
   });
 
   it("answers not_found for another user's session or an unknown user, revoking nothing", async () => {
