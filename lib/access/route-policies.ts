@@ -43,6 +43,8 @@ export const ROUTE_POLICIES = {
   "/api/auth/session": { GET: pub("answers null without a session"), POST: pub("answers 405") },
   "/api/auth/refresh": { POST: pub("the refresh token is the credential") },
   "/api/auth/backchannel-logout": { POST: pub("the IdP's signed logout token is the credential") },
+  "/api/shared-signals/[streamId]": { POST: pub("the transmitter's signed Security Event Token is the credential") },
+  "/api/universal-logout/[connectionId]": { POST: pub("the IdP's signed JWT (Authorization: Bearer) is the credential") },
   "/api/auth/[...nextauth]": { GET: pub("Auth.js's own endpoints"), POST: pub("Auth.js's own endpoints (CSRF-checked)") },
   "/api/auth/me": { GET: viewer },
   "/api/auth/verify": { GET: viewer },

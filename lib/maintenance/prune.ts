@@ -8,7 +8,7 @@ const PRUNE_AT_MOST_EVERY_MS = 3_600_000;
 /** pg_try_advisory_xact_lock key: the same constant on every instance, used for nothing else. */
 export const PRUNE_LOCK_ID = 7_316_020_001;
 
-export type PruneCounts = { tokenFamilies: number; refreshTokens: number; backchannelLogoutTokens: number; rateLimitCounters: number; auditEvents: number };
+export type PruneCounts = { tokenFamilies: number; refreshTokens: number; backchannelLogoutTokens: number; securityEventTokens: number; rateLimitCounters: number; auditEvents: number };
 
 export type PruneOutcome = { ok: true; deleted: PruneCounts } | { ok: false; code: "already_running" | "ran_recently" };
 
@@ -34,6 +34,7 @@ export type PruneOptions = {
  *   still alive: presenting a spent token revokes its family, and that check needs the row;
  * - back-channel logout `jti`s once their token is past `exp` and the clock tolerance its
  *   verification allows, when a replay fails on `exp` anyway;
+ * - Shared Signals and Universal Logout `jti`s past their keeping (their `iat` or `exp` refuses a replay then);
  * - rate-limit counters whose window has ended;
  * - audit events older than the audit retention: nothing else in the app deletes or updates
  *   one (tests/unit/audit-append-only.test.ts holds every module to that).
@@ -49,6 +50,7 @@ export async function pruneExpiredData(db: Db, { retentionDays, auditRetentionDa
       if (!force && lastRun && now.getTime() - lastRun.lastRunAt.getTime() < PRUNE_AT_MOST_EVERY_MS) return { ok: false, code: "ran_recently" };
 
       const { tokenFamilies, refreshTokens, backchannelLogoutTokens } = await pruneEndedSessions(tx, { cutoff, now });
+      const securityEventTokens = await tx.receivedSecurityToken.deleteMany({ where: { expiresAt: { lt: now } } });
       const rateLimitCounters = await tx.rateLimit.deleteMany({ where: { expire: { lt: BigInt(now.getTime()) } } });
       const auditEvents = await tx.auditEvent.deleteMany({ where: { createdAt: { lt: auditCutoff } } });
 
@@ -59,6 +61,7 @@ export async function pruneExpiredData(db: Db, { retentionDays, auditRetentionDa
           tokenFamilies,
           refreshTokens,
           backchannelLogoutTokens,
+          securityEventTokens: securityEventTokens.count,
           rateLimitCounters: rateLimitCounters.count,
           auditEvents: auditEvents.count,
         },
@@ -69,6 +72,6 @@ export async function pruneExpiredData(db: Db, { retentionDays, auditRetentionDa
   );
 }
 
-export function formatPruneCounts({ tokenFamilies, refreshTokens, backchannelLogoutTokens, rateLimitCounters, auditEvents }: PruneCounts): string {
-  return `${tokenFamilies} token families, ${refreshTokens} refresh tokens, ${backchannelLogoutTokens} back-channel logout tokens, ${rateLimitCounters} rate-limit counters, ${auditEvents} audit events`;
+export function formatPruneCounts({ tokenFamilies, refreshTokens, backchannelLogoutTokens, securityEventTokens, rateLimitCounters, auditEvents }: PruneCounts): string {
+  return `${tokenFamilies} token families, ${refreshTokens} refresh tokens, ${backchannelLogoutTokens} back-channel logout tokens, ${securityEventTokens} security event tokens, ${rateLimitCounters} rate-limit counters, ${auditEvents} audit events`;
 }

@@ -49,7 +49,7 @@ function isLoopbackHost(hostname: string): boolean {
  * bundled provider; production refuses any other http issuer). An https IdP that names an http
  * endpoint would send the client secret or the keys in the clear.
  */
-function secureEndpoint(value: string, issuer: string): boolean {
+export function secureEndpoint(value: string, issuer: string): boolean {
   let url: URL;
   try {
     url = new URL(value);
