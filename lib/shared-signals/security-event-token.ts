@@ -29,15 +29,15 @@ const refused = (err: SetErrorCode, description: string): SetVerification => ({ 
 
 /** What was wrong, for the transmitter's operator (the response body): never the token. */
 function refusalOf(error: unknown): SetVerification {
+  if (error instanceof errors.JWTExpired) return refused("invalid_request", error.claim === "iat" ? `the SET's iat is older than ${SET_MAX_AGE_SECONDS} seconds` : "the SET has expired");
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === "iss") return refused("invalid_issuer", "the SET's iss is not this stream's transmitter");
     if (error.claim === "aud") return refused("invalid_audience", "the SET's aud is not this stream's audience");
-    if (error.claim === "iat") return refused("invalid_request", `the SET's iat is ${error.reason === "check_failed" ? `older than ${SET_MAX_AGE_SECONDS} seconds or in the future` : "missing or not a number"}`);
+    if (error.claim === "iat") return refused("invalid_request", `the SET's iat is ${error.reason === "check_failed" ? "in the future" : "missing or not a number"}`);
     if (error.claim === "jti") return refused("invalid_request", "the SET has no jti");
     if (error.claim === "typ") return refused("invalid_request", "the SET's typ is not secevent+jwt");
     return refused("invalid_request", `the SET's ${error.claim} claim is invalid (${error.reason})`);
   }
-  if (error instanceof errors.JWTExpired) return refused("invalid_request", "the SET has expired");
   if (error instanceof errors.JWKSNoMatchingKey) return refused("invalid_key", "the SET's kid is not among the transmitter's published keys");
   if (error instanceof errors.JWKSMultipleMatchingKeys) return refused("invalid_key", "the SET names no kid and several published keys fit");
   if (error instanceof errors.JWSSignatureVerificationFailed) return refused("invalid_key", "the SET's signature does not verify with the transmitter's keys");
