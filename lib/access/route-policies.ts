@@ -67,6 +67,8 @@ export const ROUTE_POLICIES = {
   "/api/organisations/[slug]/setup-links": { POST: adminWrite },
   "/api/organisations/[slug]/directory-tokens": { GET: admin, POST: adminWrite },
   "/api/organisations/[slug]/directory-tokens/[id]": { DELETE: adminWrite },
+  "/api/organisations/[slug]/signal-streams": { GET: admin, POST: adminWrite },
+  "/api/organisations/[slug]/signal-streams/[id]": { DELETE: adminWrite },
   "/api/organisations/[slug]": { GET: admin },
   "/api/organisations/[slug]/connections": { POST: adminWrite },
   "/api/organisations/[slug]/connections/[id]": { PATCH: adminWrite, PUT: adminWrite },

@@ -22,6 +22,11 @@ export const ORGS_CLI_USAGE = `Usage: npm run orgs -- COMMAND
   revoke-directory-token SLUG TOKEN_ID      ends it now
   group-role SLUG GROUP_NAME ROLE|none      the role the directory group's members get (admin, campaign_manager,
                                             viewer); with any set, provisioned users' roles follow their groups
+  signal-stream SLUG CONNECTION_ID --issuer URL --jwks-uri URL [--audience AUD]
+                                            a Shared Signals stream from the connection's IdP's transmitter;
+                                            prints the endpoint it pushes SETs to
+  signal-streams SLUG                       the organisation's streams, and each connection's Universal Logout endpoint
+  remove-signal-stream SLUG STREAM_ID       its endpoint refuses every SET from now on
 
 Against DATABASE_URL (in development, without it: the embedded database of \`npm run dev\`);
 add-connection needs CONNECTION_SECRET_KEY, verify-domain asks DNS_SERVERS (or the system's),
@@ -55,7 +60,10 @@ export type OrgsCommand =
   | { kind: "directory-token"; slug: string; name?: string }
   | { kind: "rotate-directory-token"; slug: string; tokenId: string; overlapHours?: number }
   | { kind: "revoke-directory-token"; slug: string; tokenId: string }
-  | { kind: "group-role"; slug: string; group: string; role: Role | null };
+  | { kind: "group-role"; slug: string; group: string; role: Role | null }
+  | { kind: "signal-stream"; slug: string; connectionId: string; issuer: string; jwksUri: string; audience?: string }
+  | { kind: "signal-streams"; slug: string }
+  | { kind: "remove-signal-stream"; slug: string; streamId: string };
 
 export type OrgsCliArguments = { ok: true; command: OrgsCommand } | { ok: false; message: string };
 
@@ -181,6 +189,24 @@ export function parseOrgsCliArguments(argv: string[]): OrgsCliArguments {
     case "revoke-directory-token": {
       const parsed = positional(name, rest, 2, "SLUG TOKEN_ID");
       return parsed.ok ? { ok: true, command: { kind: "revoke-directory-token", slug: parsed.args[0]!, tokenId: parsed.args[1]! } } : parsed;
+    }
+    case "signal-stream": {
+      const [slug, connectionId, ...optionArgs] = rest;
+      if (!slug || !connectionId || slug.startsWith("--") || connectionId.startsWith("--")) return { ok: false, message: "signal-stream takes SLUG CONNECTION_ID, then --issuer URL --jwks-uri URL [--audience AUD]" };
+      const parsed = options(optionArgs, ["--issuer", "--jwks-uri", "--audience"]);
+      if (!parsed.ok) return parsed;
+      const issuer = parsed.values.get("--issuer");
+      const jwksUri = parsed.values.get("--jwks-uri");
+      if (!issuer || !jwksUri) return { ok: false, message: "signal-stream needs --issuer (the transmitter's issuer) and --jwks-uri (its keys)" };
+      return { ok: true, command: { kind: "signal-stream", slug, connectionId, issuer, jwksUri, audience: parsed.values.get("--audience") } };
+    }
+    case "signal-streams": {
+      const parsed = positional(name, rest, 1, "SLUG");
+      return parsed.ok ? { ok: true, command: { kind: "signal-streams", slug: parsed.args[0]! } } : parsed;
+    }
+    case "remove-signal-stream": {
+      const parsed = positional(name, rest, 2, "SLUG STREAM_ID");
+      return parsed.ok ? { ok: true, command: { kind: "remove-signal-stream", slug: parsed.args[0]!, streamId: parsed.args[1]! } } : parsed;
     }
     default:
       return { ok: false, message: `unknown command "${name}"` };

@@ -9,6 +9,8 @@ import { addConnection, changeConnection, setConnectionEnabled } from "./connect
 import { createSetupLink } from "./setup-links";
 import { createDirectoryToken, revokeDirectoryToken, rotateDirectoryToken } from "./directory-tokens";
 import { setDirectoryGroupRole } from "../users/directory-group-roles";
+import { addSignalStream, listSignalStreams, removeSignalStream, universalLogoutEndpoint } from "./signal-streams";
+import { ENVIRONMENT_CONNECTION_ID, OPERATOR_ORGANISATION_ID } from "../organisations/operator-organisation";
 import type { OrgsCommand } from "./orgs-cli-arguments";
 
 type OrganisationsEnv = ReturnType<typeof loadOrganisationsEnv>;
@@ -136,6 +138,26 @@ export async function runOrgsCommand(db: Db, env: OrganisationsEnv, command: Exc
       const revoked = await revokeDirectoryToken(db, organisation.id, command.tokenId, CLI);
       if (!revoked.ok) return refusedBy(output, revoked);
       output.out(`orgs: directory token ${command.tokenId} revoked: its next SCIM request is refused.`);
+      return 0;
+    }
+    case "signal-stream": {
+      const added = await addSignalStream(db, env, organisation.id, { connectionId: command.connectionId, issuer: command.issuer, jwksUri: command.jwksUri, audience: command.audience }, CLI);
+      if (!added.ok) return refusedBy(output, added);
+      output.err(`orgs: Shared Signals stream ${added.value.id} for connection ${added.value.connectionId}. Give the transmitter this push endpoint (delivery method urn:ietf:rfc:8935) and audience ${added.value.audience}:`);
+      output.out(added.value.endpoint);
+      return 0;
+    }
+    case "signal-streams": {
+      output.out(["stream", "connection", "issuer", "endpoint", "audience"].join("\t"));
+      for (const stream of await listSignalStreams(db, env, organisation.id)) output.out([stream.id, stream.connectionId, stream.issuer, stream.endpoint, stream.audience].map(terminalSafe).join("\t"));
+      const connections = [...(organisation.id === OPERATOR_ORGANISATION_ID ? [ENVIRONMENT_CONNECTION_ID] : []), ...(await db.connection.findMany({ where: { organisationId: organisation.id }, select: { id: true } })).map((c) => c.id)];
+      for (const id of connections) output.err(`orgs: Universal Logout for connection ${id}: ${universalLogoutEndpoint(env.authUrl, id)}`);
+      return 0;
+    }
+    case "remove-signal-stream": {
+      const removed = await removeSignalStream(db, env, organisation.id, command.streamId, CLI);
+      if (!removed.ok) return refusedBy(output, removed);
+      output.out(`orgs: Shared Signals stream ${command.streamId} removed: its endpoint refuses every SET from now on.`);
       return 0;
     }
   }

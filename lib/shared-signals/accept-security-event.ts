@@ -18,7 +18,8 @@ import {
   type SecurityEvent,
   type SetErrorCode,
 } from "./security-event-token";
-import { findSignalStream, signalStreamKeys, type SignalStream } from "./signal-streams";
+import { findSignalStream, type SignalStream } from "../organisation-admin/signal-streams";
+import { signalStreamKeys } from "./signal-stream-keys";
 
 /** What the receiver did: `ignored` an event it does not act on (or the stream's verification), `nobody` a subject no user here has. */
 export type SetAction = "revoked" | "disabled" | "enabled" | "ignored" | "nobody";

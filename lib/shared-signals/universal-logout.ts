@@ -7,14 +7,10 @@ import { identityProviderOf } from "../oidc/identity-provider";
 import { ID_TOKEN_CLOCK_SKEW_SECONDS } from "../oidc/verify-id-token";
 import { findConnection } from "../organisations/find-connection";
 import { withAccessRevocation } from "../sessions/revoke-access";
+import { universalLogoutEndpoint } from "../organisation-admin/signal-streams";
 import { peopleOfSubject } from "./people-of-subject";
 import { firstReceipt, forgetReceipt } from "./replay";
 import { subjectIdentifierOf } from "./subject-identifier";
-
-/** Where a connection's IdP sends Universal Logout requests (and the `aud` their JWT must carry). */
-export function universalLogoutEndpoint(appUrl: string, connectionId: string): string {
-  return `${appUrl}/api/universal-logout/${encodeURIComponent(connectionId)}`;
-}
 
 /** How old the request's JWT may be (Okta signs each request as it sends it). */
 const MAX_AGE_SECONDS = 5 * 60;

@@ -14,6 +14,8 @@ const routes = {
   setupLinks: await import("@/app/api/organisations/[slug]/setup-links/route"),
   directoryTokens: await import("@/app/api/organisations/[slug]/directory-tokens/route"),
   directoryToken: await import("@/app/api/organisations/[slug]/directory-tokens/[id]/route"),
+  signalStreams: await import("@/app/api/organisations/[slug]/signal-streams/route"),
+  signalStream: await import("@/app/api/organisations/[slug]/signal-streams/[id]/route"),
 };
 const createdSlug = `api-created-${randomUUID().slice(0, 8)}`;
 let world: Awaited<ReturnType<typeof twoOrganisations>>;
@@ -141,5 +143,29 @@ describe("the organisations API", () => {
     expect((await revoke(tokens.a, a.slug, id)).status).toBe(200);
     expect(await authenticateDirectory(db, `Bearer ${token}`)).toBeNull();
     expect((await revoke(tokens.a, a.slug, id)).status).toBe(404);
+  });
+
+  it("adds, lists and removes Shared Signals streams for the organisation's own connections only", async () => {
+    const { a, tokens } = world;
+    const add = (token: string, slug: string, body: object) => routes.signalStreams.POST(apiRequest(`/api/organisations/${slug}/signal-streams`, token, { method: "POST", body: JSON.stringify(body) }), routeParams({ slug }));
+    const list = (token: string, slug: string) => routes.signalStreams.GET(apiRequest(`/api/organisations/${slug}/signal-streams`, token), routeParams({ slug }));
+    const remove = (token: string, slug: string, id: string) => routes.signalStream.DELETE(apiRequest(`/api/organisations/${slug}/signal-streams/${id}`, token, { method: "DELETE" }), routeParams({ slug, id }));
+    const operatorSlug = (await db.organisation.findUniqueOrThrow({ where: { id: "operator" } })).slug;
+    const stream = { connectionId: "oidc", issuer: "https://ssf.operator-idp.example", jwksUri: "https://ssf.operator-idp.example/jwks" };
+    // The environment's connection is the operator organisation's, not A's.
+    expect((await add(tokens.a, a.slug, stream)).status).toBe(404);
+    expect((await add(tokens.operator, operatorSlug, { ...stream, jwksUri: "http://ssf.operator-idp.example/jwks" })).status).toBe(400);
+    expect((await add(tokens.operator, operatorSlug, { connectionId: "oidc" })).status).toBe(400);
+    const added = await add(tokens.operator, operatorSlug, stream);
+    expect(added.status).toBe(201);
+    const { id, endpoint, audience } = (await added.json()) as { id: string; endpoint: string; audience: string };
+    expect(endpoint).toMatch(new RegExp(`/api/shared-signals/${id}$`));
+    expect(audience).toBe(endpoint);
+    expect(await (await list(tokens.operator, operatorSlug)).text()).toContain(id);
+    expect(await (await list(tokens.a, a.slug)).text()).not.toContain(id);
+    expect((await list(tokens.a, operatorSlug)).status).toBe(404);
+    expect((await remove(tokens.a, a.slug, id)).status).toBe(404);
+    expect((await remove(tokens.operator, operatorSlug, id)).status).toBe(200);
+    expect(await db.signalStream.count({ where: { id } })).toBe(0);
   });
 });

@@ -14,10 +14,9 @@ await configureProcess("shared-signals");
 
 const db = createDb(inject("databaseUrl"), inject("poolMax"));
 const { getEnv } = await import("@/lib/config/env");
-const { addSignalStream, removeSignalStream } = await import("@/lib/shared-signals/signal-streams");
+const { addSignalStream, removeSignalStream, universalLogoutEndpoint } = await import("@/lib/organisation-admin/signal-streams");
 const { createApiTokens } = await import("@/lib/sessions/api-tokens");
 const { metrics } = await import("@/lib/observability/metrics");
-const { universalLogoutEndpoint } = await import("@/lib/shared-signals/universal-logout");
 const { changeUser } = await import("@/lib/admin/change-user");
 const routes = { signals: await import("@/app/api/shared-signals/[streamId]/route"), universalLogout: await import("@/app/api/universal-logout/[connectionId]/route") };
 const CLI = { actor: "cli" } as const;

@@ -1,16 +1,19 @@
 import "server-only";
-import { createRemoteJWKSet, type JWTVerifyGetKey } from "jose";
 import { recordAuditEvent } from "../audit/audit-events";
 import type { Db } from "../db";
 import type { Env } from "../config/env";
 import { secureEndpoint } from "../oidc/identity-provider";
-import { findConnection } from "../organisations/find-connection";
 import { ENVIRONMENT_CONNECTION_ID, OPERATOR_ORGANISATION_ID } from "../organisations/operator-organisation";
-import type { AdminContext, AdminOutcome } from "../organisation-admin/organisation-admin";
+import type { AdminContext, AdminOutcome } from "./organisation-admin";
 
 export type SignalStream = { id: string; connectionId: string; issuer: string; jwksUri: string; audience: string; createdAt: Date };
 
 const COLUMNS = { id: true, connectionId: true, issuer: true, jwksUri: true, audience: true, createdAt: true } as const;
+
+/** Where a connection's IdP sends Universal Logout requests (and the `aud` their JWT must carry). */
+export function universalLogoutEndpoint(appUrl: string, connectionId: string): string {
+  return `${appUrl}/api/universal-logout/${encodeURIComponent(connectionId)}`;
+}
 
 /** Where the transmitter pushes the stream's SETs (its delivery `endpoint_url`). */
 export function signalStreamEndpoint(appUrl: string, streamId: string): string {
@@ -24,9 +27,10 @@ export type NewSignalStream = { connectionId: string; issuer: string; jwksUri: s
  * (the SETs' `iss`), its JWKS URL (https, or http on loopback for a loopback issuer, as an
  * IdP's endpoints), and the audience it writes (the stream's endpoint URL unless given).
  */
-export async function addSignalStream(db: Db, env: Env, organisationId: string, input: NewSignalStream, context: AdminContext): Promise<AdminOutcome<SignalStream & { endpoint: string }>> {
-  const connection = await findConnection(db, env, input.connectionId);
-  if (!connection || connection.organisationId !== organisationId) return { ok: false, code: "connection_not_found", message: "no such connection in this organisation" };
+export async function addSignalStream(db: Db, env: Pick<Env, "authUrl">, organisationId: string, input: NewSignalStream, context: AdminContext): Promise<AdminOutcome<SignalStream & { endpoint: string }>> {
+  const ofOrganisation =
+    input.connectionId === ENVIRONMENT_CONNECTION_ID ? organisationId === OPERATOR_ORGANISATION_ID : (await db.connection.count({ where: { id: input.connectionId, organisationId } })) > 0;
+  if (!ofOrganisation) return { ok: false, code: "connection_not_found", message: "no such connection in this organisation" };
   let issuer: URL;
   try {
     issuer = new URL(input.issuer);
@@ -38,7 +42,7 @@ export async function addSignalStream(db: Db, env: Env, organisationId: string, 
   const audience = input.audience?.trim();
   if (audience !== undefined && (audience.length === 0 || audience.length > 500)) return { ok: false, code: "invalid_request", message: "the audience is 1 to 500 characters" };
   const stream = await db.$transaction(async (tx) => {
-    const created = await tx.signalStream.create({ data: { connectionId: connection.id, issuer: input.issuer, jwksUri: input.jwksUri, audience: "", createdBy: typeof context.actor === "string" ? context.actor : context.actor.userId }, select: { id: true } });
+    const created = await tx.signalStream.create({ data: { connectionId: input.connectionId, issuer: input.issuer, jwksUri: input.jwksUri, audience: "", createdBy: typeof context.actor === "string" ? context.actor : context.actor.userId }, select: { id: true } });
     const row = await tx.signalStream.update({ where: { id: created.id }, data: { audience: audience ?? signalStreamEndpoint(env.authUrl, created.id) }, select: COLUMNS });
     await recordAuditEvent(tx, { actor: context.actor, action: "signal_stream_added", organisationId, detail: { streamId: row.id, connectionId: row.connectionId, issuer: row.issuer }, request: context.request });
     return row;
@@ -55,7 +59,7 @@ export async function listSignalStreams(db: Db, env: Pick<Env, "authUrl">, organ
 }
 
 /** Ends a stream: its endpoint refuses every SET from now on. */
-export async function removeSignalStream(db: Db, env: Env, organisationId: string, streamId: string, context: AdminContext): Promise<AdminOutcome<{ id: string }>> {
+export async function removeSignalStream(db: Db, env: Pick<Env, "authUrl">, organisationId: string, streamId: string, context: AdminContext): Promise<AdminOutcome<{ id: string }>> {
   const streams = await listSignalStreams(db, env, organisationId);
   const stream = streams.find((candidate) => candidate.id === streamId);
   if (!stream) return { ok: false, code: "not_found", message: "no such Shared Signals stream in this organisation" };
@@ -69,21 +73,4 @@ export async function removeSignalStream(db: Db, env: Env, organisationId: strin
 export async function findSignalStream(db: Db, streamId: string): Promise<SignalStream | null> {
   if (streamId.length > 64) return null;
   return db.signalStream.findUnique({ where: { id: streamId }, select: COLUMNS });
-}
-
-const keySets = new Map<string, JWTVerifyGetKey>();
-
-/**
- * The transmitter's published keys, fetched within OIDC_HTTP_TIMEOUT_MS, reused by every SET
- * of the stream, refetched for an unknown `kid` at most every OIDC_JWKS_REFETCH_COOLDOWN_SECONDS.
- */
-export function signalStreamKeys(stream: Pick<SignalStream, "id" | "jwksUri">, env: Pick<Env, "oidcHttpTimeoutMs" | "oidcJwksRefetchCooldownSeconds">): JWTVerifyGetKey {
-  const key = `${stream.id} ${stream.jwksUri}`;
-  let keys = keySets.get(key);
-  if (!keys) {
-    keys = createRemoteJWKSet(new URL(stream.jwksUri), { timeoutDuration: env.oidcHttpTimeoutMs, cooldownDuration: env.oidcJwksRefetchCooldownSeconds * 1000 });
-    if (keySets.size > 1000) keySets.clear();
-    keySets.set(key, keys);
-  }
-  return keys;
 }
