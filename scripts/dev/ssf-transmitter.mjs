@@ -91,7 +91,7 @@ export async function startTransmitter({ host = "127.0.0.1", port = 0 } = {}) {
   });
   await new Promise((resolve) => server.listen(port, host, resolve));
   const address = server.address();
-  issuer = `http://${host === "127.0.0.1" ? "localhost" : host}:${typeof address === "object" && address ? address.port : port}`;
+  issuer = `http://${host}:${typeof address === "object" && address ? address.port : port}`;
   return {
     issuer,
     jwksUri: `${issuer}/jwks.json`,

@@ -142,7 +142,7 @@ describe("Okta's Universal Logout", () => {
     expect(await call(request.authorization, request.body)).toEqual({ status: 204, body: null, challenge: null });
     expect(await activeFamilies(frank.user.id)).toBe(0);
     expect(await db.auditEvent.findFirstOrThrow({ where: { targetUserId: frank.user.id, action: "access_revoked" } })).toMatchObject({ actor: "system", detail: { source: "universal_logout", reason: "universal_logout", revokedFamilies: 3 } });
-    expect(await call(request.authorization, request.body)).toMatchObject({ status: 401, body: { error: "invalid_token", error_description: expect.stringMatching(/already used/) }, challenge: 'Bearer error="invalid_token"' });
+    expect(await call(request.authorization, request.body)).toMatchObject({ status: 401, body: { error: "invalid_token", error_description: expect.stringMatching(/already used/) }, challenge: expect.stringMatching(/^Bearer realm="voicesurveyagent", error="invalid_token"/) });
   });
 
   it("refuses a request without the IdP's JWT, for another endpoint, or naming nobody here", async () => {

@@ -4,6 +4,7 @@ import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/config/env";
 import { readLimitedJson } from "@/lib/http/body-limit";
 import { NO_STORE } from "@/lib/http/no-store";
+import { apiError } from "@/lib/errors/api-errors";
 import { limitRequest } from "@/lib/rate-limits/limit-request";
 import { acceptUniversalLogout } from "@/lib/shared-signals/universal-logout";
 
@@ -17,7 +18,6 @@ export const POST = apiRoute(async (request: Request, { params }: { params: Prom
   if (!body.ok) return body.response;
   const outcome = await acceptUniversalLogout(getDb(), env, (await params).connectionId, request.headers.get("authorization"), body.value, auditRequestOf(request, env), arrivedAt);
   if (outcome.ok) return new Response(null, { status: 204, headers: NO_STORE });
-  const headers = new Headers(NO_STORE);
-  if (outcome.status === 401) headers.set("WWW-Authenticate", `Bearer error="invalid_token"`);
-  return Response.json({ error: outcome.error, error_description: outcome.description }, { status: outcome.status, headers });
+  // OAuth's error_description beside our message: Okta logs the one it knows.
+  return apiError(outcome.error, { message: outcome.description, fields: { error_description: outcome.description } });
 });
