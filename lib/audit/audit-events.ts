@@ -1,5 +1,6 @@
 import "server-only";
-import type { Prisma } from "@prisma/client";
+import { randomUUID } from "node:crypto";
+import { Prisma } from "@prisma/client";
 import type { Db } from "../db";
 import { getLogger } from "../observability/logger";
 
@@ -109,6 +110,20 @@ export function auditEventWrite(db: Writer, event: AuditEventInput) {
       requestId: event.request?.requestId?.slice(0, 128) ?? null,
     },
   });
+}
+
+/**
+ * recordAuditEvent's row as SQL, `INSERT … SELECT … FROM source`: written only for a row of
+ * `source` (a data-modifying CTE of the same statement), so a change and its event are one
+ * statement and one round trip, atomic without a transaction (a directory's full sync).
+ */
+export function auditEventInsertFrom(source: string, event: AuditEventInput): Prisma.Sql {
+  if (!/^[a-z_]+$/.test(source)) throw new Error(`not a CTE name: ${source}`);
+  return Prisma.sql`INSERT INTO "AuditEvent" (id, actor, action, "targetUserId", "organisationId", detail, "ipAddress", "userAgent", "requestId")
+    SELECT ${randomUUID()}::text, ${auditActorId(event.actor)}::text, ${event.action}::text, ${event.targetUserId ?? null}::text, ${event.organisationId}::text,
+      ${event.detail === undefined ? null : JSON.stringify(event.detail)}::jsonb, ${event.request?.ipAddress?.slice(0, 64) ?? null}::text,
+      ${event.request?.userAgent?.slice(0, 512) ?? null}::text, ${event.request?.requestId?.slice(0, 128) ?? null}::text
+    FROM ${Prisma.raw(source)}`;
 }
 
 /**

@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { Prisma } from "@prisma/client";
 import { applyScimPatch } from "./apply-scim-patch";
-import { auditEventWrite, recordAuditEvent, type AuditEventInput } from "../audit/audit-events";
+import { auditEventInsertFrom, recordAuditEvent, type AuditEventInput } from "../audit/audit-events";
 import type { Db } from "../db";
 import { isUniqueViolation } from "../unique-violation";
 import { withAccessRevocation, type RevokeAccess } from "../sessions/revoke-access";
@@ -86,22 +86,32 @@ export async function createScimUser(db: Db, directory: Directory, body: unknown
     detail: { userName: input.userName, via, active: input.active },
     request,
   });
-  const [signedInBefore] = input.email ? await db.$queryRaw<{ id: string }[]>`SELECT id FROM "User" WHERE "organisationId" = ${organisationId} AND email = ${input.email} AND "scimUserNameLower" IS NULL` : [];
-  if (!signedInBefore) {
-    // The common case (a directory's full sync): the user and its event in one batch. A
-    // userName or email the organisation has is refused by its unique index (409), with no
-    // read before the write; a sign-in that makes the email's user meanwhile is a 409 too,
-    // and the directory's retry takes that user over.
-    const id = randomUUID();
-    const row = { id, ...columns(input), provisionedAt: new Date(), disabledAt: input.active ? null : new Date(), createdAt: new Date(), updatedAt: new Date(), version: 1 };
-    try {
-      await db.$transaction([db.user.create({ data: { organisationId, ...row }, select: { id: true } }), auditEventWrite(db, created(row, "created"))]);
-    } catch (error) {
-      if (isUniqueViolation(error)) return taken("userName or email");
-      throw error;
-    }
-    return { ok: true, value: scimUserResource(row, baseUrl) };
+  // The common case (a directory's full sync) is one statement: the user, unless someone of the
+  // organisation signed in with that email before being provisioned, and its event. A userName
+  // or email the organisation has is refused by its unique index (409), with no read first; a
+  // sign-in that makes the email's user meanwhile is a 409 too, and the directory's retry
+  // takes that user over.
+  const id = randomUUID();
+  const now = new Date();
+  const row = { id, ...columns(input), provisionedAt: now, disabledAt: input.active ? null : now, createdAt: now, updatedAt: now, version: 1 };
+  let inserted: { created: number }[];
+  try {
+    inserted = await db.$queryRaw<{ created: number }[]>`
+      WITH created AS (
+        INSERT INTO "User" (id, "organisationId", email, name, "scimUserName", "scimUserNameLower", "scimExternalId", "scimAttributes", "provisionedAt", "disabledAt", "createdAt", "updatedAt", version)
+        SELECT ${id}::text, ${organisationId}::text, ${row.email}::text, ${row.name}::text, ${row.scimUserName}::text, ${row.scimUserNameLower}::text, ${row.scimExternalId}::text,
+          ${JSON.stringify(row.scimAttributes)}::jsonb, ${now}::timestamp(3), ${row.disabledAt}::timestamp(3), ${now}::timestamp(3), ${now}::timestamp(3), 1
+        WHERE NOT EXISTS (SELECT 1 FROM "User" WHERE "organisationId" = ${organisationId}::text AND email = ${row.email}::text AND "scimUserNameLower" IS NULL)
+        RETURNING id
+      ), audited AS (${auditEventInsertFrom("created", created(row, "created"))})
+      SELECT count(*)::int AS created FROM created`;
+  } catch (error) {
+    if (isUniqueViolation(error)) return taken("userName or email");
+    throw error;
   }
+  if (inserted[0]?.created === 1) return { ok: true, value: scimUserResource(row, baseUrl) };
+  const [signedInBefore] = await db.$queryRaw<{ id: string }[]>`SELECT id FROM "User" WHERE "organisationId" = ${organisationId} AND email = ${input.email} AND "scimUserNameLower" IS NULL`;
+  if (!signedInBefore) return taken("email");
   return inTransaction(db, "userName or email", async (tx, revoke) => {
     // Signed in before being provisioned: taken over, unless that changed since the read above.
     const locked = await tx.$queryRaw<{ id: string; disabledAt: Date | null }[]>`SELECT id, "disabledAt" FROM "User" WHERE id = ${signedInBefore.id} AND "scimUserNameLower" IS NULL FOR UPDATE`;

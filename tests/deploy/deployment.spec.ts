@@ -7,6 +7,7 @@ import { DEPLOY, instanceEnv } from "../support/deploy-settings";
 import { signInAtProvider, signInFromHome } from "../support/sign-in-at-provider";
 import { startDevProviderProcess } from "../support/dev-provider-process";
 import { runOrgsCli } from "../support/orgs-cli";
+import { startTransmitter } from "../../scripts/dev/ssf-transmitter.mjs";
 import { countStatuses, directUrl, getOnFreshConnection, instanceOf, requestsUntil, sendConcurrently } from "../support/http-load";
 
 // Two instances of the production build behind nginx (deploy/nginx-console.conf), one
@@ -216,6 +217,43 @@ test("a user deprovisioned by their directory (SCIM) through instance a is refus
     await database.query(`UPDATE "User" SET "disabledAt" = NULL, "scimUserName" = NULL, "scimUserNameLower" = NULL, "scimExternalId" = NULL, "scimAttributes" = NULL, "provisionedAt" = NULL WHERE email = $1 AND "organisationId" = 'operator'`, [DEPLOY.user.email]);
     await database.query(`DELETE FROM "DirectoryToken" WHERE "organisationId" = 'operator' AND name = 'deployment suite'`);
     await database.end();
+  }
+});
+
+test("a Shared Signals session-revoked pushed to instance a is refused by forward auth on both instances and through nginx within 2 s, and a's metric records it", async ({ page }) => {
+  test.setTimeout(120_000);
+  const transmitter = await startTransmitter();
+  const made = runOrgsCli(["signal-stream", "default", "oidc", "--issuer", transmitter.issuer, "--jwks-uri", transmitter.jwksUri, "--audience", "deployment-suite"], { DATABASE_URL: process.env.DATABASE_URL!, NODE_ENV: "production" });
+  expect(made.status, `${made.stdout}${made.stderr}`).toBe(0);
+  const streamId = made.stdout.trim().split("/").at(-1)!;
+  const scrape = { authorization: `Bearer ${E2E.appEnv.METRICS_TOKEN}` };
+  const revocationsOnA = async () => Number(/^vsa_time_to_revoke_seconds_count\{source="shared_signals"\} (\d+)$/m.exec(await (await fetch(directUrl("a", "/api/metrics"), { headers: scrape })).text())?.[1] ?? 0);
+  const before = await revocationsOnA();
+  const timesMs: number[] = [];
+  try {
+    for (let run = 0; run < 5; run++) {
+      // The IdP's session too: each run signs in afresh, at the provider's login page.
+      await page.context().clearCookies();
+      await signIn(page);
+      const cookie = { cookie: await cookieHeader(page) };
+      const bearer = { authorization: `Bearer ${(await mintApiToken(page)).access_token}` };
+      for (const name of ["a", "b"] as const) for (const headers of [cookie, bearer]) expect((await fetch(listenerUrl(name), { headers })).status).toBe(204);
+      const sentAt = performance.now();
+      const pushed = await transmitter.pushSet(directUrl("a", `/api/shared-signals/${streamId}`), { audience: "deployment-suite", event: "session-revoked", subject: { format: "email", email: DEPLOY.user.email } });
+      expect(pushed.status, pushed.body).toBe(202);
+      for (const name of ["a", "b"] as const) {
+        for (const headers of [cookie, bearer]) {
+          await requestsUntil(() => fetch(listenerUrl(name), { headers }), async (response) => response.status === 401 && (await response.json()).error === "token_revoked", 2_000);
+        }
+      }
+      await requestsUntil(() => fetch(`${DEPLOY.url}/reports/whoami`, { headers: { ...bearer, accept: "application/json" } }), async (response) => response.status === 401, 2_000);
+      timesMs.push(performance.now() - sentAt);
+    }
+    expect(await revocationsOnA()).toBe(before + 5);
+    test.info().annotations.push({ type: "SSF session-revoked pushed to a, refused by both listeners and through nginx after (ms, 5 runs)", description: timesMs.map((ms) => ms.toFixed(0)).join(", ") });
+  } finally {
+    runOrgsCli(["remove-signal-stream", "default", streamId], { DATABASE_URL: process.env.DATABASE_URL!, NODE_ENV: "production" });
+    await transmitter.close();
   }
 });
 

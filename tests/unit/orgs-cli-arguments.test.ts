@@ -56,6 +56,19 @@ describe("npm run orgs arguments", () => {
     expect(parseOrgsCliArguments(["rotate-directory-token", "acme", "t-1", "--overlap-hours", "a day"])).toMatchObject({ ok: false, message: expect.stringContaining("whole number") });
   });
 
+  it("reads the Shared Signals commands, and says what a stream needs", () => {
+    expect(parseOrgsCliArguments(["signal-stream", "acme", "c-1", "--issuer", "https://acme.okta.com", "--jwks-uri", "https://acme.okta.com/keys"])).toEqual({
+      ok: true,
+      command: { kind: "signal-stream", slug: "acme", connectionId: "c-1", issuer: "https://acme.okta.com", jwksUri: "https://acme.okta.com/keys", audience: undefined },
+    });
+    expect(parseOrgsCliArguments(["signal-stream", "acme", "c-1", "--issuer", "https://i", "--jwks-uri", "https://k", "--audience", "console"])).toMatchObject({ ok: true, command: { audience: "console" } });
+    expect(parseOrgsCliArguments(["signal-stream", "acme", "c-1", "--issuer", "https://i"])).toMatchObject({ ok: false, message: expect.stringContaining("--jwks-uri") });
+    expect(parseOrgsCliArguments(["signal-stream", "acme", "--issuer", "https://i"])).toMatchObject({ ok: false, message: expect.stringContaining("SLUG CONNECTION_ID") });
+    expect(parseOrgsCliArguments(["signal-streams", "acme"])).toEqual({ ok: true, command: { kind: "signal-streams", slug: "acme" } });
+    expect(parseOrgsCliArguments(["remove-signal-stream", "acme", "s-1"])).toEqual({ ok: true, command: { kind: "remove-signal-stream", slug: "acme", streamId: "s-1" } });
+    expect(parseOrgsCliArguments(["remove-signal-stream", "acme"])).toMatchObject({ ok: false });
+  });
+
   it("names what is wrong", () => {
     expect(parseOrgsCliArguments([])).toEqual({ ok: false, message: "no command given" });
     expect(parseOrgsCliArguments(["bogus"])).toEqual({ ok: false, message: 'unknown command "bogus"' });
