@@ -19,7 +19,9 @@
 // --only PART[,PART] to run some of: throughput, latency, forward-auth, memory, console,
 // organisations, scim, hanging, sign-in. organisations: the email step and the login redirect with
 // 1,000 organisations seeded (scripts/bench/organisations.mjs). scim: a directory's full sync
-// of 10,000 users and the userName lookup at 100,000 (scripts/bench/scim.mjs). forward-auth: behind a real nginx (auth_request), the same static file
+// of 10,000 users and 200 groups and the userName lookup at 100,000 (scripts/bench/scim.mjs).
+// revocation: the time from revoking through this instance to a second instance's refusal
+// (scripts/bench/revocation.mjs). forward-auth: behind a real nginx (auth_request), the same static file
 // unprotected, through the forward-auth listener and through the Next route, with the
 // server's CPU per request (scripts/bench/forward-auth.mjs).
 import { spawn, spawnSync } from "node:child_process";
@@ -36,6 +38,7 @@ import { measureFixedRateLatency, measureMemory, measureThroughput } from "./gat
 import { measureHangingIdp } from "./hanging-idp.mjs";
 import { measureOrganisations } from "./organisations.mjs";
 import { measureScim } from "./scim.mjs";
+import { measureTimeToRevoke } from "./revocation.mjs";
 import { runLoad } from "./load.mjs";
 import { printReport } from "./report.mjs";
 import { migrateAndBuild } from "../production-build.mjs";
@@ -56,7 +59,7 @@ const { values: flags } = parseArgs({
     "cpu-prof": { type: "boolean", default: false },
   },
 });
-const PARTS = ["throughput", "latency", "forward-auth", "memory", "console", "organisations", "scim", "hanging", "sign-in"];
+const PARTS = ["throughput", "latency", "forward-auth", "memory", "console", "organisations", "scim", "hanging", "sign-in", "revocation"];
 const only = flags.only?.split(",").map((part) => part.trim()) ?? PARTS;
 for (const part of only) if (!PARTS.includes(part)) throw new Error(`--only: unknown part "${part}"; the parts are ${PARTS.join(", ")}`);
 const runs = (part) => only.includes(part);
@@ -310,8 +313,9 @@ async function main() {
   }
   if (runs("scim")) {
     const scimUsers = smoke ? 100 : 10_000;
-    log(`scim: a directory's full sync of ${scimUsers} users (8 in flight), then the userName lookup at ${smoke ? 1_000 : 100_000} users`);
-    report.scim = await measureScim({ appUrl, env, users: scimUsers, filterUsers: smoke ? 1_000 : 100_000, samples: smoke ? 20 : 200 });
+    const scimGroups = smoke ? 5 : 200;
+    log(`scim: a directory's full sync of ${scimUsers} users and ${scimGroups} groups (8 in flight), then the userName lookup at ${smoke ? 1_000 : 100_000} users`);
+    report.scim = await measureScim({ appUrl, env, users: scimUsers, groups: scimGroups, filterUsers: smoke ? 1_000 : 100_000, samples: smoke ? 20 : 200 });
   }
   if (runs("hanging")) {
     log("a hanging identity provider: sign-ins whose token endpoint holds its answer for 30 s");
@@ -326,6 +330,12 @@ async function main() {
       runs: smoke ? 3 : 40,
       build: !flags["no-build"],
     });
+  }
+  if (runs("revocation")) {
+    const samples = smoke ? 5 : 100;
+    log(`revocation: ${samples} API tokens revoked through the first instance, each asked of a second instance until it refuses`);
+    await adoptRenewedCookie();
+    report.revocation = await measureTimeToRevoke({ start, env, appUrl, databaseUrl: database.url, secondPort: APP_PORT + 5, cookie: sessionCookie.value, samples });
   }
   printReport(report);
 
