@@ -12,7 +12,7 @@ describe("npm run db:prune", () => {
     const first = dbPrune({ DATABASE_URL: inject("databaseUrl") });
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(
-      /^db:prune: deleted \d+ token families, \d+ refresh tokens, \d+ back-channel logout tokens, \d+ rate-limit counters, \d+ audit events \(retention 30 days, audit events 365 days\)\.$/m,
+      /^db:prune: deleted \d+ token families, \d+ refresh tokens, \d+ back-channel logout tokens, \d+ security event tokens, \d+ rate-limit counters, \d+ audit events \(retention 30 days, audit events 365 days\)\.$/m,
     );
     // Forced: a second run within the hour prunes again instead of skipping.
     const second = dbPrune({ DATABASE_URL: inject("databaseUrl"), DATA_RETENTION_DAYS: "7", AUDIT_RETENTION_DAYS: "2555" });

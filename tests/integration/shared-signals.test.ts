@@ -10,6 +10,9 @@ import { RUN, adminContext, browserSignIn, signedUpUser } from "../support/user-
 // The environment's connection's IdP is the transmitter too: Universal Logout is signed by the IdP.
 const transmitter = await startTransmitter();
 process.env.OIDC_ISSUER = transmitter.issuer;
+// Rate limits have their own suite; on the embedded database (one connection every file shares)
+// this file's limiter would prepare the statement rate-limits.test.ts prepares, and break it.
+process.env.RATE_LIMIT_BACKCHANNEL_LOGOUT = "off";
 await configureProcess("shared-signals");
 
 const db = createDb(inject("databaseUrl"), inject("poolMax"));
