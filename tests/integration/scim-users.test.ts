@@ -70,6 +70,9 @@ describe("the SCIM service provider", () => {
     expect(resource).toMatchObject({ active: true, userName, externalId: "00u-okta-pat" });
     expect(resource.meta.location).toBe(`http://localhost:3000/scim/v2/Users/${resource.id}`);
     expect((await create(tokens.a, userBody(userName.toUpperCase()))).status).toBe(409);
+    const found = (await (await list(tokens.a, `filter=${encodeURIComponent(`userName eq "${userName.toUpperCase()}"`)}&startIndex=1&count=100`)).json()) as { totalResults: number; itemsPerPage: number; Resources: { id: string; userName: string; externalId: string; active: boolean }[] };
+    expect(found).toMatchObject({ totalResults: 1, itemsPerPage: 1, Resources: [{ id: resource.id, userName, externalId: "00u-okta-pat", active: true }] });
+    expect((await (await list(tokens.a, `filter=${encodeURIComponent(`userName eq "${userName}"`)}&startIndex=2`)).json()) as { Resources: unknown[] }).toMatchObject({ totalResults: 1, Resources: [] });
 
     await browserSignIn(db, resource.id);
     await browserSignIn(db, resource.id);
