@@ -119,8 +119,9 @@ export function auditEventWrite(db: Writer, event: AuditEventInput) {
  */
 export function auditEventInsertFrom(source: string, event: AuditEventInput): Prisma.Sql {
   if (!/^[a-z_]+$/.test(source)) throw new Error(`not a CTE name: ${source}`);
-  return Prisma.sql`INSERT INTO "AuditEvent" (id, actor, action, "targetUserId", "organisationId", detail, "ipAddress", "userAgent", "requestId")
-    SELECT ${randomUUID()}::text, ${auditActorId(event.actor)}::text, ${event.action}::text, ${event.targetUserId ?? null}::text, ${event.organisationId}::text,
+  // createdAt as Prisma writes it (the app's clock, UTC), not the database's session time zone.
+  return Prisma.sql`INSERT INTO "AuditEvent" (id, "createdAt", actor, action, "targetUserId", "organisationId", detail, "ipAddress", "userAgent", "requestId")
+    SELECT ${randomUUID()}::text, ${new Date()}::timestamp(3), ${auditActorId(event.actor)}::text, ${event.action}::text, ${event.targetUserId ?? null}::text, ${event.organisationId}::text,
       ${event.detail === undefined ? null : JSON.stringify(event.detail)}::jsonb, ${event.request?.ipAddress?.slice(0, 64) ?? null}::text,
       ${event.request?.userAgent?.slice(0, 512) ?? null}::text, ${event.request?.requestId?.slice(0, 128) ?? null}::text
     FROM ${Prisma.raw(source)}`;

@@ -46,7 +46,7 @@ function revocationEvents(revocation: AccessRevocation, revoked: RevokedFamily[]
     action: "access_revoked",
     targetUserId,
     organisationId: revocation.organisationId,
-    detail: { source: revocation.source, reason: revocation.reason, ...revocation.detail, familyIds, revokedFamilies: familyIds.length },
+    detail: { ...revocation.detail, source: revocation.source, reason: revocation.reason, familyIds, revokedFamilies: familyIds.length },
     request: revocation.request,
   }));
 }
@@ -74,6 +74,8 @@ export async function withAccessRevocation<T>(db: Db, arrivedAt: number, work: (
         return revoked;
       }),
     );
+    // At once: a verdict this instance cached while the transaction ran must not outlive it.
+    clearFamilyStateCache();
     const refusedEverywhereBy = Date.now() + FAMILY_STATE_CACHE_MS;
     for (const revocation of done) metrics.timeToRevokeSeconds.observe({ source: revocation.source }, Math.max(0, refusedEverywhereBy - arrivedAt) / 1000);
     for (const event of afterCommit) await recordAuditEventOrLog(db, event);

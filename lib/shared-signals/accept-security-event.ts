@@ -32,6 +32,9 @@ const ENDS_SESSIONS: Record<string, RevocationReason> = {
   [RISC_CREDENTIAL_CHANGE_REQUIRED]: "idp_credential_change_required",
 };
 
+/** What disables a user, on the audit trail: the latest of these says whose decision it is. */
+const DISABLINGS = ["user_disabled", "scim_user_deprovisioned", "scim_user_deleted"];
+
 const shortName = (type: string) => type.slice(type.lastIndexOf("/") + 1);
 
 type Received = { stream: SignalStream; organisationId: string; event: SecurityEvent; userIds: string[]; request: AuditEventInput["request"] };
@@ -66,7 +69,7 @@ async function act(db: Db, received: Received, arrivedAt: number): Promise<SetAc
     let enabled = 0;
     await db.$transaction(async (tx) => {
       for (const userId of userIds) {
-        const lastDisabling = await tx.auditEvent.findFirst({ where: { targetUserId: userId, action: { in: ["user_disabled", "scim_user_deprovisioned"] } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { actor: true } });
+        const lastDisabling = await tx.auditEvent.findFirst({ where: { targetUserId: userId, action: { in: DISABLINGS } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { actor: true } });
         if (lastDisabling?.actor !== actor) continue;
         const changed = await tx.user.updateMany({ where: { id: userId, disabledAt: { not: null } }, data: { disabledAt: null, version: { increment: 1 } } });
         if (changed.count === 0) continue;
@@ -101,12 +104,14 @@ export async function acceptSecurityEvent(db: Db, env: Env, streamId: string, to
     userIds = people.userIds;
   }
   const keptUntil = new Date(event.issuedAt.getTime() + (SET_MAX_AGE_SECONDS + 2 * ID_TOKEN_CLOCK_SKEW_SECONDS) * 1000);
-  if (!(await firstReceipt(db, stream.issuer, event.jti, keptUntil))) return { ok: false, status: 400, err: "invalid_request", description: "this SET's jti was already received" };
+  // Per stream: another organisation's stream naming the same issuer cannot spend this one's jtis.
+  const sender = `signal-stream:${stream.id}`;
+  if (!(await firstReceipt(db, sender, event.jti, keptUntil))) return { ok: false, status: 400, err: "invalid_request", description: "this SET's jti was already received" };
   try {
     if (event.subject && userIds.length === 0) return { ok: true, action: "nobody", users: 0 };
     return { ok: true, action: await act(db, { stream, organisationId: connection.organisationId, event, userIds, request }, arrivedAt), users: userIds.length };
   } catch (error) {
-    await forgetReceipt(db, stream.issuer, event.jti);
+    await forgetReceipt(db, sender, event.jti);
     throw error;
   }
 }

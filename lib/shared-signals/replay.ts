@@ -3,13 +3,14 @@ import type { Db } from "../db";
 import { isUniqueViolation } from "../unique-violation";
 
 /**
- * Records that a security token (a SET, a Universal Logout request) of `issuer` with `jti` is
- * being acted on, until `expiresAt`: false if it already was (a replay, refused). Shared by every
- * instance (the database). `forget` undoes it when acting failed, so the sender may retry.
+ * Records that a security token (a SET, a Universal Logout request) with `jti` from `sender`
+ * (the stream or the connection it came through, never a claim of the token) is being acted on,
+ * until `expiresAt`: false if it already was (a replay, refused). Shared by every instance (the
+ * database). `forgetReceipt` undoes it when acting failed, so the sender may retry.
  */
-export async function firstReceipt(db: Db, issuer: string, jti: string, expiresAt: Date): Promise<boolean> {
+export async function firstReceipt(db: Db, sender: string, jti: string, expiresAt: Date): Promise<boolean> {
   try {
-    await db.receivedSecurityToken.create({ data: { issuer, jti, expiresAt } });
+    await db.receivedSecurityToken.create({ data: { sender, jti, expiresAt } });
     return true;
   } catch (error) {
     if (isUniqueViolation(error)) return false;
@@ -17,6 +18,6 @@ export async function firstReceipt(db: Db, issuer: string, jti: string, expiresA
   }
 }
 
-export async function forgetReceipt(db: Db, issuer: string, jti: string): Promise<void> {
-  await db.receivedSecurityToken.delete({ where: { issuer_jti: { issuer, jti } } }).catch(() => undefined);
+export async function forgetReceipt(db: Db, sender: string, jti: string): Promise<void> {
+  await db.receivedSecurityToken.delete({ where: { sender_jti: { sender, jti } } }).catch(() => undefined);
 }

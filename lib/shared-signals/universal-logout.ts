@@ -76,9 +76,10 @@ export async function acceptUniversalLogout(
   if (!subject.ok) return { ok: false, status: 400, error: "invalid_request", description: `sub_id: ${subject.description}` };
   const people = await peopleOfSubject(db, connection, subject.subject);
   if (!people.ok) return { ok: false, status: 400, error: "invalid_request", description: people.description };
-  const issuer = payload.iss!;
-  const jti = String(payload.jti);
-  if (!(await firstReceipt(db, issuer, jti, new Date((payload.exp! + ID_TOKEN_CLOCK_SKEW_SECONDS) * 1000)))) return unauthorized("this JWT's jti was already used");
+  const jti = payload.jti;
+  if (typeof jti !== "string" || jti.length === 0 || jti.length > 256) return unauthorized("the JWT's jti must be a string of 1 to 256 characters");
+  const sender = `universal-logout:${connection.id}`;
+  if (!(await firstReceipt(db, sender, jti, new Date((payload.exp! + ID_TOKEN_CLOCK_SKEW_SECONDS) * 1000)))) return unauthorized("this JWT's jti was already used");
   try {
     if (people.userIds.length === 0) return { ok: false, status: 404, error: "not_found", description: "nobody of this connection's organisation has that subject" };
     await withAccessRevocation(db, arrivedAt, async (_tx, revoke) => {
@@ -97,7 +98,7 @@ export async function acceptUniversalLogout(
     });
     return { ok: true, users: people.userIds.length };
   } catch (error) {
-    await forgetReceipt(db, issuer, jti);
+    await forgetReceipt(db, sender, jti);
     throw error;
   }
 }

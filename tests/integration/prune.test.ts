@@ -72,7 +72,7 @@ describe("pruneExpiredData", () => {
       ],
     });
     const securityIssuer = `https://transmitter-${randomUUID()}.example`;
-    await db.receivedSecurityToken.createMany({ data: [{ issuer: securityIssuer, jti: "kept-past", expiresAt: new Date(Date.now() - 1000) }, { issuer: securityIssuer, jti: "kept", expiresAt: daysFromNow(1) }] });
+    await db.receivedSecurityToken.createMany({ data: [{ sender: securityIssuer, jti: "kept-past", expiresAt: new Date(Date.now() - 1000) }, { sender: securityIssuer, jti: "kept", expiresAt: daysFromNow(1) }] });
     const counter = { ended: `login:${randomUUID()}`, running: `login:${randomUUID()}` };
     await db.rateLimit.createMany({ data: [{ key: counter.ended, points: 3, expire: BigInt(Date.now() - 1) }, { key: counter.running, points: 3, expire: BigInt(Date.now() + 60_000) }] });
 
@@ -86,7 +86,7 @@ describe("pruneExpiredData", () => {
 
     const outcome = await pruneExpiredData(db, { ...retention, force: true });
     expect(outcome).toEqual({ ok: true, deleted: { tokenFamilies: 3, refreshTokens: 2, backchannelLogoutTokens: 1, securityEventTokens: 1, rateLimitCounters: 1, auditEvents: 1 } });
-    expect((await db.receivedSecurityToken.findMany({ where: { issuer: securityIssuer }, select: { jti: true } })).map((row) => row.jti)).toEqual(["kept"]);
+    expect((await db.receivedSecurityToken.findMany({ where: { sender: securityIssuer }, select: { jti: true } })).map((row) => row.jti)).toEqual(["kept"]);
 
     expect(await familyExists(expiredLongAgo)).toBe(false);
     expect(await familyExists(revokedLongAgo)).toBe(false);

@@ -119,6 +119,51 @@ describe("a Shared Signals stream (RFC 8935 push)", () => {
     expect(await activeFamilies(outsider.id)).toBe(1);
   });
 
+  it("by email, names only people who sign in through the stream's connection (not a user made otherwise, such as by the CLI)", async () => {
+    const email = `no-account-${RUN}@example.test`;
+    const madeByCli = await db.user.create({ data: { organisationId: "operator", email, name: "Made by the CLI" } });
+    await browserSignIn(db, madeByCli.id);
+    expect((await push(await set("account-disabled", { format: "email", email }))).status).toBe(202);
+    expect(await db.user.findUniqueOrThrow({ where: { id: madeByCli.id } })).toMatchObject({ disabledAt: null });
+    expect(await activeFamilies(madeByCli.id)).toBe(1);
+  });
+
+  it("keeps jtis per stream: another stream naming the same transmitter cannot spend this one's", async () => {
+    const second = await addSignalStream(db, getEnv(), "operator", { connectionId: "oidc", issuer: transmitter.issuer, jwksUri: transmitter.jwksUri }, CLI);
+    if (!second.ok) throw new Error(second.message);
+    try {
+      const henry = await signedInPerson("henry");
+      const jti = `shared-jti-${RUN}`;
+      const toSecond = await transmitter.signSet({ audience: second.value.audience, event: "verification", subject: undefined, claims: { jti, sub_id: undefined } });
+      expect((await push(toSecond, second.value.id)).status).toBe(202);
+      expect((await push(await set("session-revoked", henry.issSub, { claims: { jti } }))).status).toBe(202);
+      expect(await activeFamilies(henry.user.id)).toBe(0);
+    } finally {
+      await removeSignalStream(db, getEnv(), "operator", second.value.id, CLI);
+    }
+  });
+
+  it("answers 503 (the transmitter retries) when its keys are larger than any JWKS, acting on nothing", async () => {
+    const { createServer } = await import("node:http");
+    const huge = createServer((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(`{"keys":[],"padding":"${"x".repeat(600 * 1024)}"}`);
+    });
+    await new Promise<void>((resolve) => huge.listen(0, "127.0.0.1", resolve));
+    const port = (huge.address() as { port: number }).port;
+    const bloated = await addSignalStream(db, getEnv(), "operator", { connectionId: "oidc", issuer: transmitter.issuer, jwksUri: `http://127.0.0.1:${port}/jwks.json` }, CLI);
+    if (!bloated.ok) throw new Error(bloated.message);
+    try {
+      const ivy = await signedInPerson("ivy");
+      const token = await transmitter.signSet({ audience: bloated.value.audience, event: "session-revoked", subject: ivy.issSub });
+      expect((await push(token, bloated.value.id)).status).toBe(503);
+      expect(await activeFamilies(ivy.user.id)).toBe(3);
+    } finally {
+      await removeSignalStream(db, getEnv(), "operator", bloated.value.id, CLI);
+      huge.close();
+    }
+  });
+
   it("accepts the transmitter's verification event and acts on nothing", async () => {
     expect(await push(await set("verification", undefined, { claims: { sub_id: undefined } }))).toEqual({ status: 202, body: null });
   });
