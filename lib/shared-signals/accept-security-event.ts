@@ -5,9 +5,10 @@ import type { Env } from "../config/env";
 import { findConnection } from "../organisations/find-connection";
 import { ID_TOKEN_CLOCK_SKEW_SECONDS } from "../oidc/verify-id-token";
 import type { RevocationReason } from "../sessions/revocation";
-import { withAccessRevocation, type AccessRevocation } from "../sessions/revoke-access";
+import { withAccessRevocation, type AccessRevocation, type RevokeAccess } from "../sessions/revoke-access";
 import { peopleOfSubject } from "./people-of-subject";
-import { firstReceipt, forgetReceipt } from "./replay";
+import { recordReceipt } from "./replay";
+import { isUniqueViolation } from "../unique-violation";
 import {
   CAEP_SESSION_REVOKED,
   RISC_ACCOUNT_DISABLED,
@@ -39,44 +40,42 @@ const shortName = (type: string) => type.slice(type.lastIndexOf("/") + 1);
 
 type Received = { stream: SignalStream; organisationId: string; event: SecurityEvent; userIds: string[]; request: AuditEventInput["request"] };
 
+type Transaction = Parameters<Parameters<typeof withAccessRevocation>[2]>[0];
+
 /**
- * Acts on a verified event. Disabling and its revocation are one transaction; enabling again
- * only undoes a disabling this stream did (an administrator's or the directory's stands).
+ * Acts on a verified event, in the transaction that records its jti: ending sessions, or
+ * disabling with its revocation; enabling again only undoes a disabling this stream did (an
+ * administrator's or the directory's stands).
  */
-async function act(db: Db, received: Received, arrivedAt: number): Promise<SetAction> {
+async function act(tx: Transaction, revoke: RevokeAccess, received: Received): Promise<SetAction> {
   const { stream, organisationId, event, userIds, request } = received;
+  if (event.subject && userIds.length === 0) return "nobody";
   const actor = `signal-stream:${stream.id}` as const;
   const detail = { streamId: stream.id, event: shortName(event.type), subjectFormat: event.subject?.format ?? null };
   const revocation = (userId: string, reason: RevocationReason): AccessRevocation => ({ source: "shared_signals", reason, match: { userId }, actor, organisationId, targetUserId: userId, request, detail });
   const endsSessions = ENDS_SESSIONS[event.type];
   if (endsSessions) {
-    await withAccessRevocation(db, arrivedAt, async (_tx, revoke) => {
-      for (const userId of userIds) await revoke(revocation(userId, endsSessions));
-    });
+    for (const userId of userIds) await revoke(revocation(userId, endsSessions));
     return "revoked";
   }
   if (event.type === RISC_ACCOUNT_DISABLED) {
-    await withAccessRevocation(db, arrivedAt, async (tx, revoke) => {
-      for (const userId of userIds) {
-        const disabled = await tx.user.updateMany({ where: { id: userId, disabledAt: null }, data: { disabledAt: new Date(), version: { increment: 1 } } });
-        const revoked = await revoke(revocation(userId, "idp_account_disabled"));
-        if (disabled.count > 0) await recordAuditEvent(tx, { actor, action: "user_disabled", targetUserId: userId, organisationId, detail: { ...detail, revokedFamilies: revoked.length }, request });
-      }
-    });
+    for (const userId of userIds) {
+      const disabled = await tx.user.updateMany({ where: { id: userId, disabledAt: null }, data: { disabledAt: new Date(), version: { increment: 1 } } });
+      const revoked = await revoke(revocation(userId, "idp_account_disabled"));
+      if (disabled.count > 0) await recordAuditEvent(tx, { actor, action: "user_disabled", targetUserId: userId, organisationId, detail: { ...detail, revokedFamilies: revoked.length }, request });
+    }
     return "disabled";
   }
   if (event.type === RISC_ACCOUNT_ENABLED) {
     let enabled = 0;
-    await db.$transaction(async (tx) => {
-      for (const userId of userIds) {
-        const lastDisabling = await tx.auditEvent.findFirst({ where: { targetUserId: userId, action: { in: DISABLINGS } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { actor: true } });
-        if (lastDisabling?.actor !== actor) continue;
-        const changed = await tx.user.updateMany({ where: { id: userId, disabledAt: { not: null } }, data: { disabledAt: null, version: { increment: 1 } } });
-        if (changed.count === 0) continue;
-        await recordAuditEvent(tx, { actor, action: "user_enabled", targetUserId: userId, organisationId, detail, request });
-        enabled += 1;
-      }
-    });
+    for (const userId of userIds) {
+      const lastDisabling = await tx.auditEvent.findFirst({ where: { targetUserId: userId, action: { in: DISABLINGS } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { actor: true } });
+      if (lastDisabling?.actor !== actor) continue;
+      const changed = await tx.user.updateMany({ where: { id: userId, disabledAt: { not: null } }, data: { disabledAt: null, version: { increment: 1 } } });
+      if (changed.count === 0) continue;
+      await recordAuditEvent(tx, { actor, action: "user_enabled", targetUserId: userId, organisationId, detail, request });
+      enabled += 1;
+    }
     return enabled > 0 ? "enabled" : "ignored";
   }
   return "ignored";
@@ -84,8 +83,8 @@ async function act(db: Db, received: Received, arrivedAt: number): Promise<SetAc
 
 /**
  * RFC 8935 push delivery to a stream: the SET is verified (security-event-token.ts) with the
- * transmitter's keys, acted on once (its `jti` is kept SET_MAX_AGE_SECONDS; the record is
- * undone if acting fails, so the transmitter may retry), and answered 202, or 400 (404 for no
+ * transmitter's keys, acted on once (its `jti` is kept SET_MAX_AGE_SECONDS, recorded with the
+ * action or not at all, so a failed attempt may be retried), and answered 202, or 400 (404 for no
  * such stream) with `err` and `description`. `arrivedAt` is the request's arrival (time to revoke).
  */
 export async function acceptSecurityEvent(db: Db, env: Env, streamId: string, token: string, request: AuditEventInput["request"], arrivedAt = Date.now()): Promise<SetOutcome> {
@@ -104,14 +103,18 @@ export async function acceptSecurityEvent(db: Db, env: Env, streamId: string, to
     userIds = people.userIds;
   }
   const keptUntil = new Date(event.issuedAt.getTime() + (SET_MAX_AGE_SECONDS + 2 * ID_TOKEN_CLOCK_SKEW_SECONDS) * 1000);
-  // Per stream: another organisation's stream naming the same issuer cannot spend this one's jtis.
-  const sender = `signal-stream:${stream.id}`;
-  if (!(await firstReceipt(db, sender, event.jti, keptUntil))) return { ok: false, status: 400, err: "invalid_request", description: "this SET's jti was already received" };
+  const received = { stream, organisationId: connection.organisationId, event, userIds, request };
   try {
-    if (event.subject && userIds.length === 0) return { ok: true, action: "nobody", users: 0 };
-    return { ok: true, action: await act(db, { stream, organisationId: connection.organisationId, event, userIds, request }, arrivedAt), users: userIds.length };
+    // Per stream: another organisation's stream naming the same issuer cannot spend this one's
+    // jtis. Recorded in the action's transaction: acted on and recorded, or neither (a retry is
+    // then acted on).
+    const action = await withAccessRevocation(db, arrivedAt, async (tx, revoke) => {
+      await recordReceipt(tx, `signal-stream:${stream.id}`, event.jti, keptUntil);
+      return act(tx, revoke, received);
+    });
+    return { ok: true, action, users: userIds.length };
   } catch (error) {
-    await forgetReceipt(db, sender, event.jti);
+    if (isUniqueViolation(error)) return { ok: false, status: 400, err: "invalid_request", description: "this SET's jti was already received" };
     throw error;
   }
 }

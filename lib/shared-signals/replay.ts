@@ -1,23 +1,13 @@
 import "server-only";
-import type { Db } from "../db";
-import { isUniqueViolation } from "../unique-violation";
+import type { Prisma } from "@prisma/client";
 
 /**
- * Records that a security token (a SET, a Universal Logout request) with `jti` from `sender`
- * (the stream or the connection it came through, never a claim of the token) is being acted on,
- * until `expiresAt`: false if it already was (a replay, refused). Shared by every instance (the
- * database). `forgetReceipt` undoes it when acting failed, so the sender may retry.
+ * Records, in the transaction that acts on it, that a security token (a SET, a Universal Logout
+ * request) with `jti` from `sender` (the stream or the connection it came through, never a claim
+ * of the token) is acted on, until `expiresAt`. A replay fails on the key's unique index
+ * (isUniqueViolation): the transaction, and so the action, does not happen again. Shared by every
+ * instance (the database); a second delivery racing the first waits for its commit, then fails.
  */
-export async function firstReceipt(db: Db, sender: string, jti: string, expiresAt: Date): Promise<boolean> {
-  try {
-    await db.receivedSecurityToken.create({ data: { sender, jti, expiresAt } });
-    return true;
-  } catch (error) {
-    if (isUniqueViolation(error)) return false;
-    throw error;
-  }
-}
-
-export async function forgetReceipt(db: Db, sender: string, jti: string): Promise<void> {
-  await db.receivedSecurityToken.delete({ where: { sender_jti: { sender, jti } } }).catch(() => undefined);
+export async function recordReceipt(tx: Pick<Prisma.TransactionClient, "receivedSecurityToken">, sender: string, jti: string, expiresAt: Date): Promise<void> {
+  await tx.receivedSecurityToken.create({ data: { sender, jti, expiresAt } });
 }

@@ -9,7 +9,8 @@ import { findConnection } from "../organisations/find-connection";
 import { withAccessRevocation } from "../sessions/revoke-access";
 import { universalLogoutEndpoint } from "../organisation-admin/signal-streams";
 import { peopleOfSubject } from "./people-of-subject";
-import { firstReceipt, forgetReceipt } from "./replay";
+import { recordReceipt } from "./replay";
+import { isUniqueViolation } from "../unique-violation";
 import { subjectIdentifierOf } from "./subject-identifier";
 
 /** How old the request's JWT may be (Okta signs each request as it sends it). */
@@ -78,11 +79,11 @@ export async function acceptUniversalLogout(
   if (!people.ok) return { ok: false, status: 400, error: "invalid_request", description: people.description };
   const jti = payload.jti;
   if (typeof jti !== "string" || jti.length === 0 || jti.length > 256) return unauthorized("the JWT's jti must be a string of 1 to 256 characters");
-  const sender = `universal-logout:${connection.id}`;
-  if (!(await firstReceipt(db, sender, jti, new Date((payload.exp! + ID_TOKEN_CLOCK_SKEW_SECONDS) * 1000)))) return unauthorized("this JWT's jti was already used");
+  if (people.userIds.length === 0) return { ok: false, status: 404, error: "not_found", description: "nobody of this connection's organisation has that subject" };
   try {
-    if (people.userIds.length === 0) return { ok: false, status: 404, error: "not_found", description: "nobody of this connection's organisation has that subject" };
-    await withAccessRevocation(db, arrivedAt, async (_tx, revoke) => {
+    await withAccessRevocation(db, arrivedAt, async (tx, revoke) => {
+      // Recorded with the revocation, or not at all: a replay fails on the key, a failure may be retried.
+      await recordReceipt(tx, `universal-logout:${connection.id}`, jti, new Date((payload.exp! + ID_TOKEN_CLOCK_SKEW_SECONDS) * 1000));
       for (const userId of people.userIds) {
         await revoke({
           source: "universal_logout",
@@ -98,7 +99,7 @@ export async function acceptUniversalLogout(
     });
     return { ok: true, users: people.userIds.length };
   } catch (error) {
-    await forgetReceipt(db, sender, jti);
+    if (isUniqueViolation(error)) return unauthorized("this JWT's jti was already used");
     throw error;
   }
 }
