@@ -135,12 +135,13 @@ export function loadEnv(source: Record<string, string | undefined>) {
     apiTokensMaxPerUser: raw.API_TOKENS_MAX_PER_USER,
     /** How many X-Forwarded-For entries, counted from the right, proxies we trust appended. */
     trustedProxyCount: raw.TRUSTED_PROXY_COUNT,
-    /** Per client address (login, callback, refresh, back-channel logout) or per user (token); null: off. */
+    /** Per client address (login, callback, refresh, back-channel logout, security events) or per user (token); null: off. */
     rateLimits: {
       login: raw.RATE_LIMIT_LOGIN,
       callback: raw.RATE_LIMIT_CALLBACK,
       refresh: raw.RATE_LIMIT_REFRESH,
       backchannelLogout: raw.RATE_LIMIT_BACKCHANNEL_LOGOUT,
+      securityEvents: raw.RATE_LIMIT_SECURITY_EVENTS,
       token: raw.RATE_LIMIT_TOKEN,
     },
     dataRetentionDays: raw.DATA_RETENTION_DAYS,

@@ -239,6 +239,10 @@ export const VARIABLES = {
     schema: rateLimit("120/1m"),
     fix: RATE_LIMIT_FIX,
   },
+  RATE_LIMIT_SECURITY_EVENTS: {
+    schema: rateLimit("600/1m"),
+    fix: RATE_LIMIT_FIX,
+  },
   RATE_LIMIT_TOKEN: {
     schema: rateLimit("20/1h"),
     fix: RATE_LIMIT_FIX,

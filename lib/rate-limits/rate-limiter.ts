@@ -15,6 +15,7 @@ const KEY_PREFIXES: Record<RateLimitBucket, string> = {
   callback: "callback",
   refresh: "refresh",
   backchannelLogout: "backchannel-logout",
+  securityEvents: "security-events",
   token: "token",
 };
 

@@ -12,7 +12,7 @@ const transmitter = await startTransmitter();
 process.env.OIDC_ISSUER = transmitter.issuer;
 // Rate limits have their own suite; on the embedded database (one connection every file shares)
 // this file's limiter would prepare the statement rate-limits.test.ts prepares, and break it.
-process.env.RATE_LIMIT_BACKCHANNEL_LOGOUT = "off";
+process.env.RATE_LIMIT_SECURITY_EVENTS = "off";
 await configureProcess("shared-signals");
 
 const db = createDb(inject("databaseUrl"), inject("poolMax"));

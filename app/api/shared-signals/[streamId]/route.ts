@@ -15,7 +15,7 @@ const setRefused = (status: number, err: SetErrorCode, description: string) => R
 export const POST = apiRoute(async (request: Request, { params }: { params: Promise<{ streamId: string }> }) => {
   const arrivedAt = Date.now();
   const env = getEnv();
-  const refusal = await limitRequest(request, "backchannelLogout", env);
+  const refusal = await limitRequest(request, "securityEvents", env);
   if (refusal) return refusal;
   const contentType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
   if (contentType !== "application/secevent+jwt") return setRefused(400, "invalid_request", "send the SET as Content-Type: application/secevent+jwt");

@@ -12,7 +12,7 @@ import { acceptUniversalLogout } from "@/lib/shared-signals/universal-logout";
 export const POST = apiRoute(async (request: Request, { params }: { params: Promise<{ connectionId: string }> }) => {
   const arrivedAt = Date.now();
   const env = getEnv();
-  const refusal = await limitRequest(request, "backchannelLogout", env);
+  const refusal = await limitRequest(request, "securityEvents", env);
   if (refusal) return refusal;
   const body = await readLimitedJson(request);
   if (!body.ok) return body.response;
