@@ -65,7 +65,7 @@ export function secureEndpoint(value: string, issuer: string): boolean {
  * The same response, its body failing once more than `maxBytes` have been read, or when
  * `signal` (the call's deadline) fires while it is still arriving.
  */
-function capBody(response: Response, maxBytes: number, signal: AbortSignal): Response {
+export function capBody(response: Response, maxBytes: number, signal: AbortSignal): Response {
   if (!response.body) return response;
   const reader = response.body.getReader();
   let read = 0;

@@ -1,5 +1,5 @@
 import "server-only";
-import { recordAuditEvent } from "../audit/audit-events";
+import { auditActorId, recordAuditEvent } from "../audit/audit-events";
 import type { Db } from "../db";
 import type { Env } from "../config/env";
 import { secureEndpoint } from "../oidc/identity-provider";
@@ -31,18 +31,13 @@ export async function addSignalStream(db: Db, env: Pick<Env, "authUrl">, organis
   const ofOrganisation =
     input.connectionId === ENVIRONMENT_CONNECTION_ID ? organisationId === OPERATOR_ORGANISATION_ID : (await db.connection.count({ where: { id: input.connectionId, organisationId } })) > 0;
   if (!ofOrganisation) return { ok: false, code: "connection_not_found", message: "no such connection in this organisation" };
-  let issuer: URL;
-  try {
-    issuer = new URL(input.issuer);
-  } catch {
-    return { ok: false, code: "invalid_request", message: "the transmitter's issuer must be a URL, e.g. https://example.okta.com" };
-  }
-  if (issuer.protocol !== "https:" && !secureEndpoint(input.issuer, input.issuer)) return { ok: false, code: "invalid_request", message: "the transmitter's issuer must be https (http only on loopback)" };
+  if (!URL.canParse(input.issuer)) return { ok: false, code: "invalid_request", message: "the transmitter's issuer must be a URL, e.g. https://example.okta.com" };
+  if (!secureEndpoint(input.issuer, input.issuer)) return { ok: false, code: "invalid_request", message: "the transmitter's issuer must be https (http only on loopback)" };
   if (!secureEndpoint(input.jwksUri, input.issuer)) return { ok: false, code: "invalid_request", message: "the transmitter's JWKS URL must be https (http only on loopback, for a loopback issuer)" };
   const audience = input.audience?.trim();
   if (audience !== undefined && (audience.length === 0 || audience.length > 500)) return { ok: false, code: "invalid_request", message: "the audience is 1 to 500 characters" };
   const stream = await db.$transaction(async (tx) => {
-    const created = await tx.signalStream.create({ data: { connectionId: input.connectionId, issuer: input.issuer, jwksUri: input.jwksUri, audience: "", createdBy: typeof context.actor === "string" ? context.actor : context.actor.userId }, select: { id: true } });
+    const created = await tx.signalStream.create({ data: { connectionId: input.connectionId, issuer: input.issuer, jwksUri: input.jwksUri, audience: "", createdBy: auditActorId(context.actor) }, select: { id: true } });
     const row = await tx.signalStream.update({ where: { id: created.id }, data: { audience: audience ?? signalStreamEndpoint(env.authUrl, created.id) }, select: COLUMNS });
     await recordAuditEvent(tx, { actor: context.actor, action: "signal_stream_added", organisationId, detail: { streamId: row.id, connectionId: row.connectionId, issuer: row.issuer }, request: context.request });
     return row;

@@ -186,12 +186,10 @@ export async function deleteScimUser(db: Db, directory: Directory, id: string, r
   });
 }
 
-/** The lower-case userName of a `filter=userName eq "…"` first page, else null. */
-function userNameLookup(where: Prisma.UserWhereInput, params: URLSearchParams): string | null {
-  const keys = Object.keys(where);
+/** The lower-case userName a `filter=userName eq "…"` (and nothing else) looks for, else null. */
+function userNameOf(where: Prisma.UserWhereInput): string | null {
   const value = (where as { scimUserNameLower?: unknown }).scimUserNameLower;
-  const firstPage = (params.get("startIndex") ?? "1") === "1" && (params.get("count") ?? "1") !== "0";
-  return keys.length === 1 && typeof value === "string" && firstPage ? value : null;
+  return Object.keys(where).length === 1 && typeof value === "string" ? value : null;
 }
 
 /** GET /Users/:id, the directory's users only. */
@@ -208,14 +206,17 @@ export async function getScimUser(db: Db, directory: Directory, id: string, base
 export async function listScimUsers(db: Db, directory: Directory, params: URLSearchParams, baseUrl: string): Promise<ScimOutcome<object>> {
   const filter = userFilterWhere(params.get("filter"));
   if (!filter.ok) return { ok: false, status: 400, detail: filter.detail, scimType: "invalidFilter" };
-  const userName = userNameLookup(filter.where, params);
+  const userName = userNameOf(filter.where);
   if (userName !== null) {
     // The lookup directories make before each create: at most one row (userName is unique in
-    // the organisation), read by one indexed statement, the list answer built from it.
-    const rows = await db.$queryRaw<ScimUserRow[]>`
-      SELECT id, "scimUserName", "scimExternalId", "scimAttributes", "disabledAt", "createdAt", "updatedAt", version
-      FROM "User" WHERE "organisationId" = ${directory.organisationId} AND "scimUserNameLower" = ${userName} LIMIT 1`;
-    return { ok: true, value: await scimList(params, { find: async () => rows, count: async () => rows.length }, (row) => scimUserResource(row, baseUrl)) };
+    // the organisation), read once by one indexed statement; scimList pages it as any list.
+    let matches: Promise<ScimUserRow[]> | undefined;
+    const match = () =>
+      (matches ??= db.$queryRaw<ScimUserRow[]>`
+        SELECT id, "scimUserName", "scimExternalId", "scimAttributes", "disabledAt", "createdAt", "updatedAt", version
+        FROM "User" WHERE "organisationId" = ${directory.organisationId} AND "scimUserNameLower" = ${userName} LIMIT 1`);
+    const list = await scimList(params, { find: async (skip, take) => (await match()).slice(skip, skip + take), count: async () => (await match()).length }, (row) => scimUserResource(row, baseUrl));
+    return { ok: true, value: list };
   }
   const where: Prisma.UserWhereInput = { AND: [{ organisationId: directory.organisationId, scimUserNameLower: { not: null } }, filter.where] };
   const list = await scimList(params, { find: (skip, take) => db.user.findMany({ where, select: ROW, orderBy: { id: "asc" }, skip, take }), count: () => db.user.count({ where }) }, (row) => scimUserResource(row, baseUrl));

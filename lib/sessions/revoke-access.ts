@@ -63,26 +63,23 @@ function revocationEvents(revocation: AccessRevocation, revoked: RevokedFamily[]
 export async function withAccessRevocation<T>(db: Db, arrivedAt: number, work: (tx: Transaction, revoke: RevokeAccess) => Promise<T>): Promise<T> {
   const done: AccessRevocation[] = [];
   const afterCommit: AuditEventInput[] = [];
-  try {
-    const result = await db.$transaction((tx) =>
-      work(tx, async (revocation) => {
-        const revoked = await revokeAndListFamilies(tx, revocation.match, revocation.reason);
-        const events = revocationEvents(revocation, revoked);
-        if (PUSHED_BY_THE_IDP.has(revocation.source)) afterCommit.push(...events);
-        else for (const event of events) await recordAuditEvent(tx, event);
-        done.push(revocation);
-        return revoked;
-      }),
-    );
-    // At once: a verdict this instance cached while the transaction ran must not outlive it.
-    clearFamilyStateCache();
-    const refusedEverywhereBy = Date.now() + FAMILY_STATE_CACHE_MS;
-    for (const revocation of done) metrics.timeToRevokeSeconds.observe({ source: revocation.source }, Math.max(0, refusedEverywhereBy - arrivedAt) / 1000);
-    for (const event of afterCommit) await recordAuditEventOrLog(db, event);
-    return result;
-  } finally {
-    clearFamilyStateCache();
-  }
+  const result = await db.$transaction((tx) =>
+    work(tx, async (revocation) => {
+      const revoked = await revokeAndListFamilies(tx, revocation.match, revocation.reason);
+      const events = revocationEvents(revocation, revoked);
+      if (PUSHED_BY_THE_IDP.has(revocation.source)) afterCommit.push(...events);
+      else for (const event of events) await recordAuditEvent(tx, event);
+      done.push(revocation);
+      return revoked;
+    }),
+  );
+  // At once: a verdict this instance cached while the transaction ran must not outlive it (a
+  // rolled-back transaction changed nothing, and leaves the cache as it is).
+  clearFamilyStateCache();
+  const refusedEverywhereBy = Date.now() + FAMILY_STATE_CACHE_MS;
+  for (const revocation of done) metrics.timeToRevokeSeconds.observe({ source: revocation.source }, Math.max(0, refusedEverywhereBy - arrivedAt) / 1000);
+  for (const event of afterCommit) await recordAuditEventOrLog(db, event);
+  return result;
 }
 
 /** withAccessRevocation for a revocation with nothing else to change. */

@@ -1,4 +1,5 @@
 import "server-only";
+import type { Prisma } from "@prisma/client";
 import { recordAuditEvent, type AuditEventInput } from "../audit/audit-events";
 import type { Db } from "../db";
 import type { Env } from "../config/env";
@@ -40,7 +41,7 @@ const shortName = (type: string) => type.slice(type.lastIndexOf("/") + 1);
 
 type Received = { stream: SignalStream; organisationId: string; event: SecurityEvent; userIds: string[]; request: AuditEventInput["request"] };
 
-type Transaction = Parameters<Parameters<typeof withAccessRevocation>[2]>[0];
+type Transaction = Prisma.TransactionClient;
 
 /**
  * Acts on a verified event, in the transaction that records its jti: ending sessions, or

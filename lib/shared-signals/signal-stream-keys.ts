@@ -1,32 +1,20 @@
 import "server-only";
 import { createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from "jose";
 import type { Env } from "../config/env";
-import { MAX_IDP_BODY_BYTES } from "../oidc/identity-provider";
+import { MAX_IDP_BODY_BYTES, capBody } from "../oidc/identity-provider";
 import type { SignalStream } from "../organisation-admin/signal-streams";
 
 const keySets = new Map<string, JWTVerifyGetKey>();
 
 /**
- * The transmitter's answer, read to at most MAX_IDP_BODY_BYTES (a JWKS is a few KiB): a stream's
- * JWKS URL is an organisation admin's choice, and anyone may make the console fetch it (a SET
- * with an unknown kid), so a huge or endless body must not be buffered.
+ * The transmitter's answer, read to at most MAX_IDP_BODY_BYTES (a JWKS is a few KiB), as the
+ * IdP's are: a stream's JWKS URL is an organisation admin's choice, and anyone may make the
+ * console fetch it (a SET with an unknown kid), so a huge or endless body must not be buffered.
  */
 async function cappedFetch(url: string, options: RequestInit): Promise<Response> {
-  const response = await fetch(url, { ...options, redirect: "manual" });
-  const reader = response.body?.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const chunk = reader ? await reader.read() : { done: true as const, value: undefined };
-    if (chunk.done) break;
-    size += chunk.value.byteLength;
-    if (size > MAX_IDP_BODY_BYTES) {
-      await reader!.cancel().catch(() => undefined);
-      throw new Error(`the transmitter's JWKS is larger than ${MAX_IDP_BODY_BYTES} bytes`);
-    }
-    chunks.push(chunk.value);
-  }
-  return new Response(new Blob(chunks as BlobPart[]), { status: response.status, headers: response.headers });
+  // jose passes its timeout's signal; without one, nothing but the cap ends the read.
+  const signal = options.signal ?? new AbortController().signal;
+  return capBody(await fetch(url, { ...options, redirect: "manual" }), MAX_IDP_BODY_BYTES, signal);
 }
 
 /**
